@@ -1,0 +1,71 @@
+//! The signed-in frame: top bar, side menu, page. Loads who is signed in once and hands it
+//! to every page through context.
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+
+use super::error_view::ErrorBox;
+use super::side_menu::SideMenu;
+use super::top_bar::TopBar;
+use crate::functions::auth::session_info;
+use crate::i18n::{use_i18n, Msg};
+use crate::models::views::SessionView;
+use crate::prefs;
+
+pub const OBJECT_COOKIE: &str = "uchet_object";
+
+/// The building chosen in the top bar (None: all buildings). Remembered in a cookie.
+#[derive(Clone, Copy)]
+pub struct SelectedObject(pub RwSignal<Option<i64>>);
+
+impl SelectedObject {
+    pub fn set(self, id: Option<i64>) {
+        prefs::write_cookie(
+            OBJECT_COOKIE,
+            &id.map(|i| i.to_string()).unwrap_or_default(),
+            365 * 24 * 3600,
+        );
+        self.0.set(id);
+    }
+}
+
+/// Whether the side menu is open on a phone.
+#[derive(Clone, Copy)]
+pub struct MenuOpen(pub RwSignal<bool>);
+
+#[component]
+pub fn Layout() -> impl IntoView {
+    let i18n = use_i18n();
+    let info = Resource::new(|| (), |_| session_info());
+    view! {
+        <Suspense fallback=move || view! { <div class="boot">{move || i18n.t(Msg::Loading)}</div> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(Some(info)) => view! { <Frame info/> }.into_any(),
+                    Ok(None) => view! { <ErrorBox error=crate::errors::AppError::NotSignedIn/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(info: SessionView) -> impl IntoView {
+    let chosen = prefs::read_cookie(OBJECT_COOKIE)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|id| info.objects.iter().any(|o| o.id == *id));
+    provide_context(SelectedObject(RwSignal::new(chosen)));
+    let menu_open = MenuOpen(RwSignal::new(false));
+    provide_context(menu_open);
+    provide_context(info.clone());
+    view! {
+        <div class="app" class:menu-open=move || menu_open.0.get()>
+            <TopBar info=info.clone()/>
+            <SideMenu role=info.role/>
+            <main class="content" on:click=move |_| menu_open.0.set(false)>
+                <Outlet/>
+            </main>
+        </div>
+    }
+}

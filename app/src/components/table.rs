@@ -1,0 +1,66 @@
+//! Sortable column headers for client-side sorted lists.
+
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Msg};
+
+/// Which column a list is sorted by, and whether ascending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort<K> {
+    pub key: K,
+    pub ascending: bool,
+}
+
+impl<K: Copy + PartialEq> Sort<K> {
+    pub fn toggled(self, key: K) -> Sort<K> {
+        if self.key == key {
+            Sort {
+                key,
+                ascending: !self.ascending,
+            }
+        } else {
+            Sort {
+                key,
+                ascending: true,
+            }
+        }
+    }
+}
+
+#[component]
+pub fn SortTh<K: Copy + PartialEq + Send + Sync + 'static>(
+    label: Msg,
+    key: K,
+    sort: RwSignal<Sort<K>>,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let mark = move || {
+        let s = sort.get();
+        if s.key != key {
+            ""
+        } else if s.ascending {
+            " ▲"
+        } else {
+            " ▼"
+        }
+    };
+    let aria = move || {
+        let s = sort.get();
+        if s.key != key {
+            "none"
+        } else if s.ascending {
+            "ascending"
+        } else {
+            "descending"
+        }
+    };
+    view! {
+        <th class:num=numeric aria-sort=aria>
+            <button type="button" class="th-sort" on:click=move |_| sort.update(|s| *s = s.toggled(key))>
+                {move || i18n.t(label)}
+                {mark}
+            </button>
+        </th>
+    }
+}

@@ -1,0 +1,115 @@
+//! The one application error. Server functions return it; it survives the trip to the
+//! browser as JSON and is shown by one component (`components::error_view`) in the user's
+//! language.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Msg};
+
+/// What is wrong with one form field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooShort,
+    AlreadyExists,
+    BadFormat,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("wrong login or password")]
+    SignInFailed,
+    #[error("account blocked")]
+    Blocked,
+    #[error("account belongs to no company")]
+    NoCompany,
+    #[error("too many attempts, wait {wait_seconds} s")]
+    TooManyAttempts { wait_seconds: i64 },
+    #[error("field {field:?}: {problem:?}")]
+    Invalid { field: Msg, problem: Problem },
+    /// Details are logged on the server, never sent.
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server function or its answer did not come back.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The sentence shown to a person.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            AppError::NotSignedIn => Msg::ErrNotSignedIn.text(lang).into(),
+            AppError::Forbidden => Msg::ErrForbidden.text(lang).into(),
+            AppError::NotFound => Msg::ErrNotFound.text(lang).into(),
+            AppError::SignInFailed => Msg::ErrSignInFailed.text(lang).into(),
+            AppError::Blocked => Msg::ErrBlocked.text(lang).into(),
+            AppError::NoCompany => Msg::ErrNoCompany.text(lang).into(),
+            AppError::TooManyAttempts { wait_seconds } => {
+                format!(
+                    "{} {wait_seconds} {}.",
+                    Msg::ErrTooManyAttempts.text(lang),
+                    Msg::Seconds.text(lang)
+                )
+            }
+            AppError::Invalid { field, problem } => {
+                let p = match problem {
+                    Problem::Required => Msg::ErrRequired,
+                    Problem::TooShort => Msg::ErrTooShort,
+                    Problem::AlreadyExists => Msg::ErrAlreadyExists,
+                    Problem::BadFormat => Msg::ErrBadFormat,
+                };
+                format!("{}: {}", field.text(lang), p.text(lang))
+            }
+            AppError::Internal => Msg::ErrInternal.text(lang).into(),
+            AppError::Transport(detail) => format!("{}: {detail}", Msg::ErrNetwork.text(lang)),
+        }
+    }
+
+    pub fn status_code(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::NotSignedIn | AppError::SignInFailed => S::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Blocked | AppError::NoCompany => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
+            AppError::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
+            AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => S::BAD_GATEWAY,
+        }
+    }
+
+    pub fn invalid(field: Msg, problem: Problem) -> AppError {
+        AppError::Invalid { field, problem }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::storage::StorageError> for AppError {
+    fn from(e: crate::storage::StorageError) -> Self {
+        use crate::storage::StorageError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "storage error");
+                AppError::Internal
+            }
+        }
+    }
+}

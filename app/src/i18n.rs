@@ -1,0 +1,256 @@
+//! Russian first, English available. Every text the UI shows is a `Msg`, so a missing
+//! translation is a compile error rather than a blank label.
+//!
+//! The language lives in the `uchet_lang` cookie: the server renders in it and the browser
+//! hydrates in it, so both sides agree and the choice is remembered.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const LANG_COOKIE: &str = "uchet_lang";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Lang {
+        if s.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Ru
+        }
+    }
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => $ru:literal, $en:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum Msg { $($name),* }
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::Ru) => $ru, (Msg::$name, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "Учёт", "Uchet";
+    AppTagline => "АСКУЭ для управляющих компаний", "Metering for housing companies";
+    SignIn => "Войти", "Sign in";
+    SignInTitle => "Вход в систему", "Sign in";
+    SignOut => "Выйти", "Sign out";
+    Login => "Логин", "Login";
+    Password => "Пароль", "Password";
+    Company => "Организация", "Company";
+    Building => "Дом", "Building";
+    AllBuildings => "Все дома", "All buildings";
+    Language => "English", "Русский";
+    SectionAccounting => "Учёт", "Accounting";
+    SectionMonitoring => "Мониторинг", "Monitoring";
+    SectionReports => "Отчёты", "Reports";
+    SectionBilling => "Биллинг", "Billing";
+    SectionService => "Сервис", "Service";
+    SectionSettings => "Настройки", "Settings";
+    SectionField => "Обход", "Field work";
+    SectionCabinet => "Личный кабинет", "My cabinet";
+    MenuHome => "Главная", "Home";
+    MenuObjects => "Объекты", "Objects";
+    MenuReadings => "Показания", "Readings";
+    MenuConsumption => "Потребление", "Consumption";
+    MenuSubscribers => "Абоненты", "Subscribers";
+    MenuFieldEntry => "Передача показаний по дому", "Readings by building";
+    MenuManualEntry => "Ввод показаний", "Enter readings";
+    MenuMap => "Карта приборов", "Meter map";
+    MenuAbnormal => "Нештатные ситуации", "Abnormal situations";
+    MenuEvents => "Журнал событий", "Event journal";
+    MenuNotPolled => "Не опрашиваются", "Not polled";
+    MenuPolling => "Опрос приборов", "Polling";
+    MenuReports => "Отчёты", "Reports";
+    MenuBillingExport => "Выгрузка в биллинг", "Billing export";
+    MenuMeters => "Приборы учёта", "Meters";
+    MenuVerification => "Поверка", "Verification";
+    MenuCommunicators => "Коммуникаторы", "Communicators";
+    MenuDispatch => "Диспетчерская", "Dispatch desk";
+    MenuCompany => "Организация", "Company";
+    MenuUsers => "Пользователи", "Users";
+    MenuMyPremises => "Мои помещения", "My premises";
+    MenuSubmitReadings => "Передать показания", "Submit readings";
+    MenuRequests => "Вызов мастера", "Call a technician";
+    MenuNotices => "Уведомления", "Notices";
+    Soon => "в разработке", "in progress";
+    RoleAdministrator => "Администратор", "Administrator";
+    RoleDispatcher => "Диспетчер", "Dispatcher";
+    RoleServiceEngineer => "Сервисный инженер", "Service engineer";
+    RoleReader => "Только просмотр", "Read only";
+    RoleFieldStaff => "Контролёр", "Field staff";
+    RoleResident => "Житель", "Resident";
+    Loading => "Загрузка…", "Loading…";
+    Search => "Поиск", "Search";
+    SearchObjects => "Улица, дом, название", "Street, house, name";
+    ExportCsv => "Скачать CSV", "Download CSV";
+    Total => "Всего", "Total";
+    Shown => "Показано", "Shown";
+    Name => "Наименование", "Name";
+    Address => "Адрес", "Address";
+    City => "Город", "City";
+    TimeZone => "Часовой пояс", "Time zone";
+    Premises => "Помещений", "Premises";
+    Meters => "Приборов учёта", "Meters";
+    Residents => "Проживает", "Residents";
+    Area => "Площадь, м²", "Area, m²";
+    ObjectsTitle => "Объекты", "Objects";
+    NothingFound => "Ничего не найдено", "Nothing found";
+    HomeTitle => "Сводка", "Summary";
+    Objects => "Объектов", "Objects";
+    IndividualMeters => "ИПУ", "Individual meters";
+    CommonMeters => "ОДПУ", "Common meters";
+    HeardLastDay => "На связи за сутки", "Heard from in 24 h";
+    SilentMeters => "Молчат дольше 3 суток", "Silent over 3 days";
+    ResElectricity => "Электроэнергия", "Electricity";
+    ResHeat => "Тепло", "Heat";
+    ResColdWater => "ХВС", "Cold water";
+    ResHotWater => "ГВС", "Hot water";
+    ResGas => "Газ", "Gas";
+    ResWastewater => "Водоотведение", "Wastewater";
+    UsersTitle => "Пользователи", "Users";
+    FullName => "ФИО", "Full name";
+    Role => "Роль", "Role";
+    State => "Состояние", "State";
+    LastSignIn => "Последний вход", "Last sign-in";
+    Active => "Активен", "Active";
+    Blocked => "Заблокирован", "Blocked";
+    Block => "Заблокировать", "Block";
+    Unblock => "Разблокировать", "Unblock";
+    NewUser => "Новый пользователь", "New user";
+    Create => "Создать", "Create";
+    Created => "Пользователь создан", "User created";
+    Never => "никогда", "never";
+    CompanyTitle => "Карточка организации", "Company card";
+    Inn => "ИНН", "INN";
+    Kpp => "КПП", "KPP";
+    Ogrn => "ОГРН", "OGRN";
+    LegalAddress => "Юридический адрес", "Legal address";
+    ActualAddress => "Фактический адрес", "Actual address";
+    Phone => "Телефон", "Phone";
+    Email => "Эл. почта", "Email";
+    WorkingHours => "Часы работы", "Working hours";
+    Cities => "Города", "Cities";
+    MyPremisesTitle => "Мои помещения", "My premises";
+    Flat => "кв.", "flat";
+    Account => "Лицевой счёт", "Account";
+    Serial => "Зав. №", "Serial No.";
+    Model => "Модель", "Model";
+    Tariffs => "Тарифов", "Tariffs";
+    NextVerification => "Следующая поверка", "Next verification";
+    NoPremises => "К вашей учётной записи пока не привязано ни одного помещения.", "No premises are attached to your account yet.";
+    NotFoundTitle => "Страница не найдена", "Page not found";
+    NotFoundText => "Такой страницы нет. Проверьте адрес или вернитесь на главную.", "There is no such page. Check the address or go home.";
+    GoHome => "На главную", "Go home";
+    ErrorTitle => "Ошибка", "Error";
+    ErrNotSignedIn => "Вы не вошли в систему или сеанс истёк. Войдите снова.", "You are not signed in or the session expired. Please sign in again.";
+    ErrForbidden => "Недостаточно прав для этого действия.", "You are not allowed to do this.";
+    ErrNotFound => "Запись не найдена.", "Not found.";
+    ErrSignInFailed => "Неверный логин или пароль.", "Wrong login or password.";
+    ErrBlocked => "Учётная запись заблокирована. Обратитесь к администратору.", "This account is blocked. Contact your administrator.";
+    ErrNoCompany => "Учётная запись не привязана ни к одной организации.", "This account belongs to no company.";
+    ErrTooManyAttempts => "Слишком много неудачных попыток. Повторите через", "Too many failed attempts. Try again in";
+    Seconds => "с", "s";
+    ErrInternal => "Внутренняя ошибка сервера. Попробуйте позже.", "Internal server error. Please try later.";
+    ErrNetwork => "Нет связи с сервером", "No connection to the server";
+    ErrRequired => "обязательное поле", "is required";
+    ErrTooShort => "слишком короткое значение", "is too short";
+    ErrAlreadyExists => "уже занято", "is already taken";
+    ErrBadFormat => "неверный формат", "has a wrong format";
+    Offline => "Нет сети — показаны сохранённые данные", "Offline — showing saved data";
+}
+
+/// The current language, shared by every component.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+impl I18n {
+    /// Reads the language cookie (request header on the server, `document.cookie` in the
+    /// browser) and puts the signal into context.
+    pub fn provide() -> I18n {
+        let i18n = I18n(RwSignal::new(
+            crate::prefs::read_cookie(LANG_COOKIE)
+                .map(|v| Lang::parse(&v))
+                .unwrap_or_default(),
+        ));
+        provide_context(i18n);
+        i18n
+    }
+    pub fn lang(self) -> Lang {
+        self.0.get()
+    }
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self.0.get())
+    }
+    /// Switches the language and remembers it for a year.
+    pub fn set(self, lang: Lang) {
+        crate::prefs::write_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600);
+        self.0.set(lang);
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Lang::Ru)))
+}
+
+/// The Russian and English names of a role.
+pub fn role_name(role: crate::models::Role) -> Msg {
+    use crate::models::Role::*;
+    match role {
+        Administrator => Msg::RoleAdministrator,
+        Dispatcher => Msg::RoleDispatcher,
+        ServiceEngineer => Msg::RoleServiceEngineer,
+        Reader => Msg::RoleReader,
+        FieldStaff => Msg::RoleFieldStaff,
+        Resident => Msg::RoleResident,
+    }
+}
+
+pub fn resource_name(resource: crate::models::Resource) -> Msg {
+    use crate::models::Resource::*;
+    match resource {
+        Electricity => Msg::ResElectricity,
+        Heat => Msg::ResHeat,
+        ColdWater => Msg::ResColdWater,
+        HotWater => Msg::ResHotWater,
+        Gas => Msg::ResGas,
+        Wastewater => Msg::ResWastewater,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_language_codes_fall_back_to_russian() {
+        assert_eq!(Lang::parse("en"), Lang::En);
+        assert_eq!(Lang::parse("EN"), Lang::En);
+        assert_eq!(Lang::parse("de"), Lang::Ru);
+        assert_eq!(Msg::SignIn.text(Lang::Ru), "Войти");
+        assert_eq!(Msg::SignIn.text(Lang::En), "Sign in");
+    }
+}

@@ -1,0 +1,124 @@
+//! What server functions return to pages. Plain data, serializable both ways.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::{Placement, Resource, Role};
+
+/// Who is signed in, where, and what they may pick in the top bar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub user_id: i64,
+    pub login: String,
+    pub full_name: String,
+    pub role: Role,
+    pub company_id: i64,
+    pub company_name: String,
+    pub companies: Vec<CompanyChoice>,
+    pub objects: Vec<ObjectChoice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompanyChoice {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObjectChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A building in the objects list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObjectRow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub city: String,
+    pub time_zone: String,
+    pub premises: i64,
+    pub meters: i64,
+    pub residents: i64,
+    pub total_area: String,
+}
+
+/// One building's card.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObjectCard {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub address: String,
+    pub fias_code: String,
+    pub under_construction: bool,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub total_area: String,
+    pub residents: i64,
+    pub time_zone: String,
+    pub heating_season: bool,
+    pub poll_time: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub login: String,
+    pub full_name: String,
+    pub role: Role,
+    pub blocked: bool,
+    pub last_sign_in: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompanyView {
+    pub id: i64,
+    pub name: String,
+    pub inn: String,
+    pub kpp: String,
+    pub ogrn: String,
+    pub legal_address: String,
+    pub actual_address: String,
+    pub phone: String,
+    pub email: String,
+    pub working_hours: String,
+    pub cities: Vec<String>,
+}
+
+/// Figures for the dispatcher's first screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryView {
+    pub objects: i64,
+    pub premises: i64,
+    pub meters_individual: i64,
+    pub meters_common: i64,
+    pub meters_by_resource: Vec<(Resource, i64)>,
+    pub meters_heard_last_day: i64,
+    pub silent_meters: i64,
+    pub silent_days: i64,
+}
+
+/// A resident's premise with its meters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PremiseView {
+    pub id: i64,
+    pub object_name: String,
+    pub address: String,
+    pub number: String,
+    pub accounts: Vec<String>,
+    pub meters: Vec<MeterBrief>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeterBrief {
+    pub id: i64,
+    pub resource: Resource,
+    pub placement: Placement,
+    pub model: String,
+    pub serial: String,
+    pub tariffs: i64,
+    pub next_verification_on: Option<NaiveDate>,
+}

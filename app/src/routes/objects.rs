@@ -1,0 +1,189 @@
+//! The objects list: search, sort, download.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::error_view::ErrorBox;
+use crate::components::export::csv_href;
+use crate::components::table::{Sort, SortTh};
+use crate::functions::objects::list_objects;
+use crate::i18n::{use_i18n, Lang, Msg};
+use crate::models::format;
+use crate::models::views::ObjectRow;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Col {
+    Name,
+    Address,
+    City,
+    Premises,
+    Meters,
+}
+
+fn compare(a: &ObjectRow, b: &ObjectRow, col: Col) -> std::cmp::Ordering {
+    match col {
+        Col::Name => a.name.cmp(&b.name),
+        Col::Address => a.address.cmp(&b.address),
+        Col::City => a.city.cmp(&b.city),
+        Col::Premises => a.premises.cmp(&b.premises),
+        Col::Meters => a.meters.cmp(&b.meters),
+    }
+}
+
+/// Case-insensitive match on name, address and city; every word must match somewhere.
+fn matches(row: &ObjectRow, query: &str) -> bool {
+    let hay = format!("{} {} {}", row.name, row.address, row.city).to_lowercase();
+    query
+        .to_lowercase()
+        .split_whitespace()
+        .all(|w| hay.contains(w.trim_end_matches(',')))
+}
+
+fn csv_rows(rows: &[ObjectRow], lang: Lang) -> Vec<Vec<String>> {
+    let mut out = vec![[
+        Msg::Name,
+        Msg::Address,
+        Msg::City,
+        Msg::Premises,
+        Msg::Meters,
+        Msg::Residents,
+        Msg::Area,
+    ]
+    .iter()
+    .map(|m| m.text(lang).to_string())
+    .collect()];
+    out.extend(rows.iter().map(|r| {
+        vec![
+            r.name.clone(),
+            r.address.clone(),
+            r.city.clone(),
+            r.premises.to_string(),
+            r.meters.to_string(),
+            r.residents.to_string(),
+            r.total_area.clone(),
+        ]
+    }));
+    out
+}
+
+#[component]
+pub fn ObjectsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let objects = Resource::new(|| (), |_| list_objects());
+    view! {
+        <Title text=move || i18n.t(Msg::ObjectsTitle)/>
+        <section class="page">
+            <h1>{move || i18n.t(Msg::ObjectsTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match objects.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(rows) => view! { <ObjectsTable rows/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ObjectsTable(rows: Vec<ObjectRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let total = rows.len();
+    let rows = StoredValue::new(rows);
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new(Sort {
+        key: Col::Name,
+        ascending: true,
+    });
+    let shown = Memo::new(move |_| {
+        let q = search.get();
+        let s = sort.get();
+        let mut v: Vec<ObjectRow> =
+            rows.with_value(|r| r.iter().filter(|r| matches(r, &q)).cloned().collect());
+        v.sort_by(|a, b| {
+            let o = compare(a, b, s.key);
+            if s.ascending {
+                o
+            } else {
+                o.reverse()
+            }
+        });
+        v
+    });
+    view! {
+        <div class="toolbar">
+            <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::SearchObjects) aria-label=move || i18n.t(Msg::Search)/>
+            <span class="count" data-testid="count">
+                {move || format!("{} {} {} {}", i18n.t(Msg::Shown), shown.read().len(), "/", total)}
+            </span>
+            <a class="button" download="objects.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>
+                {move || i18n.t(Msg::ExportCsv)}
+            </a>
+        </div>
+        <div class="table-wrap">
+            <table class="data">
+                <thead>
+                    <tr>
+                        <SortTh label=Msg::Name key=Col::Name sort/>
+                        <SortTh label=Msg::Address key=Col::Address sort/>
+                        <SortTh label=Msg::City key=Col::City sort/>
+                        <SortTh label=Msg::Premises key=Col::Premises sort numeric=true/>
+                        <SortTh label=Msg::Meters key=Col::Meters sort numeric=true/>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let v = shown.get();
+                        if v.is_empty() {
+                            view! { <tr><td colspan="5" class="empty">{move || i18n.t(Msg::NothingFound)}</td></tr> }.into_any()
+                        } else {
+                            v.into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <tr data-object=r.id.to_string()>
+                                            <td>{r.name}</td>
+                                            <td>{r.address}</td>
+                                            <td>{r.city}</td>
+                                            <td class="num">{format::integer(r.premises)}</td>
+                                            <td class="num">{format::integer(r.meters)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                                .into_any()
+                        }
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, address: &str) -> ObjectRow {
+        ObjectRow {
+            id: 1,
+            name: name.into(),
+            address: address.into(),
+            city: "Москва".into(),
+            time_zone: "Europe/Moscow".into(),
+            premises: 0,
+            meters: 0,
+            residents: 0,
+            total_area: "0".into(),
+        }
+    }
+
+    #[test]
+    fn search_matches_street_and_house_in_any_case_and_order() {
+        let r = row("ЖК «Огни», корпус 1", "ул. Мосфильмовская, д. 98 корп. 1");
+        assert!(matches(&r, "мосфильмовская 98"));
+        assert!(matches(&r, "98 МОСФИЛЬМОВСКАЯ"));
+        assert!(matches(&r, "огни, москва"));
+        assert!(!matches(&r, "ленина"));
+    }
+}

@@ -1,0 +1,62 @@
+//! The HTML document and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::i18n::{I18n, Msg};
+use crate::routes::{
+    home::HomePage, login::LoginPage, not_found::NotFound, objects::ObjectsPage,
+    resident::premises::MyPremisesPage, settings::company::CompanyPage, settings::users::UsersPage,
+};
+
+/// The whole document the server renders; the browser hydrates `<App/>` inside it.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="ru">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1d4f91"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.ico" sizes="any"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+                <script src="/register-sw.js" defer></script>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n::provide();
+    view! {
+        <Html {..} lang=move || i18n.lang().code()/>
+        <Title formatter=move |page: String| {
+            let app = Msg::AppName.text(i18n.lang());
+            if page.is_empty() { app.to_string() } else { format!("{page} — {app}") }
+        }/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("objects") view=ObjectsPage/>
+                    <Route path=path!("settings/company") view=CompanyPage/>
+                    <Route path=path!("settings/users") view=UsersPage/>
+                    <Route path=path!("my") view=MyPremisesPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,46 @@
+//! Personal accounts (лицевые счета) of premises: what billing systems match readings on.
+
+use super::{Db, Result};
+
+#[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
+pub struct Account {
+    pub id: i64,
+    pub company_id: i64,
+    pub premise_id: i64,
+    pub number: String,
+    pub owner_name: String,
+}
+
+pub async fn create(db: &Db, a: &Account) -> Result<Account> {
+    Ok(sqlx::query_as::<_, Account>(
+        "INSERT INTO accounts (company_id, premise_id, number, owner_name) VALUES ($1, $2, $3, $4) RETURNING *",
+    )
+    .bind(a.company_id)
+    .bind(a.premise_id)
+    .bind(&a.number)
+    .bind(&a.owner_name)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+pub async fn list_for_premise(db: &Db, company_id: i64, premise_id: i64) -> Result<Vec<Account>> {
+    Ok(sqlx::query_as::<_, Account>(
+        "SELECT * FROM accounts WHERE company_id = $1 AND premise_id = $2 ORDER BY number",
+    )
+    .bind(company_id)
+    .bind(premise_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+pub async fn get_by_number(db: &Db, company_id: i64, number: &str) -> Result<Option<Account>> {
+    Ok(
+        sqlx::query_as::<_, Account>(
+            "SELECT * FROM accounts WHERE company_id = $1 AND number = $2",
+        )
+        .bind(company_id)
+        .bind(number)
+        .fetch_optional(db.pool())
+        .await?,
+    )
+}

@@ -1,0 +1,55 @@
+//! Channels (ИИК): one measured quantity of a meter. Readings belong to channels.
+
+use super::{Db, Result};
+
+#[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
+pub struct Channel {
+    pub id: i64,
+    pub company_id: i64,
+    pub meter_id: i64,
+    pub resource: String,
+    /// Two cold-water counters on one heat meter's pulse inputs are numbers 1 and 2.
+    pub resource_number: i64,
+    /// e.g. "energy_a_plus", "volume", "heat_energy", "t_supply".
+    pub parameter: String,
+    pub unit: String,
+    /// "integral" (running total) or "interval" (delta over the period).
+    pub kind: String,
+    pub verified_on: Option<String>,
+}
+
+pub async fn create(db: &Db, c: &Channel) -> Result<Channel> {
+    Ok(sqlx::query_as::<_, Channel>(
+        "INSERT INTO channels (company_id, meter_id, resource, resource_number, parameter, unit, kind, verified_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+    )
+    .bind(c.company_id)
+    .bind(c.meter_id)
+    .bind(&c.resource)
+    .bind(c.resource_number)
+    .bind(&c.parameter)
+    .bind(&c.unit)
+    .bind(&c.kind)
+    .bind(&c.verified_on)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+pub async fn list_for_meter(db: &Db, company_id: i64, meter_id: i64) -> Result<Vec<Channel>> {
+    Ok(sqlx::query_as::<_, Channel>("SELECT * FROM channels WHERE company_id = $1 AND meter_id = $2 ORDER BY resource_number, id")
+        .bind(company_id)
+        .bind(meter_id)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// Channel ids of every meter of an object, for building-wide range queries.
+pub async fn ids_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT c.id FROM channels c JOIN meters m ON m.id = c.meter_id WHERE m.company_id = $1 AND m.object_id = $2 ORDER BY c.id",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?)
+}

@@ -1,0 +1,321 @@
+//! Meters (приборы учёта): individual (in a premise) or common (ОДПУ, premise empty).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::str::FromStr;
+
+use super::{date_text, now, parse_date, Db, Result, StorageError};
+use crate::models::capacity::DigitCapacity;
+use crate::models::{MeterState, Placement, Resource};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Meter {
+    pub id: i64,
+    pub company_id: i64,
+    pub object_id: i64,
+    pub premise_id: Option<i64>,
+    pub placement: Placement,
+    pub resource: Resource,
+    pub model: String,
+    pub serial: String,
+    pub barcode: String,
+    pub tariffs: i64,
+    pub capacity: DigitCapacity,
+    /// Current-transformer ratio and the like: the register times this is the consumption.
+    pub multiplier: Decimal,
+    pub phase: String,
+    pub installed_on: Option<NaiveDate>,
+    pub verified_on: Option<NaiveDate>,
+    pub next_verification_on: Option<NaiveDate>,
+    pub state: MeterState,
+    pub communicator_id: Option<i64>,
+    pub bus_address: String,
+    pub replaces_meter_id: Option<i64>,
+    pub last_contact_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Meter {
+    /// A meter with the fields every meter must have; the rest empty.
+    pub fn new(
+        company_id: i64,
+        object_id: i64,
+        resource: Resource,
+        model: &str,
+        serial: &str,
+        capacity: DigitCapacity,
+    ) -> Meter {
+        Meter {
+            id: 0,
+            company_id,
+            object_id,
+            premise_id: None,
+            placement: Placement::Common,
+            resource,
+            model: model.into(),
+            serial: serial.into(),
+            barcode: String::new(),
+            tariffs: 1,
+            capacity,
+            multiplier: Decimal::ONE,
+            phase: String::new(),
+            installed_on: None,
+            verified_on: None,
+            next_verification_on: None,
+            state: MeterState::InOperation,
+            communicator_id: None,
+            bus_address: String::new(),
+            replaces_meter_id: None,
+            last_contact_at: None,
+            created_at: 0,
+        }
+    }
+}
+
+fn from_row(r: &AnyRow) -> Result<Meter> {
+    let placement: String = r.try_get("placement")?;
+    let resource: String = r.try_get("resource")?;
+    let state: String = r.try_get("state")?;
+    let multiplier: String = r.try_get("multiplier")?;
+    let di: i64 = r.try_get("digits_integer")?;
+    let df: i64 = r.try_get("digits_fraction")?;
+    Ok(Meter {
+        id: r.try_get("id")?,
+        company_id: r.try_get("company_id")?,
+        object_id: r.try_get("object_id")?,
+        premise_id: r.try_get("premise_id")?,
+        placement: Placement::parse(&placement)
+            .ok_or(StorageError::BadValue("meters.placement"))?,
+        resource: Resource::parse(&resource).ok_or(StorageError::BadValue("meters.resource"))?,
+        model: r.try_get("model")?,
+        serial: r.try_get("serial")?,
+        barcode: r.try_get("barcode")?,
+        tariffs: r.try_get("tariffs")?,
+        capacity: DigitCapacity::new(di as u8, df as u8)
+            .map_err(|_| StorageError::BadValue("meters.digits"))?,
+        multiplier: Decimal::from_str(&multiplier)
+            .map_err(|_| StorageError::BadValue("meters.multiplier"))?,
+        phase: r.try_get("phase")?,
+        installed_on: parse_date("meters.installed_on", r.try_get("installed_on")?)?,
+        verified_on: parse_date("meters.verified_on", r.try_get("verified_on")?)?,
+        next_verification_on: parse_date(
+            "meters.next_verification_on",
+            r.try_get("next_verification_on")?,
+        )?,
+        state: MeterState::parse(&state).ok_or(StorageError::BadValue("meters.state"))?,
+        communicator_id: r.try_get("communicator_id")?,
+        bus_address: r.try_get("bus_address")?,
+        replaces_meter_id: r.try_get("replaces_meter_id")?,
+        last_contact_at: r.try_get("last_contact_at")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub async fn create(db: &Db, m: &Meter) -> Result<Meter> {
+    let row = sqlx::query(
+        "INSERT INTO meters (company_id, object_id, premise_id, placement, resource, model, serial, barcode, tariffs,
+           digits_integer, digits_fraction, multiplier, phase, installed_on, verified_on, next_verification_on, state,
+           communicator_id, bus_address, replaces_meter_id, last_contact_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         RETURNING *",
+    )
+    .bind(m.company_id)
+    .bind(m.object_id)
+    .bind(m.premise_id)
+    .bind(m.placement.as_str())
+    .bind(m.resource.as_str())
+    .bind(&m.model)
+    .bind(&m.serial)
+    .bind(&m.barcode)
+    .bind(m.tariffs)
+    .bind(m.capacity.integer() as i64)
+    .bind(m.capacity.fraction() as i64)
+    .bind(m.multiplier.to_string())
+    .bind(&m.phase)
+    .bind(date_text(m.installed_on))
+    .bind(date_text(m.verified_on))
+    .bind(date_text(m.next_verification_on))
+    .bind(m.state.as_str())
+    .bind(m.communicator_id)
+    .bind(&m.bus_address)
+    .bind(m.replaces_meter_id)
+    .bind(m.last_contact_at)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await?;
+    from_row(&row)
+}
+
+pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Meter> {
+    let row = sqlx::query("SELECT * FROM meters WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    from_row(&row)
+}
+
+/// An object's meters, common ones first, then by premise.
+pub async fn list_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Meter>> {
+    let rows = sqlx::query("SELECT * FROM meters WHERE company_id = $1 AND object_id = $2 ORDER BY placement, premise_id, resource, id")
+        .bind(company_id)
+        .bind(object_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn list_for_premise(db: &Db, company_id: i64, premise_id: i64) -> Result<Vec<Meter>> {
+    let rows = sqlx::query(
+        "SELECT * FROM meters WHERE company_id = $1 AND premise_id = $2 ORDER BY resource, id",
+    )
+    .bind(company_id)
+    .bind(premise_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Counts of a company's meters by (placement, resource).
+pub async fn count_by_kind(db: &Db, company_id: i64) -> Result<Vec<(Placement, Resource, i64)>> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT placement, resource, COUNT(*) FROM meters WHERE company_id = $1 GROUP BY placement, resource")
+            .bind(company_id)
+            .fetch_all(db.pool())
+            .await?;
+    rows.into_iter()
+        .map(|(p, r, n)| {
+            Ok((
+                Placement::parse(&p).ok_or(StorageError::BadValue("meters.placement"))?,
+                Resource::parse(&r).ok_or(StorageError::BadValue("meters.resource"))?,
+                n,
+            ))
+        })
+        .collect()
+}
+
+/// Meters in operation that have not been heard from since `before` (or never).
+pub async fn count_silent(db: &Db, company_id: i64, before: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM meters WHERE company_id = $1 AND state = 'in_operation'
+           AND (last_contact_at IS NULL OR last_contact_at < $2)",
+    )
+    .bind(company_id)
+    .bind(before)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+pub async fn set_last_contact(db: &Db, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE meters SET last_contact_at = $2 WHERE id = $1 AND (last_contact_at IS NULL OR last_contact_at < $2)")
+        .bind(id)
+        .bind(at)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_state(db: &Db, company_id: i64, id: i64, state: MeterState) -> Result<()> {
+    let r = sqlx::query("UPDATE meters SET state = $3 WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .bind(state.as_str())
+        .execute(db.pool())
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn get_count(db: &Db, company_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM meters WHERE company_id = $1")
+            .bind(company_id)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db_test;
+    use crate::storage::testing::fixtures;
+    use std::str::FromStr;
+
+    db_test!(a_meter_keeps_capacity_multiplier_dates_and_state, |db| {
+        let f = fixtures::building(&db).await;
+        let mut m = Meter::new(
+            f.company_id,
+            f.object_id,
+            Resource::Electricity,
+            "Меркурий 230 ART-03",
+            "41000777",
+            DigitCapacity::new(6, 2).unwrap(),
+        );
+        m.multiplier = Decimal::from_str("60").unwrap();
+        m.tariffs = 2;
+        m.installed_on = NaiveDate::from_ymd_opt(2021, 3, 15);
+        m.next_verification_on = NaiveDate::from_ymd_opt(2037, 3, 15);
+        let m = create(&db, &m).await.unwrap();
+        let back = get(&db, f.company_id, m.id).await.unwrap();
+        assert_eq!(back, m);
+        assert_eq!(back.capacity.label(), "6,2");
+        assert_eq!(back.placement, Placement::Common);
+        set_state(&db, f.company_id, m.id, MeterState::Verification)
+            .await
+            .unwrap();
+        assert_eq!(
+            get(&db, f.company_id, m.id).await.unwrap().state,
+            MeterState::Verification
+        );
+        assert!(matches!(
+            get(&db, f.company_id + 1, m.id).await,
+            Err(StorageError::NotFound)
+        ));
+        let again = create(
+            &db,
+            &Meter::new(
+                f.company_id,
+                f.object_id,
+                Resource::Electricity,
+                "Меркурий 230 ART-03",
+                "41000777",
+                DigitCapacity::new(6, 2).unwrap(),
+            ),
+        )
+        .await;
+        assert!(
+            matches!(again, Err(StorageError::AlreadyExists)),
+            "model + serial is unique in a company"
+        );
+    });
+
+    db_test!(silent_meters_are_counted_from_last_contact, |db| {
+        let f = fixtures::building(&db).await;
+        assert_eq!(
+            count_silent(&db, f.company_id, 1_000).await.unwrap(),
+            1,
+            "never heard from"
+        );
+        set_last_contact(&db, f.meter_id, 2_000).await.unwrap();
+        set_last_contact(&db, f.meter_id, 1_500).await.unwrap(); // an older contact does not go back
+        assert_eq!(
+            get(&db, f.company_id, f.meter_id)
+                .await
+                .unwrap()
+                .last_contact_at,
+            Some(2_000)
+        );
+        assert_eq!(count_silent(&db, f.company_id, 1_000).await.unwrap(), 0);
+        assert_eq!(count_silent(&db, f.company_id, 3_000).await.unwrap(), 1);
+        let kinds = count_by_kind(&db, f.company_id).await.unwrap();
+        assert_eq!(
+            kinds,
+            vec![(Placement::Individual, Resource::Electricity, 1)]
+        );
+    });
+}

@@ -1,0 +1,157 @@
+//! Storage: one file per entity, each with the same verbs (`create`, `get`, `list`,
+//! `get_count`, and `update`/`delete` where the domain allows them).
+//!
+//! One SQL dialect runs on both backends through sqlx's `Any` driver: `$n` parameters,
+//! integers as 64-bit, timestamps as unix seconds, exact readings as integer millionths.
+//! SQLite is the embedded default; PostgreSQL is chosen by a `postgres://` URL.
+
+pub mod account;
+pub mod audit;
+pub mod channel;
+pub mod city;
+pub mod communicator;
+pub mod company;
+pub mod decimal;
+pub mod membership;
+pub mod meter;
+pub mod object;
+pub mod premise;
+pub mod reading;
+pub mod resident;
+pub mod session;
+pub mod sign_in_failure;
+pub mod testing;
+pub mod user;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use sqlx::Executor;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists")]
+    AlreadyExists,
+    #[error("value {0} has more than six fraction digits")]
+    TooPrecise(rust_decimal::Decimal),
+    #[error("value {0} is out of range")]
+    OutOfRange(rust_decimal::Decimal),
+    #[error("bad stored value in {0}")]
+    BadValue(&'static str),
+    #[error("database: {0}")]
+    Db(sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StorageError::NotFound,
+            sqlx::Error::Database(d) if d.is_unique_violation() => StorageError::AlreadyExists,
+            _ => StorageError::Db(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// The shared connection pool. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects and brings the schema up to date. For SQLite the file is created if absent.
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url);
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers go on while the collector writes.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options.connect(url).await?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("../migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("../migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await
+    }
+}
+
+/// Now, as stored: UTC unix seconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+pub(crate) fn parse_date(
+    field: &'static str,
+    s: Option<String>,
+) -> Result<Option<chrono::NaiveDate>> {
+    s.map(|s| {
+        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| StorageError::BadValue(field))
+    })
+    .transpose()
+}
+
+pub(crate) fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}

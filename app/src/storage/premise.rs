@@ -1,0 +1,99 @@
+//! Premises (помещения): flats and non-residential rooms of an object.
+
+use super::{Db, Result};
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Premise {
+    pub id: i64,
+    pub company_id: i64,
+    pub object_id: i64,
+    pub number: String,
+    pub kind: String,
+    pub entrance: Option<i64>,
+    pub floor: Option<i64>,
+    pub area: String,
+    pub residents: i64,
+    pub notes: String,
+}
+
+impl Default for Premise {
+    fn default() -> Self {
+        Premise {
+            id: 0,
+            company_id: 0,
+            object_id: 0,
+            number: String::new(),
+            kind: "flat".into(),
+            entrance: None,
+            floor: None,
+            area: "0".into(),
+            residents: 0,
+            notes: String::new(),
+        }
+    }
+}
+
+pub async fn create(db: &Db, p: &Premise) -> Result<Premise> {
+    Ok(sqlx::query_as::<_, Premise>(
+        "INSERT INTO premises (company_id, object_id, number, kind, entrance, floor, area, residents, notes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
+    )
+    .bind(p.company_id)
+    .bind(p.object_id)
+    .bind(&p.number)
+    .bind(&p.kind)
+    .bind(p.entrance)
+    .bind(p.floor)
+    .bind(&p.area)
+    .bind(p.residents)
+    .bind(&p.notes)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Premise> {
+    Ok(
+        sqlx::query_as::<_, Premise>("SELECT * FROM premises WHERE company_id = $1 AND id = $2")
+            .bind(company_id)
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// An object's premises in the order people walk them: by number as a number where it is one.
+pub async fn list(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Premise>> {
+    let mut rows = sqlx::query_as::<_, Premise>(
+        "SELECT * FROM premises WHERE company_id = $1 AND object_id = $2",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.sort_by(|a, b| natural_key(&a.number).cmp(&natural_key(&b.number)));
+    Ok(rows)
+}
+
+fn natural_key(number: &str) -> (u64, String) {
+    let digits: String = number.chars().take_while(|c| c.is_ascii_digit()).collect();
+    (digits.parse().unwrap_or(u64::MAX), number.to_string())
+}
+
+pub async fn get_count(db: &Db, company_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM premises WHERE company_id = $1")
+            .bind(company_id)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flats_sort_as_numbers_not_as_text() {
+        let mut v = vec!["10", "2", "1а", "1", "office"];
+        v.sort_by(|a, b| super::natural_key(a).cmp(&super::natural_key(b)));
+        assert_eq!(v, vec!["1", "1а", "2", "10", "office"]);
+    }
+}

@@ -1,0 +1,109 @@
+//! Sign-in sessions. The cookie holds a random token; the table holds its SHA-256 only.
+
+use super::{Db, Result};
+use crate::models::Role;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActiveSession {
+    pub user_id: i64,
+    pub login: String,
+    pub full_name: String,
+    pub company_id: i64,
+    pub role: Role,
+    pub expires_at: i64,
+}
+
+pub async fn create(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    company_id: i64,
+    expires_at: i64,
+    ip: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, company_id, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(company_id)
+        .bind(super::now())
+        .bind(expires_at)
+        .bind(ip)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The session behind a token, if it has not expired, its user is not blocked and the user
+/// still belongs to the session's company.
+pub async fn get_active(db: &Db, token_hash: &str, now: i64) -> Result<Option<ActiveSession>> {
+    let row: Option<(i64, String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT s.user_id, u.login, u.full_name, s.company_id, m.role, s.expires_at
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+         JOIN memberships m ON m.user_id = s.user_id AND m.company_id = s.company_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.blocked = $3 AND m.blocked = $3",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .bind(0i64)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(
+        |(user_id, login, full_name, company_id, role, expires_at)| {
+            Ok(ActiveSession {
+                user_id,
+                login,
+                full_name,
+                company_id,
+                role: Role::parse(&role)
+                    .ok_or(super::StorageError::BadValue("memberships.role"))?,
+                expires_at,
+            })
+        },
+    )
+    .transpose()
+}
+
+pub async fn set_company(db: &Db, token_hash: &str, company_id: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET company_id = $2 WHERE token_hash = $1")
+        .bind(token_hash)
+        .bind(company_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends a user's sessions in one company (on blocking there).
+pub async fn delete_for_user_in_company(db: &Db, user_id: i64, company_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND company_id = $2")
+        .bind(user_id)
+        .bind(company_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (on blocking everywhere).
+pub async fn delete_for_user(db: &Db, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected())
+}

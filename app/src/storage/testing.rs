@@ -1,0 +1,203 @@
+//! Test databases: each test gets its own, on SQLite (a temp file) or PostgreSQL (a fresh
+//! database on `UCHET_TEST_POSTGRES`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+//! Public so the server crate's tests use the same fixtures.
+
+use super::{Backend, Db};
+use sqlx::Connection;
+
+pub struct TestDb {
+    pub db: Db,
+    backend: Backend,
+    name: String,
+}
+
+fn admin_url() -> String {
+    std::env::var("UCHET_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn unique_name() -> String {
+    use rand::Rng;
+    format!(
+        "uchet_t_{}_{:08x}",
+        std::process::id(),
+        rand::thread_rng().gen::<u32>()
+    )
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let name = unique_name();
+        let url = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.sqlite"));
+                format!("sqlite://{}?mode=rwc", path.display())
+            }
+            Backend::Postgres => {
+                let admin = admin_url();
+                sqlx::any::install_default_drivers();
+                let mut conn = sqlx::AnyConnection::connect(&admin)
+                    .await
+                    .expect("PostgreSQL for tests (UCHET_TEST_POSTGRES)");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                conn.close().await.ok();
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin);
+                format!("{base}/{name}")
+            }
+        };
+        let db = Db::connect(&url).await.expect("connect test database");
+        TestDb { db, backend, name }
+    }
+
+    /// Drops the database. A test that panics leaves it; the test command sweeps leftovers.
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        match self.backend {
+            Backend::Sqlite => {
+                let base = std::env::temp_dir().join(format!("{}.sqlite", self.name));
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", base.display()));
+                }
+            }
+            Backend::Postgres => {
+                if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin_url()).await {
+                    let _ = sqlx::query(&format!(
+                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                        self.name
+                    ))
+                    .execute(&mut conn)
+                    .await;
+                }
+            }
+        }
+    }
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL, as two tests named
+/// `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let t =
+                    $crate::storage::testing::TestDb::new($crate::storage::Backend::Sqlite).await;
+                {
+                    let $db = t.db.clone();
+                    $body
+                }
+                t.cleanup().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let t =
+                    $crate::storage::testing::TestDb::new($crate::storage::Backend::Postgres).await;
+                {
+                    let $db = t.db.clone();
+                    $body
+                }
+                t.cleanup().await;
+            }
+        }
+    };
+}
+
+/// Small worlds for tests.
+pub mod fixtures {
+    use crate::models::capacity::DigitCapacity;
+    use crate::models::{Placement, Resource};
+    use crate::storage::*;
+
+    pub struct Building {
+        pub company_id: i64,
+        pub object_id: i64,
+        pub premise_id: i64,
+        pub meter_id: i64,
+        pub channel_id: i64,
+    }
+
+    /// A company with one building, one flat, one electricity meter with one channel.
+    pub async fn building(db: &Db) -> Building {
+        let c = company::create(
+            db,
+            &company::Company {
+                name: "УК «Тест»".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        building_of(db, c.id, "1").await
+    }
+
+    /// A building in an existing company; `tag` keeps serials apart.
+    pub async fn building_of(db: &Db, company_id: i64, tag: &str) -> Building {
+        let o = object::create(
+            db,
+            &object::Object {
+                company_id,
+                name: format!("Дом {tag}"),
+                address: format!("ул. Тестовая, д. {tag}"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let p = premise::create(
+            db,
+            &premise::Premise {
+                company_id,
+                object_id: o.id,
+                number: "1".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut m = meter::Meter::new(
+            company_id,
+            o.id,
+            Resource::Electricity,
+            "Меркурий 230",
+            &format!("SN-{tag}"),
+            DigitCapacity::new(6, 2).unwrap(),
+        );
+        m.premise_id = Some(p.id);
+        m.placement = Placement::Individual;
+        let m = meter::create(db, &m).await.unwrap();
+        let ch = channel::create(
+            db,
+            &channel::Channel {
+                id: 0,
+                company_id,
+                meter_id: m.id,
+                resource: "electricity".into(),
+                resource_number: 1,
+                parameter: "energy_a_plus".into(),
+                unit: "kWh".into(),
+                kind: "integral".into(),
+                verified_on: None,
+            },
+        )
+        .await
+        .unwrap();
+        Building {
+            company_id,
+            object_id: o.id,
+            premise_id: p.id,
+            meter_id: m.id,
+            channel_id: ch.id,
+        }
+    }
+}

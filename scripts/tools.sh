@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Installs, once, every tool the build and the tests need on a fresh machine of this kind.
+# Each step is skipped when its tool is already there, so a warm machine pays nothing.
+# Sourced by scripts/start and scripts/test; safe to run on its own.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
+
+# The wasm-bindgen CLI must match the crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
+CARGO_LEPTOS_VERSION="0.3.10"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+need_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown && return
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+}
+
+need_wasm_bindgen() {
+  if command -v wasm-bindgen >/dev/null && [ "$(wasm-bindgen --version | awk '{print $2}')" = "$WASM_BINDGEN_VERSION" ]; then return; fi
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2.5 min)"
+  # Not --locked: the CLI's own lockfile pins a yanked crate.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+}
+
+need_cargo_leptos() {
+  if command -v cargo-leptos >/dev/null && cargo-leptos --version | grep -q "$CARGO_LEPTOS_VERSION"; then return; fi
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 min, once per machine)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+}
+
+need_npm_packages() {
+  # wasm-opt comes from npm binaryen: Debian's wasm-opt 108 breaks hydration silently.
+  local stamp="$ROOT/end2end/node_modules/.uchet-lock-sha"
+  local want; want="$(sha256sum "$ROOT/end2end/package-lock.json" | cut -d' ' -f1)"
+  if [ -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return; fi
+  say "installing npm packages (binaryen for wasm-opt, playwright-core)"
+  (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+need_chromium() {
+  command -v chromium >/dev/null && command -v chromedriver >/dev/null && return
+  say "installing Debian chromium and chromium-driver"
+  apt_install chromium chromium-driver
+}
+
+need_brotli() {
+  command -v brotli >/dev/null && command -v curl >/dev/null && return
+  apt_install brotli curl
+}
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# The services the test suite talks to: started when installed and stopped, installed when absent.
+need_postgres() {
+  if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then return; fi
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    say "installing PostgreSQL"
+    apt_install postgresql
+  fi
+  say "starting PostgreSQL"
+  local v; v="$(ls /etc/postgresql | sort -V | tail -1)"
+  # Trust on loopback, as the test suite connects without a password.
+  local hba="/etc/postgresql/$v/main/pg_hba.conf"
+  grep -q '^host all all 127.0.0.1/32 trust' "$hba" || sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+  pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && return; sleep 1; done
+  echo "PostgreSQL did not start" >&2; return 1
+}
+
+need_mosquitto() {
+  if (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then return; fi
+  command -v mosquitto >/dev/null || { say "installing Mosquitto"; apt_install mosquitto; }
+  say "starting Mosquitto"
+  if [ -f /etc/mosquitto/mosquitto.conf ]; then mosquitto -d -c /etc/mosquitto/mosquitto.conf; else mosquitto -d -p 1883; fi
+  for _ in $(seq 1 20); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && return; sleep 0.5; done
+  echo "Mosquitto did not start" >&2; return 1
+}
+
+build_tools() { need_wasm_target; need_npm_packages; need_wasm_bindgen; need_cargo_leptos; }
+test_tools()  { build_tools; need_chromium; need_brotli; need_postgres; need_mosquitto; }
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  case "${1:-test}" in
+    build) build_tools ;;
+    test) test_tools ;;
+    *) echo "usage: scripts/tools.sh [build|test]" >&2; exit 2 ;;
+  esac
+fi

@@ -1,0 +1,203 @@
+//! Configuration: the `Leptos.toml` file (its `[package.metadata.leptos]` part is read by
+//! Leptos, its `[uchet]` part here), then environment variables over it.
+//!
+//! | variable | key | default |
+//! | --- | --- | --- |
+//! | `LEPTOS_SITE_ADDR` | site-addr | 127.0.0.1:3000 |
+//! | `UCHET_DATA_DIR` | data-dir | data |
+//! | `DATABASE_URL` | database-url | sqlite file in the data dir |
+//! | `UCHET_SESSION_HOURS` | session-hours | 12 (at most 24) |
+//! | `UCHET_DEMO` | demo | false |
+//! | `UCHET_LOG_FORMAT` | log-format | pretty |
+//! | `UCHET_SECURE_COOKIES` | secure-cookies | false |
+
+use std::path::{Path, PathBuf};
+
+use leptos::config::LeptosOptions;
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("bad configuration file {0}: {1}")]
+    Parse(PathBuf, String),
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("variable {0}: {1}")]
+    Env(&'static str, String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The `[uchet]` section.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct UchetSection {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub session_hours: i64,
+    pub demo: bool,
+    pub log_format: LogFormat,
+    pub secure_cookies: bool,
+}
+
+impl Default for UchetSection {
+    fn default() -> Self {
+        UchetSection {
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            session_hours: 12,
+            demo: false,
+            log_format: LogFormat::Pretty,
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct FileConfig {
+    #[serde(default)]
+    uchet: UchetSection,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub leptos: LeptosOptions,
+    pub uchet: UchetSection,
+}
+
+impl Config {
+    /// Reads the file if it exists (a deployed binary may run on environment alone).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let exists = path.exists();
+        let file: FileConfig = if exists {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| ConfigError::Read(path.into(), e))?;
+            toml::from_str(&text).map_err(|e| ConfigError::Parse(path.into(), e.to_string()))?
+        } else {
+            FileConfig::default()
+        };
+        let path_str = path.to_string_lossy().to_string();
+        let leptos = leptos::config::get_configuration(exists.then_some(path_str.as_str()))
+            .map_err(|e| ConfigError::Leptos(e.to_string()))?
+            .leptos_options;
+        let mut uchet = file.uchet;
+        apply_env(&mut uchet, |k| std::env::var(k).ok())?;
+        Ok(Config { leptos, uchet })
+    }
+
+    /// The database to open: the configured URL, or a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        if self.uchet.database_url.trim().is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.uchet.data_dir.join("uchet.sqlite").display()
+            )
+        } else {
+            self.uchet.database_url.trim().to_string()
+        }
+    }
+}
+
+fn parse_bool(name: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => Err(ConfigError::Env(
+            name,
+            format!("expected true or false, got {other:?}"),
+        )),
+    }
+}
+
+/// Environment over file; `get` is the environment (a function so tests need not touch the
+/// process environment).
+pub fn apply_env(
+    u: &mut UchetSection,
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    if let Some(v) = get("UCHET_DATA_DIR") {
+        u.data_dir = PathBuf::from(v);
+    }
+    if let Some(v) = get("DATABASE_URL") {
+        u.database_url = v;
+    }
+    if let Some(v) = get("UCHET_SESSION_HOURS") {
+        u.session_hours = v
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Env("UCHET_SESSION_HOURS", format!("not a number: {v:?}")))?;
+    }
+    if let Some(v) = get("UCHET_DEMO") {
+        u.demo = parse_bool("UCHET_DEMO", &v)?;
+    }
+    if let Some(v) = get("UCHET_SECURE_COOKIES") {
+        u.secure_cookies = parse_bool("UCHET_SECURE_COOKIES", &v)?;
+    }
+    if let Some(v) = get("UCHET_LOG_FORMAT") {
+        u.log_format = match v.trim() {
+            "json" => LogFormat::Json,
+            "pretty" => LogFormat::Pretty,
+            other => {
+                return Err(ConfigError::Env(
+                    "UCHET_LOG_FORMAT",
+                    format!("expected pretty or json, got {other:?}"),
+                ))
+            }
+        };
+    }
+    if !(1..=24).contains(&u.session_hours) {
+        return Err(ConfigError::Env(
+            "UCHET_SESSION_HOURS",
+            format!("{} is outside 1..=24", u.session_hours),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let v: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| v.iter().find(|(kk, _)| kk == k).map(|(_, vv)| vv.clone())
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut u = UchetSection::default();
+        apply_env(
+            &mut u,
+            env(&[
+                ("UCHET_DATA_DIR", "/var/lib/uchet"),
+                ("UCHET_DEMO", "yes"),
+                ("UCHET_LOG_FORMAT", "json"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(u.data_dir, PathBuf::from("/var/lib/uchet"));
+        assert!(u.demo);
+        assert_eq!(u.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_session_longer_than_a_day_is_refused() {
+        let mut u = UchetSection::default();
+        assert!(apply_env(&mut u, env(&[("UCHET_SESSION_HOURS", "48")])).is_err());
+        assert!(apply_env(
+            &mut UchetSection::default(),
+            env(&[("UCHET_DEMO", "maybe")])
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,111 @@
+//! The Uchet server: configuration, the web side, demo data. `main.rs` wires them.
+
+pub mod config;
+pub mod demo;
+pub mod telemetry;
+pub mod web;
+
+use std::net::SocketAddr;
+
+use app::auth::AuthConfig;
+use app::storage::Db;
+
+use crate::config::Config;
+
+/// Opens the database, loads the demo when asked and the database is empty, and serves
+/// until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(&config.uchet.data_dir)?;
+    let url = config.database_url();
+    let db = Db::connect(&url).await?;
+    tracing::info!(backend = ?db.backend(), "database ready");
+    if config.uchet.demo && app::storage::company::get_count(&db).await? == 0 {
+        let started = std::time::Instant::now();
+        let report = demo::generate(&db, &demo::DemoOptions::default(), |step| {
+            tracing::info!("{step}")
+        })
+        .await?;
+        tracing::info!(
+            objects = report.objects,
+            premises = report.premises,
+            meters = report.meters,
+            readings = report.readings,
+            seconds = started.elapsed().as_secs(),
+            "demo company loaded"
+        );
+    }
+    if config.uchet.demo {
+        print_demo_logins();
+    }
+    let state = web::AppState {
+        leptos_options: config.leptos.clone(),
+        db: db.clone(),
+        auth: AuthConfig {
+            session_hours: config.uchet.session_hours,
+            secure_cookies: config.uchet.secure_cookies,
+        },
+        metrics: telemetry::metrics(),
+    };
+    tokio::spawn(sweep_sessions(db.clone()));
+    let app = web::router(state);
+    let addr = config.leptos.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "Uchet is listening: http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Expired sessions are refused on sight; this only keeps the table small.
+async fn sweep_sessions(db: Db) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match app::storage::session::delete_expired(&db, app::storage::now()).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "expired sessions not removed"),
+        }
+    }
+}
+
+fn print_demo_logins() {
+    println!(
+        "\nУчёт — демо-входы (пароль для всех: {}):",
+        demo::DEMO_PASSWORD
+    );
+    for (login, role) in [
+        ("admin", "администратор"),
+        ("dispatcher", "диспетчер, две организации"),
+        ("engineer", "сервисный инженер"),
+        ("reader", "только просмотр"),
+        ("controller", "контролёр (обход)"),
+        ("resident", "житель, кв. 12"),
+        ("rassvet", "диспетчер ТСЖ «Рассвет»"),
+    ] {
+        println!("  {login:<11} {role}");
+    }
+    println!();
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

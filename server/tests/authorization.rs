@@ -1,0 +1,218 @@
+//! Every server function checks role and company: the full matrix of role × function, and
+//! the tenant walls between companies, over real HTTP on both databases.
+
+mod common;
+
+use app::errors::AppError;
+use app::models::{Permission, Role};
+
+/// Every server function that needs a permission, with a valid body, and what it needs.
+fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
+    let other = w.user_id(Role::Reader);
+    vec![
+        ("list_objects", String::new(), Permission::ViewObjects),
+        (
+            "get_object",
+            format!("id={}", w.a.object_id),
+            Permission::ViewObjects,
+        ),
+        ("company_card", String::new(), Permission::ViewCompany),
+        ("home_summary", String::new(), Permission::ViewData),
+        ("my_premises", String::new(), Permission::OwnPremises),
+        ("list_users", String::new(), Permission::ManageUsers),
+        (
+            "create_user",
+            "login=new-one&full_name=Новый&password=password-123&role=reader".into(),
+            Permission::ManageUsers,
+        ),
+        (
+            "set_user_blocked",
+            format!("user_id={other}&blocked=false"),
+            Permission::ManageUsers,
+        ),
+    ]
+}
+
+both_backends!(
+    each_role_reaches_exactly_the_functions_its_permissions_allow,
+    |w| {
+        for role in Role::ALL {
+            for (endpoint, body, needs) in guarded(w) {
+                let (status, text, _) =
+                    common::call(&w.app, endpoint, &body, Some(w.cookie(role))).await;
+                if role.allows(needs) {
+                    assert!(
+                        status.is_success(),
+                        "{role:?} → {endpoint}: expected success, got {status} {text}"
+                    );
+                    assert!(
+                        common::error_of(&text).is_none(),
+                        "{role:?} → {endpoint}: {text}"
+                    );
+                } else {
+                    assert_eq!(
+                        common::error_of(&text),
+                        Some(AppError::Forbidden),
+                        "{role:?} → {endpoint}: {status} {text}"
+                    );
+                }
+            }
+        }
+    }
+);
+
+both_backends!(
+    a_signed_out_caller_gets_not_signed_in_from_every_guarded_function,
+    |w| {
+        for (endpoint, body, _) in guarded(w) {
+            let (_, text, _) = common::call(&w.app, endpoint, &body, None).await;
+            assert_eq!(
+                common::error_of(&text),
+                Some(AppError::NotSignedIn),
+                "{endpoint}: {text}"
+            );
+            let (_, text, _) =
+                common::call(&w.app, endpoint, &body, Some("uchet_session=forged")).await;
+            assert_eq!(
+                common::error_of(&text),
+                Some(AppError::NotSignedIn),
+                "{endpoint} with a forged token: {text}"
+            );
+        }
+        let (_, text, _) = common::call(&w.app, "session_info", "", None).await;
+        assert_eq!(text.trim(), "null");
+    }
+);
+
+both_backends!(a_reader_can_change_nothing, |w| {
+    let reader = w.cookie(Role::Reader);
+    let before = app::storage::user::get_count(&w.db).await.unwrap();
+    for (endpoint, body) in [
+        (
+            "create_user",
+            "login=x1&full_name=X&password=password-123&role=administrator".to_string(),
+        ),
+        (
+            "set_user_blocked",
+            format!("user_id={}&blocked=true", w.user_id(Role::Dispatcher)),
+        ),
+    ] {
+        let (_, text, _) = common::call(&w.app, endpoint, &body, Some(reader)).await;
+        assert_eq!(
+            common::error_of(&text),
+            Some(AppError::Forbidden),
+            "{endpoint}"
+        );
+    }
+    assert_eq!(app::storage::user::get_count(&w.db).await.unwrap(), before);
+    let m = app::storage::membership::get(&w.db, w.user_id(Role::Dispatcher), w.a.company_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!m.blocked);
+});
+
+both_backends!(a_dispatcher_of_company_b_reads_nothing_of_company_a, |w| {
+    let b = w.b_dispatcher.as_str();
+    let (_, text, _) = common::call(&w.app, "list_objects", "", Some(b)).await;
+    let rows: Vec<app::models::views::ObjectRow> = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![w.b.object_id]
+    );
+    let (_, text, _) = common::call(
+        &w.app,
+        "get_object",
+        &format!("id={}", w.a.object_id),
+        Some(b),
+    )
+    .await;
+    assert_eq!(
+        common::error_of(&text),
+        Some(AppError::NotFound),
+        "A's object by id: {text}"
+    );
+    let (_, text, _) = common::call(&w.app, "company_card", "", Some(b)).await;
+    let card: app::models::views::CompanyView = serde_json::from_str(&text).unwrap();
+    assert_eq!(card.id, w.b.company_id);
+    let (_, text, _) = common::call(&w.app, "home_summary", "", Some(b)).await;
+    let s: app::models::views::SummaryView = serde_json::from_str(&text).unwrap();
+    assert_eq!((s.objects, s.premises, s.meters_individual), (1, 1, 1));
+    let (_, text, _) = common::call(
+        &w.app,
+        "switch_company",
+        &format!("company_id={}", w.a.company_id),
+        Some(b),
+    )
+    .await;
+    assert_eq!(
+        common::error_of(&text),
+        Some(AppError::Forbidden),
+        "switching into a company one does not belong to"
+    );
+});
+
+both_backends!(
+    an_administrator_cannot_touch_users_of_another_company,
+    |w| {
+        let admin = w.cookie(Role::Administrator);
+        let (_, text, _) = common::call(
+            &w.app,
+            "set_user_blocked",
+            &format!("user_id={}&blocked=true", w.b_dispatcher_id),
+            Some(admin),
+        )
+        .await;
+        assert_eq!(common::error_of(&text), Some(AppError::NotFound));
+        let (_, text, _) = common::call(&w.app, "list_users", "", Some(admin)).await;
+        let users: Vec<app::models::views::UserRow> = serde_json::from_str(&text).unwrap();
+        assert!(users.iter().all(|u| u.login.starts_with("a-")), "{users:?}");
+        assert_eq!(users.len(), Role::ALL.len());
+    }
+);
+
+both_backends!(a_resident_sees_only_their_own_premise, |w| {
+    let (_, text, _) =
+        common::call(&w.app, "my_premises", "", Some(w.cookie(Role::Resident))).await;
+    let premises: Vec<app::models::views::PremiseView> = serde_json::from_str(&text).unwrap();
+    assert_eq!(premises.len(), 1);
+    assert_eq!(premises[0].id, w.a.premise_id);
+    assert_eq!(premises[0].meters.len(), 1);
+    let (_, text, _) = common::call(
+        &w.app,
+        "get_object",
+        &format!("id={}", w.a.object_id),
+        Some(w.cookie(Role::Resident)),
+    )
+    .await;
+    assert_eq!(common::error_of(&text), Some(AppError::Forbidden));
+});
+
+both_backends!(blocking_a_user_ends_their_session_at_once, |w| {
+    let admin = w.cookie(Role::Administrator);
+    let reader = w.cookie(Role::Reader);
+    let (_, text, _) = common::call(&w.app, "list_objects", "", Some(reader)).await;
+    assert!(common::error_of(&text).is_none());
+    let (status, text, _) = common::call(
+        &w.app,
+        "set_user_blocked",
+        &format!("user_id={}&blocked=true", w.user_id(Role::Reader)),
+        Some(admin),
+    )
+    .await;
+    assert!(status.is_success(), "{text}");
+    let (_, text, _) = common::call(&w.app, "list_objects", "", Some(reader)).await;
+    assert_eq!(common::error_of(&text), Some(AppError::NotSignedIn));
+    let (_, text, _) = common::call(
+        &w.app,
+        "set_user_blocked",
+        &format!("user_id={}&blocked=true", w.user_id(Role::Administrator)),
+        Some(admin),
+    )
+    .await;
+    assert_eq!(
+        common::error_of(&text),
+        Some(AppError::Forbidden),
+        "nobody blocks themselves"
+    );
+});

@@ -1,0 +1,218 @@
+//! A running Uchet router over a fresh test database, with a company per tenant and a
+//! session per role, called through real HTTP requests (tower `oneshot`).
+
+#![allow(dead_code)]
+
+use app::auth::{token, AuthConfig};
+use app::models::Role;
+use app::storage::testing::{fixtures, TestDb};
+use app::storage::{self, company, membership, resident, session, user, Backend, Db};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use server::config::Config;
+use server::web::{router, AppState};
+use tower::ServiceExt;
+
+pub struct World {
+    pub test_db: TestDb,
+    pub db: Db,
+    pub app: Router,
+    pub a: fixtures::Building,
+    pub b: fixtures::Building,
+    /// Session cookies of company A's users, one per role.
+    pub a_sessions: Vec<(Role, String)>,
+    pub a_user_ids: Vec<(Role, i64)>,
+    /// A dispatcher of company B.
+    pub b_dispatcher: String,
+    pub b_dispatcher_id: i64,
+}
+
+pub fn leptos_config() -> Config {
+    Config::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../Leptos.toml"
+    )))
+    .expect("Leptos.toml")
+}
+
+async fn session_for(db: &Db, login: &str, company_id: i64, role: Role) -> (String, i64) {
+    let u = user::create(
+        db,
+        &user::User {
+            login: login.into(),
+            password_hash: "-".into(),
+            full_name: login.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    membership::create(db, u.id, company_id, role)
+        .await
+        .unwrap();
+    let t = token::new_token();
+    session::create(
+        db,
+        &token::hash(&t),
+        u.id,
+        company_id,
+        storage::now() + 3600,
+        "",
+    )
+    .await
+    .unwrap();
+    (format!("uchet_session={t}"), u.id)
+}
+
+pub async fn world(backend: Backend) -> World {
+    let test_db = TestDb::new(backend).await;
+    let db = test_db.db.clone();
+    let a = fixtures::building(&db).await;
+    let cb = company::create(
+        &db,
+        &company::Company {
+            name: "ТСЖ «Б»".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let b = fixtures::building_of(&db, cb.id, "B").await;
+    let mut a_sessions = Vec::new();
+    let mut a_user_ids = Vec::new();
+    for role in Role::ALL {
+        let (cookie, id) =
+            session_for(&db, &format!("a-{}", role.as_str()), a.company_id, role).await;
+        if role == Role::Resident {
+            let p = storage::premise::get(&db, a.company_id, a.premise_id)
+                .await
+                .unwrap();
+            resident::attach(&db, id, &p).await.unwrap();
+        }
+        a_sessions.push((role, cookie));
+        a_user_ids.push((role, id));
+    }
+    let (b_dispatcher, b_dispatcher_id) =
+        session_for(&db, "b-dispatcher", b.company_id, Role::Dispatcher).await;
+    // Test binaries have no hash.txt beside them (cargo-leptos writes it next to the server
+    // binary); these tests read HTML, not assets, so they use unhashed names. The browser
+    // tests run the real binary with hashed assets.
+    let mut leptos_options = leptos_config().leptos;
+    leptos_options.hash_files = false;
+    let state = AppState {
+        leptos_options,
+        db: db.clone(),
+        auth: AuthConfig::default(),
+        metrics: server::telemetry::metrics(),
+    };
+    World {
+        test_db,
+        db,
+        app: router(state),
+        a,
+        b,
+        a_sessions,
+        a_user_ids,
+        b_dispatcher,
+        b_dispatcher_id,
+    }
+}
+
+impl World {
+    pub fn cookie(&self, role: Role) -> &str {
+        &self.a_sessions.iter().find(|(r, _)| *r == role).unwrap().1
+    }
+    pub fn user_id(&self, role: Role) -> i64 {
+        self.a_user_ids.iter().find(|(r, _)| *r == role).unwrap().1
+    }
+}
+
+/// The application error a server function answered with, if it failed.
+pub fn error_of(body: &str) -> Option<app::errors::AppError> {
+    serde_json::from_str(body).ok()
+}
+
+/// Calls a server function as a browser with JavaScript would; returns status and body.
+pub async fn call(
+    app: &Router,
+    endpoint: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, String, Vec<String>) {
+    let mut req = Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let cookies = resp
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).to_string(), cookies)
+}
+
+pub async fn get(
+    app: &Router,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, String, Option<String>) {
+    let mut req = Request::get(path);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string());
+    let bytes = axum::body::to_bytes(resp.into_body(), 8 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        String::from_utf8_lossy(&bytes).to_string(),
+        location,
+    )
+}
+
+/// Runs a test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, |$w:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn body($w: &common::World) $body
+            #[tokio::test]
+            async fn sqlite() {
+                let w = common::world(app::storage::Backend::Sqlite).await;
+                body(&w).await;
+                w.test_db.cleanup().await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let w = common::world(app::storage::Backend::Postgres).await;
+                body(&w).await;
+                w.test_db.cleanup().await;
+            }
+        }
+    };
+}

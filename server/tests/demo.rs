@@ -1,0 +1,119 @@
+//! The demo company has what the monitoring screens need to find: a meter silent for 20
+//! days, one reading that went down, a counter that rolled over, and sign-ins for every role.
+
+use app::storage::reading::{self, Period};
+use app::storage::{channel, meter, object, premise};
+use server::demo::{generate, DemoOptions};
+
+async fn daily_totals(
+    db: &app::storage::Db,
+    company_id: i64,
+    meter_id: i64,
+) -> Vec<(i64, rust_decimal::Decimal)> {
+    let ch = channel::list_for_meter(db, company_id, meter_id)
+        .await
+        .unwrap()
+        .remove(0);
+    reading::list(db, company_id, ch.id, Period::Day, 0, i64::MAX)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.ts, r.total.unwrap()))
+        .collect()
+}
+
+app::db_test!(
+    the_demo_company_has_a_silent_meter_a_decrease_and_a_rollover,
+    |db| {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let report = generate(
+            &db,
+            &DemoOptions {
+                days: 60,
+                today,
+                ..Default::default()
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.objects, 4);
+        assert_eq!(report.premises, 752);
+        assert_eq!(
+            report.meters, 2748,
+            "692 + 60 flats with 3–4 meters each, 4 common meters per building"
+        );
+        assert_eq!(report.logins.len(), 7);
+        assert!(matches!(
+            generate(&db, &DemoOptions::default(), |_| {}).await,
+            Err(server::demo::DemoError::NotEmpty)
+        ));
+
+        let company_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM companies")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let first = object::list(&db, company_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.name == "ЖК «Огни», корпус 1")
+            .unwrap();
+        assert_eq!(first.time_zone, "Europe/Moscow");
+        let flats = premise::list(&db, company_id, first.id).await.unwrap();
+        let flat = |n: &str| flats.iter().find(|p| p.number == n).unwrap().id;
+        let meter_of = |premise_id: i64, resource: app::models::Resource| {
+            let db = db.clone();
+            async move {
+                meter::list_for_premise(&db, company_id, premise_id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|m| m.resource == resource)
+                    .unwrap()
+            }
+        };
+
+        // Flat 7's electricity meter stopped 20 days ago: its readings end there.
+        let silent = meter_of(flat("7"), app::models::Resource::Electricity).await;
+        let readings = daily_totals(&db, company_id, silent.id).await;
+        assert_eq!(readings.len(), 40, "60 days minus the 20 silent ones");
+        assert!(silent.last_contact_at.unwrap() < app::storage::now() - 15 * 86_400);
+
+        // Flat 3's cold water shows one reading lower than the day before.
+        let down = meter_of(flat("3"), app::models::Resource::ColdWater).await;
+        let r = daily_totals(&db, company_id, down.id).await;
+        let decreases = r.windows(2).filter(|w| w[1].1 < w[0].1).count();
+        assert_eq!(decreases, 1, "exactly one reading went down");
+
+        // Flat 5's cold water passes 99 999,999 m³ and starts again from zero.
+        let roll = meter_of(flat("5"), app::models::Resource::ColdWater).await;
+        let r = daily_totals(&db, company_id, roll.id).await;
+        assert!(r[0].1 > rust_decimal::Decimal::from(99_990));
+        assert!(r.last().unwrap().1 < rust_decimal::Decimal::from(100));
+        assert!(
+            r.iter()
+                .all(|(_, v)| *v < rust_decimal::Decimal::from(100_000)),
+            "never beyond the meter's five integer digits"
+        );
+
+        // Multi-tariff electricity: the total is the sum of the tariffs.
+        let ch = channel::list_for_meter(
+            &db,
+            company_id,
+            meter_of(flat("12"), app::models::Resource::Electricity)
+                .await
+                .id,
+        )
+        .await
+        .unwrap()
+        .remove(0);
+        for r in reading::list(&db, company_id, ch.id, Period::Day, 0, i64::MAX)
+            .await
+            .unwrap()
+        {
+            let sum: rust_decimal::Decimal = r.tariffs.iter().flatten().copied().sum();
+            assert_eq!(r.total.unwrap(), sum);
+        }
+    }
+);

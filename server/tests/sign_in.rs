@@ -1,0 +1,154 @@
+//! Signing in over HTTP: the cookie, the redirect, throttling, sign-out.
+
+mod common;
+
+use app::auth::password;
+use app::errors::AppError;
+use app::models::Role;
+use app::storage::{membership, user};
+use axum::http::StatusCode;
+
+async fn make_user(w: &common::World, login: &str, pass: &str) {
+    let u = user::create(
+        &w.db,
+        &user::User {
+            login: login.into(),
+            password_hash: password::hash(pass.into()).await,
+            full_name: "Тест".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    membership::create(&w.db, u.id, w.a.company_id, Role::Dispatcher)
+        .await
+        .unwrap();
+}
+
+both_backends!(signing_in_sets_a_session_cookie_that_opens_pages, |w| {
+    make_user(w, "ivanova", "password-123").await;
+    let (status, text, cookies) = common::call(
+        &w.app,
+        "sign_in",
+        "login=Ivanova&password=password-123&next=%2Fobjects",
+        None,
+    )
+    .await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {text}"
+    );
+    let set = cookies
+        .iter()
+        .find(|c| c.starts_with("uchet_session="))
+        .expect("session cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Max-Age=43200"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_string();
+    let (status, html, _) = common::get(&w.app, "/objects", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<html"), "server-rendered page");
+    let (_, text, _) = common::call(&w.app, "session_info", "", Some(&cookie)).await;
+    let info: app::models::views::SessionView = serde_json::from_str(&text).unwrap();
+    assert_eq!(info.login, "ivanova");
+    assert_eq!(info.company_id, w.a.company_id);
+
+    let (_, _, cookies) = common::call(&w.app, "sign_out", "", Some(&cookie)).await;
+    assert!(cookies
+        .iter()
+        .any(|c| c.starts_with("uchet_session=;") && c.contains("Max-Age=0")));
+    let (_, text, _) = common::call(&w.app, "list_objects", "", Some(&cookie)).await;
+    assert_eq!(
+        common::error_of(&text),
+        Some(AppError::NotSignedIn),
+        "the old cookie no longer works"
+    );
+});
+
+both_backends!(
+    repeated_failures_are_slowed_down_even_for_the_right_password,
+    |w| {
+        make_user(w, "petrov", "password-123").await;
+        for _ in 0..3 {
+            let (_, text, _) =
+                common::call(&w.app, "sign_in", "login=petrov&password=wrong", None).await;
+            assert_eq!(common::error_of(&text), Some(AppError::SignInFailed));
+        }
+        let (_, text, _) = common::call(
+            &w.app,
+            "sign_in",
+            "login=petrov&password=password-123",
+            None,
+        )
+        .await;
+        assert!(
+            matches!(common::error_of(&text), Some(AppError::TooManyAttempts { wait_seconds }) if wait_seconds >= 1),
+            "{text}"
+        );
+    }
+);
+
+both_backends!(an_unknown_login_and_a_wrong_password_look_the_same, |w| {
+    make_user(w, "sidorov", "password-123").await;
+    let (_, a, _) = common::call(&w.app, "sign_in", "login=nobody&password=x", None).await;
+    let (_, b, _) = common::call(&w.app, "sign_in", "login=sidorov&password=x", None).await;
+    assert_eq!(common::error_of(&a), Some(AppError::SignInFailed));
+    assert_eq!(common::error_of(&b), Some(AppError::SignInFailed));
+});
+
+both_backends!(pages_send_a_signed_out_browser_to_sign_in_and_back, |w| {
+    let (status, _, location) = common::get(&w.app, "/objects?x=1", None).await;
+    assert!(status.is_redirection());
+    assert_eq!(location.as_deref(), Some("/login?next=/objects%3Fx%3D1"));
+    let (status, html, _) = common::get(&w.app, "/login", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("name=\"password\""));
+    let (status, _, location) = common::get(&w.app, "/login", Some(w.cookie(Role::Reader))).await;
+    assert!(status.is_redirection());
+    assert_eq!(location.as_deref(), Some("/"));
+});
+
+both_backends!(health_reports_the_database, |w| {
+    let (status, body, _) = common::get(&w.app, "/healthz", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("\"status\":\"ok\""), "{body}");
+});
+
+both_backends!(
+    pages_are_rendered_on_the_server_with_their_data_in_russian,
+    |w| {
+        let (status, html, _) =
+            common::get(&w.app, "/objects", Some(w.cookie(Role::Dispatcher))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Объекты"), "Russian by default");
+        assert!(
+            html.contains("ул. Тестовая, д. 1"),
+            "the company's building is in the server-rendered page"
+        );
+        assert!(
+            !html.contains("ул. Тестовая, д. B"),
+            "another company's building is not"
+        );
+        let (_, html, _) = common::get(&w.app, "/", Some(w.cookie(Role::Dispatcher))).await;
+        assert!(html.contains("Сводка"));
+        let (status, html, _) =
+            common::get(&w.app, "/no-such-page", Some(w.cookie(Role::Dispatcher))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("Страница не найдена"));
+    }
+);
+
+both_backends!(
+    the_language_cookie_switches_the_server_render_to_english,
+    |w| {
+        let cookie = format!("{}; uchet_lang=en", w.cookie(Role::Dispatcher));
+        let (_, html, _) = common::get(&w.app, "/objects", Some(&cookie)).await;
+        assert!(
+            html.contains("Objects") && html.contains("Sign out"),
+            "English render"
+        );
+        assert!(html.contains("lang=\"en\""));
+    }
+);

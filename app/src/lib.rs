@@ -13,6 +13,8 @@ pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod consumption;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 pub use shell::{shell, App};

@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser.
 
+pub mod amount;
 pub mod capacity;
 pub mod format;
 pub mod menu;
@@ -7,5 +8,6 @@ pub mod resource;
 pub mod role;
 pub mod views;
 
+pub use amount::Amount;
 pub use resource::{MeterState, Placement, Resource};
 pub use role::{Permission, Role};

@@ -13,7 +13,7 @@ use app::storage::{
     self, account, channel, city, communicator, company, meter, object, premise, reading, Db,
     StorageError,
 };
-use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Tz;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -238,14 +238,6 @@ pub async fn generate(
     }
     people::users(db, ogni.id, rassvet.id, &mut report).await?;
     Ok(report)
-}
-
-/// Start of a local day as stored: UTC unix seconds.
-fn local_midnight(tz: Tz, day: NaiveDate) -> i64 {
-    tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap())
-        .earliest()
-        .map(|t| t.timestamp())
-        .unwrap_or(0)
 }
 
 struct Planned {
@@ -596,7 +588,7 @@ fn readings_of(
         let silent = matches!(p.story, Story::Silent(d) if ago < d);
         let skipped = gap.as_ref().is_some_and(|g| g.contains(&i));
         if !silent && !skipped {
-            let ts = local_midnight(tz, *day);
+            let ts = app::consumption::calendar::day_start(tz, *day);
             let mut values: Vec<i64> = registers.clone();
             let mut shown_total = total;
             if matches!(p.story, Story::WentDown(d) if ago == d) {

@@ -181,6 +181,65 @@ messages! {
     ErrAlreadyExists => "уже занято", "is already taken";
     ErrBadFormat => "неверный формат", "has a wrong format";
     Offline => "Нет сети — показаны сохранённые данные", "Offline — showing saved data";
+    ReadingsTitle => "Показания приборов учёта", "Meter readings";
+    Date => "Дата", "Date";
+    MeterType => "Прибор учёта", "Meter";
+    Kind => "Тип", "Type";
+    KindAll => "Все", "All";
+    KindFlats => "Квартирные", "Flats";
+    KindCommon => "Общедомовые", "Common";
+    ResWater => "Вода", "Water";
+    ColFlat => "№ кв", "Flat";
+    ColAccount => "Номер лицевого счёта", "Account number";
+    ColMeter => "Номер прибора", "Meter number";
+    ColCode => "Код идентификатора", "Identifier code";
+    ColValue => "Текущие показания", "Current reading";
+    ColValueDate => "Дата показаний", "Reading date";
+    ColTariff => "Тариф", "Tariff";
+    TariffN => "Тариф", "Tariff";
+    SearchReadings => "Лицевой счёт, № прибора или квартира", "Account, meter number or flat";
+    Show => "Показать", "Show";
+    ExportXlsx => "Скачать Excel", "Download Excel";
+    PerPage => "Строк на странице", "Rows per page";
+    Columns => "Колонки", "Columns";
+    PrevPage => "Назад", "Previous";
+    NextPage => "Вперёд", "Next";
+    NoReading => "нет данных", "no data";
+    WentDown => "Показание меньше предыдущего", "Reading went down";
+    ReadingsAsOf => "Показания на конец дня", "Readings at the end of";
+    MetersShown => "приборов", "meters";
+    Page => "Страница", "Page";
+    CommonMeter => "ОДПУ", "Common meter";
+    MeterTitle => "Прибор учёта", "Meter";
+    Consumption => "Потребление", "Consumption";
+    ConsumptionByDay => "Потребление по дням", "Consumption by day";
+    Month => "Месяц", "Month";
+    PrevMonth => "Предыдущий месяц", "Previous month";
+    NextMonth => "Следующий месяц", "Next month";
+    MonthTotal => "Итого за месяц", "Month total";
+    Capacity => "Значность", "Digit capacity";
+    Multiplier => "Коэффициент", "Multiplier";
+    Installed => "Установлен", "Installed";
+    Verified => "Поверен", "Verified";
+    LastContact => "Последняя связь", "Last contact";
+    Replaces => "Заменил прибор", "Replaced meter";
+    Unit => "Ед. изм.", "Unit";
+    ReadingsOfMonth => "Показания за месяц", "Readings of the month";
+    Source => "Источник", "Source";
+    Time => "Время", "Time";
+    GapNote => "«–*» — нет архива за период, «1,77*» — архив есть не за весь период. Пропуски не досчитываются.", "“–*” — no archive for the period; “1,77*” — the archive covers only part of it. Gaps are never filled in.";
+    SrcPoll => "опрос", "poll";
+    SrcLora => "LoRaWAN", "LoRaWAN";
+    SrcDispatcher => "диспетчер", "dispatcher";
+    SrcFieldStaff => "контролёр", "field staff";
+    SrcResident => "житель", "resident";
+    SrcEstimate => "расчёт", "estimate";
+    SrcImport => "импорт", "import";
+    StateCommissioning => "Ввод в эксплуатацию", "Commissioning";
+    StateInOperation => "В работе", "In operation";
+    StateUnderVerification => "На поверке", "Under verification";
+    StateRepair => "В ремонте", "Under repair";
+    StateRetired => "Выведен из эксплуатации", "Retired";
 }
 
 /// The current language, shared by every component.
@@ -238,6 +297,30 @@ pub fn resource_name(resource: crate::models::Resource) -> Msg {
         HotWater => Msg::ResHotWater,
         Gas => Msg::ResGas,
         Wastewater => Msg::ResWastewater,
+    }
+}
+
+pub fn state_name(state: crate::models::MeterState) -> Msg {
+    use crate::models::MeterState::*;
+    match state {
+        Commissioning => Msg::StateCommissioning,
+        InOperation => Msg::StateInOperation,
+        Verification => Msg::StateUnderVerification,
+        Repair => Msg::StateRepair,
+        Retired => Msg::StateRetired,
+    }
+}
+
+/// A reading's source as stored (`poll`, `field_staff`…), in words.
+pub fn source_name(source: &str) -> Msg {
+    match source {
+        "poll" => Msg::SrcPoll,
+        "lora" => Msg::SrcLora,
+        "dispatcher" => Msg::SrcDispatcher,
+        "field_staff" => Msg::SrcFieldStaff,
+        "resident" => Msg::SrcResident,
+        "estimate" => Msg::SrcEstimate,
+        _ => Msg::SrcImport,
     }
 }
 

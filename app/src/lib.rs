@@ -15,6 +15,10 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod consumption;
 #[cfg(feature = "ssr")]
+pub mod exports;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 pub use shell::{shell, App};

@@ -8,8 +8,9 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
 use crate::routes::{
-    home::HomePage, login::LoginPage, not_found::NotFound, objects::ObjectsPage,
-    resident::premises::MyPremisesPage, settings::company::CompanyPage, settings::users::UsersPage,
+    home::HomePage, login::LoginPage, meter::MeterPage, not_found::NotFound, objects::ObjectsPage,
+    readings::ReadingsPage, resident::premises::MyPremisesPage, settings::company::CompanyPage,
+    settings::users::UsersPage,
 };
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
@@ -52,6 +53,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("objects") view=ObjectsPage/>
+                    <Route path=path!("readings") view=ReadingsPage/>
+                    <Route path=path!("meters/:id") view=MeterPage/>
                     <Route path=path!("settings/company") view=CompanyPage/>
                     <Route path=path!("settings/users") view=UsersPage/>
                     <Route path=path!("my") view=MyPremisesPage/>

@@ -73,6 +73,15 @@ CREATE TABLE sign_in_failures (
     last_failed_at_ms INTEGER NOT NULL
 );
 
+-- What a person chose on a screen (visible columns, page size), kept per user so it follows
+-- them to any browser.
+CREATE TABLE user_preferences (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (user_id, name)
+);
+
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     company_id INTEGER REFERENCES companies(id) ON DELETE CASCADE,

@@ -18,6 +18,21 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ),
         ("company_card", String::new(), Permission::ViewCompany),
         ("home_summary", String::new(), Permission::ViewData),
+        (
+            "readings_table",
+            format!("query[object]={}", w.a.object_id),
+            Permission::ViewData,
+        ),
+        (
+            "meter_card",
+            format!("id={}", w.a.meter_id),
+            Permission::ViewData,
+        ),
+        (
+            "save_readings_columns",
+            "columns[0]=flat&columns[1]=serial&columns[2]=value".into(),
+            Permission::ViewData,
+        ),
         ("my_premises", String::new(), Permission::OwnPremises),
         ("list_users", String::new(), Permission::ManageUsers),
         (

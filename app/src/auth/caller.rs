@@ -49,10 +49,7 @@ pub async fn current(db: &Db) -> Result<Option<Caller>, AppError> {
 }
 
 /// The signed-in caller of a plain HTTP request (file downloads), or `None`.
-pub async fn current_of(
-    db: &Db,
-    parts: &http::request::Parts,
-) -> Result<Option<Caller>, AppError> {
+pub async fn current_of(db: &Db, parts: &http::request::Parts) -> Result<Option<Caller>, AppError> {
     let Some(token) = session_token(parts) else {
         return Ok(None);
     };

@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod company;
 pub mod home;
+pub mod meters;
 pub mod objects;
+pub mod readings;
 pub mod resident;
 pub mod users;

@@ -46,7 +46,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
             &[
                 item("/", Msg::MenuHome, ViewData, true),
                 item("/objects", Msg::MenuObjects, ViewObjects, true),
-                item("/readings", Msg::MenuReadings, ViewData, false),
+                item("/readings", Msg::MenuReadings, ViewData, true),
                 item("/consumption", Msg::MenuConsumption, ViewData, false),
                 item("/subscribers", Msg::MenuSubscribers, ViewData, false),
                 item("/entry", Msg::MenuManualEntry, EditData, false),

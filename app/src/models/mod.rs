@@ -4,6 +4,8 @@ pub mod amount;
 pub mod capacity;
 pub mod format;
 pub mod menu;
+pub mod meter_card;
+pub mod readings_table;
 pub mod resource;
 pub mod role;
 pub mod views;

@@ -2,7 +2,9 @@
 
 pub mod home;
 pub mod login;
+pub mod meter;
 pub mod not_found;
 pub mod objects;
+pub mod readings;
 pub mod resident;
 pub mod settings;

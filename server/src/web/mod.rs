@@ -1,5 +1,6 @@
 //! The HTTP side: Leptos pages and server functions, static files, health and metrics.
 
+pub mod export;
 pub mod health;
 pub mod metrics;
 pub mod peer;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
+        .route("/export/{name}", get(export::readings))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

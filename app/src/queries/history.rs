@@ -1,0 +1,96 @@
+//! A meter's history as the consumption engine takes it: the integral readings of its main
+//! channel, preceded by those of the meters it replaced, each with its own register.
+
+use chrono::NaiveDate;
+
+use crate::consumption::{MeterHistory, Reading, Register};
+use crate::errors::AppError;
+use crate::storage::reading::{self, Period};
+use crate::storage::{channel, meter, Db};
+
+/// How many replacements back a history follows.
+const MAX_PREDECESSORS: usize = 8;
+
+fn register_of(m: &meter::Meter) -> Register {
+    Register {
+        digits_integer: m.capacity.integer() as u32,
+        multiplier: m.multiplier,
+    }
+}
+
+/// The readings that count for consumption: daily archives and polled or entered instants,
+/// without those that still wait for a dispatcher's confirmation.
+async fn readings_of(
+    db: &Db,
+    company_id: i64,
+    channel_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Reading>, AppError> {
+    let mut all = Vec::new();
+    for period in [Period::Day, Period::Instant, Period::Hour] {
+        for r in reading::list(db, company_id, channel_id, period, from, to + 1).await? {
+            if r.kind == reading::Kind::Integral
+                && r.flags & reading::flags::NEEDS_CONFIRMATION == 0
+            {
+                let [t1, t2, t3, t4] = r.tariffs;
+                all.push(Reading {
+                    ts: r.ts,
+                    values: [r.total, t1, t2, t3, t4],
+                });
+            }
+        }
+    }
+    all.sort_by_key(|r| r.ts);
+    all.dedup_by_key(|r| r.ts);
+    Ok(all)
+}
+
+/// The main channel of a meter: its first.
+pub async fn main_channel(
+    db: &Db,
+    company_id: i64,
+    meter_id: i64,
+) -> Result<Option<channel::Channel>, AppError> {
+    Ok(channel::list_for_meter(db, company_id, meter_id)
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// The history of `m` and its predecessors between `from` and `to` (inclusive), oldest
+/// meter first.
+pub async fn of_meter(
+    db: &Db,
+    m: &meter::Meter,
+    from: i64,
+    to: i64,
+) -> Result<Vec<MeterHistory>, AppError> {
+    let mut chain = vec![m.clone()];
+    while let Some(prev) = chain.last().and_then(|x| x.replaces_meter_id) {
+        if chain.len() > MAX_PREDECESSORS || chain.iter().any(|x| x.id == prev) {
+            break;
+        }
+        chain.push(meter::get(db, m.company_id, prev).await?);
+    }
+    chain.reverse();
+    let mut out = Vec::with_capacity(chain.len());
+    for meter in &chain {
+        let readings = match main_channel(db, m.company_id, meter.id).await? {
+            Some(ch) => readings_of(db, m.company_id, ch.id, from, to).await?,
+            None => Vec::new(),
+        };
+        out.push(MeterHistory {
+            register: register_of(meter),
+            readings,
+        });
+    }
+    Ok(out)
+}
+
+/// The local dates `from..=to` of a month holding `day`.
+pub fn month_days(day: NaiveDate) -> (NaiveDate, u32) {
+    use chrono::Datelike;
+    let first = day.with_day(1).expect("the 1st exists");
+    (first, crate::consumption::calendar::days_in_month(first))
+}

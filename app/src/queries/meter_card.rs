@@ -1,0 +1,120 @@
+//! The meter page: card, current values, a month of daily consumption from the engine, and
+//! the readings of that month.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::history;
+use super::readings_table::zone;
+use crate::auth::caller::Caller;
+use crate::consumption::{self, calendar, Archive};
+use crate::errors::AppError;
+use crate::models::format;
+use crate::models::meter_card::{DayConsumption, MeterCard, ReadingLine};
+use crate::models::Amount;
+use crate::storage::reading::{self, Period, Source};
+use crate::storage::{account, meter, object, premise, Db};
+
+fn source_name(s: Source) -> &'static str {
+    match s {
+        Source::Poll => "poll",
+        Source::LoraUplink => "lora",
+        Source::Dispatcher => "dispatcher",
+        Source::FieldStaff => "field_staff",
+        Source::Resident => "resident",
+        Source::Estimate => "estimate",
+        Source::Import => "import",
+    }
+}
+
+fn local_time(tz: chrono_tz::Tz, ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| format::date_time(t.with_timezone(&tz).naive_local()))
+        .unwrap_or_default()
+}
+
+pub async fn card(
+    db: &Db,
+    caller: &Caller,
+    meter_id: i64,
+    month: Option<NaiveDate>,
+) -> Result<MeterCard, AppError> {
+    let m = meter::get(db, caller.company_id, meter_id).await?;
+    let o = object::get(db, caller.company_id, m.object_id).await?;
+    let tz = zone(&o);
+    let month = month
+        .unwrap_or_else(|| calendar::local_date(tz, crate::storage::now()))
+        .with_day(1)
+        .expect("the 1st exists");
+    let (first, days) = history::month_days(month);
+    let day_bounds = calendar::day_bounds(tz, first, days);
+    let (from, to) = (day_bounds[0], *day_bounds.last().expect("bounds"));
+
+    let hist = history::of_meter(db, &m, from, to).await?;
+    let per_slot = consumption::consumption(&hist, Archive::Integral, &day_bounds);
+    let month_bounds = [from, to];
+    let month_slots = consumption::consumption(&hist, Archive::Integral, &month_bounds);
+    let days: Vec<DayConsumption> = (0..days as usize)
+        .map(|i| DayConsumption {
+            date: first + chrono::Duration::days(i as i64),
+            amounts: std::array::from_fn(|s| per_slot[s][i]),
+        })
+        .collect();
+    let month_total: [Amount; 5] = std::array::from_fn(|s| month_slots[s][0]);
+
+    let (flat, account) = match m.premise_id {
+        Some(pid) => {
+            let p = premise::get(db, caller.company_id, pid).await?;
+            let a = account::list_for_premise(db, caller.company_id, pid)
+                .await?
+                .into_iter()
+                .next()
+                .map(|a| a.number);
+            (Some(p.number), a)
+        }
+        None => (None, None),
+    };
+    let mut readings = Vec::new();
+    if let Some(ch) = history::main_channel(db, caller.company_id, m.id).await? {
+        for period in [Period::Day, Period::Instant] {
+            for r in reading::list(db, caller.company_id, ch.id, period, from, to + 1).await? {
+                let [t1, t2, t3, t4] = r.tariffs;
+                readings.push((
+                    r.ts,
+                    ReadingLine {
+                        at: local_time(tz, r.ts),
+                        values: [r.total, t1, t2, t3, t4],
+                        source: source_name(r.source).into(),
+                        flags: r.flags,
+                    },
+                ));
+            }
+        }
+    }
+    readings.sort_by_key(|(ts, _)| *ts);
+    Ok(MeterCard {
+        id: m.id,
+        object_id: o.id,
+        object_name: o.name.clone(),
+        address: o.address.clone(),
+        flat,
+        account,
+        placement: m.placement,
+        resource: m.resource,
+        unit: m.resource.unit().into(),
+        model: m.model.clone(),
+        serial: m.serial.clone(),
+        tariffs: m.tariffs.clamp(1, 4) as u8,
+        capacity: format!("{},{}", m.capacity.integer(), m.capacity.fraction()),
+        multiplier: m.multiplier,
+        installed_on: m.installed_on,
+        verified_on: m.verified_on,
+        next_verification_on: m.next_verification_on,
+        state: m.state,
+        replaces: m.replaces_meter_id,
+        last_contact: m.last_contact_at.map(|ts| local_time(tz, ts)),
+        month,
+        days,
+        month_total,
+        readings: readings.into_iter().map(|(_, l)| l).collect(),
+    })
+}

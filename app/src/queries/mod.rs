@@ -1,0 +1,7 @@
+//! Read models: what pages and file exports show, assembled from storage (and, where it is
+//! consumption, from the engine). Server functions and download handlers share these, so a
+//! table on screen and its Excel file always hold the same rows.
+
+pub mod history;
+pub mod meter_card;
+pub mod readings_table;

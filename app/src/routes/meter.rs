@@ -1,0 +1,206 @@
+//! A meter's page: card, month of daily consumption per tariff (gaps marked, never filled),
+//! previous / next month, and the readings behind the numbers.
+
+use chrono::{Datelike, Months, NaiveDate};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::components::error_view::ErrorBox;
+use crate::functions::meters::get_meter_card;
+use crate::i18n::{resource_name, source_name, state_name, use_i18n, Msg};
+use crate::models::format;
+use crate::models::meter_card::MeterCard;
+use crate::models::Amount;
+
+fn month_param(d: NaiveDate) -> String {
+    d.format("%Y-%m").to_string()
+}
+
+fn parse_month(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok()
+}
+
+/// The value slots a meter shows: T1..Tn and the total, or just the total.
+fn slots(tariffs: u8) -> Vec<usize> {
+    if tariffs <= 1 {
+        vec![0]
+    } else {
+        let mut v: Vec<usize> = (1..=tariffs as usize).collect();
+        v.push(0);
+        v
+    }
+}
+
+fn slot_label(slot: usize, lang_total: &'static str) -> String {
+    if slot == 0 {
+        lang_total.to_string()
+    } else {
+        format!("T{slot}")
+    }
+}
+
+#[component]
+pub fn MeterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = Memo::new(move |_| {
+        let id = params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+        let month = query.with(|q| q.get("month").and_then(|m| parse_month(&m)));
+        (id, month)
+    });
+    let card = Resource::new(move || key.get(), |(id, month)| get_meter_card(id, month));
+    view! {
+        <Title text=move || i18n.t(Msg::MeterTitle)/>
+        <section class="page meter">
+            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match card.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(c) => view! { <MeterView card=c/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn MeterView(card: MeterCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let c = card;
+    let shown = slots(c.tariffs);
+    let prev = c.month - Months::new(1);
+    let next = c.month + Months::new(1);
+    let base = format!("/meters/{}", c.id);
+    let where_ = match &c.flat {
+        Some(f) => format!("{}, кв. {f}", c.address),
+        None => c.address.clone(),
+    };
+    let opt_date = |d: Option<NaiveDate>| d.map(format::date).unwrap_or_else(|| "—".into());
+    let head = shown
+        .iter()
+        .map(|&s| view! { <th class="num">{move || slot_label(s, i18n.t(Msg::Total))}</th> })
+        .collect_view();
+    let head2 = head.clone();
+    let day_rows = c
+        .days
+        .iter()
+        .map(|d| {
+            let cells = shown
+                .iter()
+                .map(|&s| {
+                    let a = d.amounts[s];
+                    view! { <td class="num" class:partial=!a.is_full()>{a.display()}</td> }
+                })
+                .collect_view();
+            view! { <tr data-date=d.date.format("%Y-%m-%d").to_string()><td>{format::date(d.date)}</td>{cells}</tr> }
+        })
+        .collect_view();
+    let total_cells = shown
+        .iter()
+        .map(|&s| {
+            let a: Amount = c.month_total[s];
+            view! { <td class="num" class:partial=!a.is_full() data-slot=s.to_string()>{a.display()}</td> }
+        })
+        .collect_view();
+    let reading_rows = c
+        .readings
+        .iter()
+        .map(|r| {
+            let cells = shown
+                .iter()
+                .map(|&s| {
+                    let v = if s == 0 && c.tariffs <= 1 {
+                        r.values[0].or(r.values[1])
+                    } else {
+                        r.values[s]
+                    };
+                    view! { <td class="num">{v.map(format::decimal).unwrap_or_default()}</td> }
+                })
+                .collect_view();
+            let src = source_name(&r.source);
+            let went_down = r.flags & 1 != 0;
+            view! {
+                <tr class:flagged=went_down>
+                    <td>{r.at.clone()}</td>
+                    {cells}
+                    <td>{move || i18n.t(src)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let resource = resource_name(c.resource);
+    let state = state_name(c.state);
+    let card = view! {
+        <p class="crumbs"><a href=format!("/readings?object={}", c.object_id)>{c.object_name.clone()}</a></p>
+        <h1>{move || i18n.t(Msg::MeterTitle)} " " {c.model.clone()} " № " {c.serial.clone()}</h1>
+        <dl class="card-list" data-testid="meter-card">
+            <dt>{move || i18n.t(Msg::Address)}</dt><dd>{where_}</dd>
+            <dt>{move || i18n.t(Msg::Account)}</dt><dd>{c.account.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{move || i18n.t(Msg::MeterType)}</dt><dd>{move || i18n.t(resource)} ", " {c.unit.clone()}</dd>
+            <dt>{move || i18n.t(Msg::Tariffs)}</dt><dd>{c.tariffs}</dd>
+            <dt>{move || i18n.t(Msg::Capacity)}</dt><dd>{c.capacity.clone()}</dd>
+            <dt>{move || i18n.t(Msg::Multiplier)}</dt><dd>{format::decimal(c.multiplier.normalize())}</dd>
+            <dt>{move || i18n.t(Msg::Installed)}</dt><dd>{opt_date(c.installed_on)}</dd>
+            <dt>{move || i18n.t(Msg::Verified)}</dt><dd>{opt_date(c.verified_on)}</dd>
+            <dt>{move || i18n.t(Msg::NextVerification)}</dt><dd>{opt_date(c.next_verification_on)}</dd>
+            <dt>{move || i18n.t(Msg::State)}</dt><dd>{move || i18n.t(state)}</dd>
+            <dt>{move || i18n.t(Msg::LastContact)}</dt><dd>{c.last_contact.clone().unwrap_or_else(|| "—".into())}</dd>
+            {c.replaces.map(|id| view! {
+                <dt>{move || i18n.t(Msg::Replaces)}</dt><dd><a href=format!("/meters/{id}")>{"№ "}{id}</a></dd>
+            })}
+        </dl>
+    }
+    .into_any();
+    let period = view! {
+        <div class="toolbar period">
+            <a class="button" rel="prev" href=format!("{base}?month={}", month_param(prev)) data-testid="prev-month">"‹ " {move || i18n.t(Msg::PrevMonth)}</a>
+            <strong class="period-name" data-testid="month">{format!("{:02}.{}", c.month.month(), c.month.year())}</strong>
+            <a class="button" rel="next" href=format!("{base}?month={}", month_param(next)) data-testid="next-month">{move || i18n.t(Msg::NextMonth)} " ›"</a>
+        </div>
+    }
+    .into_any();
+    let days = view! {
+        <h2>{move || i18n.t(Msg::ConsumptionByDay)} ", " {c.unit.clone()}</h2>
+        <div class="table-wrap">
+            <table class="data" data-testid="days">
+                <thead><tr><th>{move || i18n.t(Msg::Date)}</th>{head}</tr></thead>
+                <tbody>{day_rows}</tbody>
+                <tfoot><tr class="total"><th>{move || i18n.t(Msg::MonthTotal)}</th>{total_cells}</tr></tfoot>
+            </table>
+        </div>
+        <p class="note">{move || i18n.t(Msg::GapNote)}</p>
+    }
+    .into_any();
+    let readings = view! {
+        <h2>{move || i18n.t(Msg::ReadingsOfMonth)}</h2>
+        <div class="table-wrap">
+            <table class="data" data-testid="meter-readings">
+                <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head2}<th>{move || i18n.t(Msg::Source)}</th></tr></thead>
+                <tbody>{reading_rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any();
+    view! { {card} {period} {days} {readings} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_two_tariff_meter_shows_its_tariffs_then_the_total() {
+        assert_eq!(slots(1), vec![0]);
+        assert_eq!(slots(2), vec![1, 2, 0]);
+    }
+
+    #[test]
+    fn months_travel_in_the_url_as_year_and_month() {
+        let d = parse_month("2026-02").unwrap();
+        assert_eq!(month_param(d), "2026-02");
+        assert_eq!(parse_month("2026-13"), None);
+    }
+}

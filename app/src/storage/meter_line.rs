@@ -1,0 +1,308 @@
+//! Meter lines: a building's meters with the flat, account and latest reading as of a moment,
+//! in one query. The readings table, its Excel export and field entry read these.
+//!
+//! The latest reading is the newer of the daily archive and the instant (polled or entered)
+//! readings of the meter's main channel, each found by one index seek.
+
+use rust_decimal::Decimal;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::decimal::from_micro;
+use super::{Db, Result, StorageError};
+use crate::models::capacity::DigitCapacity;
+use crate::models::{MeterState, Placement, Resource};
+
+/// Which of a building's meters to list.
+#[derive(Clone, Debug, Default)]
+pub struct LineFilter {
+    pub resources: Vec<Resource>,
+    pub placement: Option<Placement>,
+    /// Flat number (exact), meter serial or account number (contained).
+    pub search: String,
+    /// Readings strictly before this instant count.
+    pub before: i64,
+}
+
+/// The latest reading of a meter's main channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Latest {
+    pub ts: i64,
+    /// Total, then T1–T4.
+    pub values: [Option<Decimal>; 5],
+    pub flags: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeterLine {
+    pub meter_id: i64,
+    pub channel_id: Option<i64>,
+    pub premise_id: Option<i64>,
+    pub premise: Option<String>,
+    pub account: Option<String>,
+    pub placement: Placement,
+    pub resource: Resource,
+    pub model: String,
+    pub serial: String,
+    pub bus_address: String,
+    pub tariffs: i64,
+    pub capacity: DigitCapacity,
+    pub state: MeterState,
+    pub latest: Option<Latest>,
+}
+
+const LATEST: &str = "ts, total, t1, t2, t3, t4, flags";
+
+fn latest_join(alias: &str, period: i64, before: &str) -> String {
+    format!(
+        "LEFT JOIN readings {alias} ON {alias}.channel_id = ch.id AND {alias}.period = {period} AND {alias}.ts = \
+         (SELECT MAX(x.ts) FROM readings x WHERE x.channel_id = ch.id AND x.period = {period} AND x.ts < {before})"
+    )
+}
+
+fn latest_of(r: &AnyRow, alias: &str) -> Result<Option<Latest>> {
+    let Some(ts) = r.try_get::<Option<i64>, _>(format!("{alias}_ts").as_str())? else {
+        return Ok(None);
+    };
+    let mut values = [None; 5];
+    for (i, name) in ["total", "t1", "t2", "t3", "t4"].iter().enumerate() {
+        values[i] = r
+            .try_get::<Option<i64>, _>(format!("{alias}_{name}").as_str())?
+            .map(from_micro);
+    }
+    Ok(Some(Latest {
+        ts,
+        values,
+        flags: r.try_get(format!("{alias}_flags").as_str())?,
+    }))
+}
+
+fn from_row(r: &AnyRow) -> Result<MeterLine> {
+    let placement: String = r.try_get("placement")?;
+    let resource: String = r.try_get("resource")?;
+    let state: String = r.try_get("state")?;
+    let di: i64 = r.try_get("digits_integer")?;
+    let df: i64 = r.try_get("digits_fraction")?;
+    let day = latest_of(r, "rd")?;
+    let instant = latest_of(r, "ri")?;
+    let latest = match (day, instant) {
+        (Some(a), Some(b)) => Some(if b.ts >= a.ts { b } else { a }),
+        (a, b) => a.or(b),
+    };
+    Ok(MeterLine {
+        meter_id: r.try_get("id")?,
+        channel_id: r.try_get("channel_id")?,
+        premise_id: r.try_get("premise_id")?,
+        premise: r.try_get("premise")?,
+        account: r.try_get("account")?,
+        placement: Placement::parse(&placement)
+            .ok_or(StorageError::BadValue("meters.placement"))?,
+        resource: Resource::parse(&resource).ok_or(StorageError::BadValue("meters.resource"))?,
+        model: r.try_get("model")?,
+        serial: r.try_get("serial")?,
+        bus_address: r.try_get("bus_address")?,
+        tariffs: r.try_get("tariffs")?,
+        capacity: DigitCapacity::new(di as u8, df as u8)
+            .map_err(|_| StorageError::BadValue("meters.digits"))?,
+        state: MeterState::parse(&state).ok_or(StorageError::BadValue("meters.state"))?,
+        latest,
+    })
+}
+
+/// A building's meters matching `filter`, with their latest readings, in no set order.
+pub async fn list(
+    db: &Db,
+    company_id: i64,
+    object_id: i64,
+    filter: &LineFilter,
+) -> Result<Vec<MeterLine>> {
+    let mut conditions = vec![
+        "m.company_id = $1".to_string(),
+        "m.object_id = $2".to_string(),
+    ];
+    let mut texts: Vec<String> = Vec::new();
+    let mut next = 4; // $3 is `before`
+    if !filter.resources.is_empty() {
+        let mut marks = Vec::new();
+        for r in &filter.resources {
+            marks.push(format!("${next}"));
+            texts.push(r.as_str().to_string());
+            next += 1;
+        }
+        conditions.push(format!("m.resource IN ({})", marks.join(", ")));
+    }
+    if let Some(p) = filter.placement {
+        conditions.push(format!("m.placement = ${next}"));
+        texts.push(p.as_str().to_string());
+        next += 1;
+    }
+    let search = filter.search.trim();
+    if !search.is_empty() {
+        let flat = search
+            .trim_start_matches(|c: char| c.is_alphabetic() || c == '.' || c == ' ')
+            .trim();
+        let like = format!("%{}%", search.replace(['%', '_'], ""));
+        conditions.push(format!(
+            "(p.number = ${a} OR m.serial LIKE ${b} OR EXISTS (SELECT 1 FROM accounts sa WHERE sa.premise_id = m.premise_id AND sa.number LIKE ${b}))",
+            a = next,
+            b = next + 1
+        ));
+        texts.push(if flat.is_empty() { search } else { flat }.to_string());
+        texts.push(like);
+    }
+    let cols = |alias: &str| -> String {
+        LATEST
+            .split(", ")
+            .map(|c| format!("{alias}.{c} AS {alias}_{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let sql = format!(
+        "SELECT m.id, m.premise_id, m.placement, m.resource, m.model, m.serial, m.bus_address, m.tariffs,
+                m.digits_integer, m.digits_fraction, m.state, ch.id AS channel_id, p.number AS premise,
+                (SELECT a.number FROM accounts a WHERE a.premise_id = m.premise_id ORDER BY a.id LIMIT 1) AS account,
+                {rd}, {ri}
+         FROM meters m
+         LEFT JOIN premises p ON p.id = m.premise_id
+         LEFT JOIN channels ch ON ch.id = (SELECT MIN(c.id) FROM channels c WHERE c.meter_id = m.id)
+         {join_day}
+         {join_instant}
+         WHERE {conditions}",
+        rd = cols("rd"),
+        ri = cols("ri"),
+        join_day = latest_join("rd", 2, "$3"),
+        join_instant = latest_join("ri", 0, "$3"),
+        conditions = conditions.join(" AND "),
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(company_id)
+        .bind(object_id)
+        .bind(filter.before);
+    for t in &texts {
+        q = q.bind(t.as_str());
+    }
+    let rows = q.fetch_all(db.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db_test;
+    use crate::storage::account;
+    use crate::storage::reading::{self, Kind, Period, Reading, Source};
+    use crate::storage::testing::fixtures;
+
+    fn at(f: &fixtures::Building, period: Period, ts: i64, total: i64) -> Reading {
+        Reading {
+            channel_id: f.channel_id,
+            company_id: f.company_id,
+            period,
+            ts,
+            kind: Kind::Integral,
+            total: Some(Decimal::from(total)),
+            tariffs: [None; 4],
+            source: Source::Poll,
+            flags: 0,
+            entered_by: None,
+            entry_id: None,
+            received_at: ts,
+        }
+    }
+
+    db_test!(
+        a_line_carries_the_flat_account_and_the_newest_reading_before_the_moment,
+        |db| {
+            let f = fixtures::building(&db).await;
+            account::create(
+                &db,
+                &account::Account {
+                    id: 0,
+                    company_id: f.company_id,
+                    premise_id: f.premise_id,
+                    number: "0076000101".into(),
+                    owner_name: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+            reading::insert_many(
+                &db,
+                &[
+                    at(&f, Period::Day, 100, 10),
+                    at(&f, Period::Day, 200, 20),
+                    at(&f, Period::Instant, 250, 25),
+                ],
+            )
+            .await
+            .unwrap();
+            let filter = |before: i64, search: &str| LineFilter {
+                before,
+                search: search.into(),
+                ..Default::default()
+            };
+            let lines = list(&db, f.company_id, f.object_id, &filter(300, ""))
+                .await
+                .unwrap();
+            assert_eq!(lines.len(), 1);
+            let line = &lines[0];
+            assert_eq!(line.premise.as_deref(), Some("1"));
+            assert_eq!(line.account.as_deref(), Some("0076000101"));
+            assert_eq!(line.channel_id, Some(f.channel_id));
+            let latest = line.latest.as_ref().unwrap();
+            assert_eq!(
+                (latest.ts, latest.values[0]),
+                (250, Some(Decimal::from(25)))
+            );
+
+            let earlier = list(&db, f.company_id, f.object_id, &filter(220, ""))
+                .await
+                .unwrap();
+            assert_eq!(earlier[0].latest.as_ref().unwrap().ts, 200);
+            let before_all = list(&db, f.company_id, f.object_id, &filter(50, ""))
+                .await
+                .unwrap();
+            assert_eq!(before_all[0].latest, None);
+
+            for found in ["0076", "кв. 1", "SN-1"] {
+                assert_eq!(
+                    list(&db, f.company_id, f.object_id, &filter(300, found))
+                        .await
+                        .unwrap()
+                        .len(),
+                    1,
+                    "{found}"
+                );
+            }
+            assert!(list(&db, f.company_id, f.object_id, &filter(300, "999"))
+                .await
+                .unwrap()
+                .is_empty());
+            let common = LineFilter {
+                before: 300,
+                placement: Some(Placement::Common),
+                ..Default::default()
+            };
+            assert!(list(&db, f.company_id, f.object_id, &common)
+                .await
+                .unwrap()
+                .is_empty());
+            let water = LineFilter {
+                before: 300,
+                resources: vec![Resource::ColdWater, Resource::HotWater],
+                ..Default::default()
+            };
+            assert!(list(&db, f.company_id, f.object_id, &water)
+                .await
+                .unwrap()
+                .is_empty());
+            assert!(
+                list(&db, f.company_id + 1, f.object_id, &filter(300, ""))
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "another company sees nothing"
+            );
+        }
+    );
+}

@@ -1,0 +1,183 @@
+// The readings table of a building (F7): building and filters, search, sort, pages, column
+// choice, and the Excel file holding what the table shows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, open, signIn, hydrated, PHONE, SHOTS } from './helpers.js';
+import { readXlsx } from './xlsx.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const table = 'table[data-testid="readings"]';
+
+/** Waits until the table shows the query whose URL contains every fragment. */
+async function showing(page, ...fragments) {
+  await page.waitForFunction(([sel, parts]) => {
+    const t = document.querySelector(sel);
+    return t && parts.every((p) => t.dataset.query.includes(p));
+  }, [table, fragments], { timeout: 20000 });
+}
+
+async function rows(page) {
+  return page.$$eval(`${table} tbody tr[data-meter]`, (trs) => trs.map((tr) => ({
+    meter: tr.dataset.meter,
+    cells: Array.from(tr.cells, (td) => td.textContent.trim()),
+  })));
+}
+
+/** "12 345,678" → 12345.678 (only for comparing order). */
+const number = (s) => Number(s.replace(/\s/g, '').replace(',', '.'));
+
+test('a dispatcher picks a building, filters flats and water, searches, sorts and pages', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  await page.goto('/readings');
+  await hydrated(page);
+  await page.waitForSelector(`${table} tbody tr[data-meter]`);
+  assert.equal((await rows(page)).length, 25, 'pages of 25');
+
+  // another building from the picker
+  const options = await page.$$eval('select[name="object"] option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+  assert.ok(options.length >= 3);
+  await page.selectOption('select[name="object"]', options[1].value);
+  await page.click('.filters button[type="submit"]');
+  await showing(page, `object=${options[1].value}`);
+  await page.selectOption('select[name="object"]', options[0].value);
+  await page.click('.filters button[type="submit"]');
+  await showing(page, `object=${options[0].value}`);
+
+  await page.click('a[data-type="flats"]');
+  await showing(page, 'type=flats');
+  await page.click('a[data-resource="water"]');
+  await showing(page, 'type=flats', 'resource=water');
+  const water = await rows(page);
+  assert.ok(water.length > 0);
+  assert.ok(water.every((r) => /^\d+/.test(r.cells[0])), 'only flats, no common meters');
+  const total = await page.textContent('[data-testid="total"]');
+  await page.screenshot({ path: `${SHOTS}readings-desktop.png`, fullPage: true });
+
+  // search by the account number of the third row
+  const account = water[2].cells[2];
+  await page.fill('input[name="q"]', account);
+  await page.click('.filters button[type="submit"]');
+  await showing(page, `q=${account}`);
+  const found = await rows(page);
+  assert.ok(found.length >= 1 && found.length <= 2, `one flat's water meters: ${found.length}`);
+  assert.ok(found.every((r) => r.cells[2] === account));
+  await page.fill('input[name="q"]', '');
+  await page.click('.filters button[type="submit"]');
+  await page.waitForFunction((sel) => !document.querySelector(sel).dataset.query.includes('q='), table);
+
+  // sort by the current reading, both ways
+  await page.click('th[data-col="value"] a');
+  await showing(page, 'sort=value');
+  const up = (await rows(page)).map((r) => r.cells[5]).filter((v) => /\d/.test(v)).map(number);
+  assert.deepEqual(up, [...up].sort((a, b) => a - b));
+  await page.click('th[data-col="value"] a');
+  await showing(page, 'sort=value', 'desc=1');
+  const down = (await rows(page)).map((r) => r.cells[5]).filter((v) => /\d/.test(v)).map(number);
+  assert.deepEqual(down, [...down].sort((a, b) => b - a));
+
+  // page 2
+  const first = (await rows(page)).map((r) => r.meter + r.cells[6]);
+  await page.click('.pager a.page-link:text-is("2")');
+  await showing(page, 'page=2');
+  const second = (await rows(page)).map((r) => r.meter + r.cells[6]);
+  assert.notDeepEqual(second, first);
+  assert.equal(await page.getAttribute('.pager a[aria-current="page"]', 'href').then((h) => h.includes('page=2')), true);
+  assert.equal(await page.textContent('[data-testid="total"]'), total, 'the total stays');
+  await context.close();
+});
+
+test('the Excel file holds every filtered row with the values on screen', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  await page.goto('/readings?resource=water&type=flats&sort=value&desc=1');
+  await hydrated(page);
+  await page.waitForSelector(`${table} tbody tr[data-meter]`);
+  const onScreen = await rows(page);
+  const total = number(await page.$eval('[data-testid="total"]', (e) => e.textContent.replace(/\D+/g, ' ').trim()));
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-xlsx"]')]);
+  const path = join(tmpdir(), `uchet-readings-${Date.now()}.xlsx`);
+  await download.saveAs(path);
+  const sheet = readXlsx(path);
+  const header = sheet.findIndex((r) => r[0] === '№ кв');
+  assert.ok(header > 0, 'a title above the header');
+  assert.match(sheet[0][0], /Показания приборов учёта/);
+  const data = sheet.slice(header + 1).filter((r) => r.length);
+  assert.equal(data.length, total, 'all pages, not one');
+  // the first screen rows, in the same order, with the same values
+  for (let i = 0; i < onScreen.length; i++) {
+    const cells = onScreen[i].cells;
+    assert.equal(data[i][0], cells[0]);
+    assert.equal(data[i][3], cells[3], 'meter number');
+    if (/\d/.test(cells[5])) {
+      assert.equal(number(data[i][6]), number(cells[5]), `value of row ${i}`);
+      assert.equal(data[i][6].replace('.', ','), cells[5].replace(/\s/g, ''), 'the digits as stored');
+    }
+  }
+  await context.close();
+});
+
+test('the column choice is kept for the user across reloads', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'reader');
+  await page.goto('/readings');
+  await hydrated(page);
+  await page.waitForSelector('th[data-col="address"]');
+  await page.click('[data-testid="columns"]');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/save_readings_columns')),
+    page.click('[data-testid="column-settings"] input[data-col="address"]'),
+  ]);
+  assert.equal(await page.$('th[data-col="address"]'), null, 'the column is gone at once');
+  await page.reload();
+  await hydrated(page);
+  await page.waitForSelector('th[data-col="serial"]');
+  assert.equal(await page.$('th[data-col="address"]'), null, 'and stays gone after a reload');
+  await page.click('[data-testid="columns"]');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/save_readings_columns')),
+    page.click('[data-testid="column-settings"] input[data-col="address"]'),
+  ]);
+  await page.waitForSelector('th[data-col="address"]');
+  await context.close();
+});
+
+test('on a phone the readings table scrolls sideways inside its frame', async () => {
+  const { context, page } = await open(browser, PHONE);
+  await signIn(page, 'dispatcher');
+  await page.goto('/readings');
+  await hydrated(page);
+  await page.waitForSelector(`${table} tbody tr[data-meter]`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page itself does not scroll sideways (${overflow}px)`);
+  await page.screenshot({ path: `${SHOTS}readings-phone.png`, fullPage: false });
+  await context.close();
+});
+
+test('a meter opens from the table with a month of daily consumption', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  await page.goto('/readings?type=flats');
+  await hydrated(page);
+  await page.waitForSelector(`${table} tbody tr[data-meter]`);
+  const serial = (await rows(page))[0].cells[3];
+  await page.click(`${table} tbody tr[data-meter] td a:text-is("${serial}")`);
+  await page.waitForSelector('[data-testid="days"] tbody tr');
+  assert.match(await page.textContent('h1'), new RegExp(serial));
+  const days = await page.$$eval('[data-testid="days"] tbody tr', (t) => t.length);
+  assert.ok(days >= 28 && days <= 31);
+  const month = await page.textContent('[data-testid="month"]');
+  await page.click('[data-testid="prev-month"]');
+  await page.waitForFunction((m) => document.querySelector('[data-testid="month"]')?.textContent !== m, month);
+  // a past month of a polled meter is complete: every day has a number, the total no star
+  const total = await page.textContent('[data-testid="days"] tfoot td');
+  assert.match(total, /^\d[\d\s]*(,\d+)?$/, `full month total: ${total}`);
+  await page.screenshot({ path: `${SHOTS}meter-desktop.png`, fullPage: true });
+  await context.close();
+});

@@ -1,0 +1,158 @@
+//! Server time of the readings pages on a generated company: the readings table of the
+//! largest building (one page, sorted, filtered; p50/p95), a search by account, the meter
+//! page (a month of daily consumption from the engine) and the Excel file of the building.
+//!
+//! `cargo run --release -p server --example bench_readings [METERS] [DAYS]`
+//! (default 100 000 meters, 365 days). Runs on SQLite (a temp file) and on PostgreSQL from
+//! `UCHET_TEST_POSTGRES`; `--sqlite-only` skips PostgreSQL. Generating the data is most of
+//! the time.
+
+use std::time::Instant;
+
+use app::auth::caller::Caller;
+use app::models::readings_table::{PlacementFilter, ReadingsColumn, ReadingsQuery, ResourceGroup};
+use app::models::Role;
+use app::storage::testing::TestDb;
+use app::storage::{meter, object, Backend, Db};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+async fn timed<F, Fut, T>(runs: usize, mut f: F) -> (f64, f64)
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut ms = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(f(i).await);
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    (percentile(&ms, 0.5), percentile(&ms, 0.95))
+}
+
+async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
+    let started = Instant::now();
+    let opts = server::demo::DemoOptions {
+        min_meters: meters,
+        days,
+        ..Default::default()
+    };
+    let report = server::demo::generate(db, &opts, |_| {}).await.expect("demo");
+    println!(
+        "\n{backend:?}: {} objects, {} premises, {} meters, {} readings generated in {:.0} s",
+        report.objects,
+        report.premises,
+        report.meters,
+        report.readings,
+        started.elapsed().as_secs_f64()
+    );
+    // the first company holds the generated buildings
+    let company_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM companies")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let caller = Caller {
+        user_id: 0,
+        login: "bench".into(),
+        full_name: "bench".into(),
+        company_id,
+        role: Role::Dispatcher,
+        token_hash: String::new(),
+        ip: String::new(),
+    };
+    let objects = object::list(db, company_id).await.unwrap();
+    let mut largest = (0, 0usize);
+    for o in &objects {
+        let n = meter::list_for_object(db, company_id, o.id).await.unwrap().len();
+        if n > largest.1 {
+            largest = (o.id, n);
+        }
+    }
+    println!("largest building: {} meters", largest.1);
+    let query = |sort: ReadingsColumn, page: u32, search: &str| ReadingsQuery {
+        object: Some(largest.0),
+        resource: ResourceGroup::Electricity,
+        placement: PlacementFilter::Flats,
+        search: search.into(),
+        sort,
+        descending: true,
+        page,
+        page_size: 25,
+        ..Default::default()
+    };
+    use app::queries::readings_table;
+    let (p50, p95) = timed(50, |i| {
+        let q = query(ReadingsColumn::Value, 1 + (i as u32 % 10), "");
+        let caller = caller.clone();
+        async move { readings_table::page(db, &caller, q, None).await.unwrap() }
+    })
+    .await;
+    println!("readings table, electricity, flats, sorted by value, 50 pages: p50 {p50:.1} ms, p95 {p95:.1} ms");
+    let accounts: Vec<String> = sqlx::query_scalar(
+        "SELECT a.number FROM accounts a JOIN premises p ON p.id = a.premise_id WHERE p.object_id = $1 LIMIT 50",
+    )
+    .bind(largest.0)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let (p50, p95) = timed(accounts.len().max(1), |i| {
+        let q = query(ReadingsColumn::Flat, 1, accounts.get(i).map(|s| s.as_str()).unwrap_or(""));
+        let caller = caller.clone();
+        async move { readings_table::page(db, &caller, q, None).await.unwrap() }
+    })
+    .await;
+    println!("readings table, search by account: p50 {p50:.1} ms, p95 {p95:.1} ms");
+    let meter_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM meters WHERE object_id = $1 LIMIT 50")
+        .bind(largest.0)
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let (p50, p95) = timed(meter_ids.len(), |i| {
+        let id = meter_ids[i];
+        let caller = caller.clone();
+        async move { app::queries::meter_card::card(db, &caller, id, None).await.unwrap() }
+    })
+    .await;
+    println!("meter page (a month of daily consumption): p50 {p50:.1} ms, p95 {p95:.1} ms");
+    let t = Instant::now();
+    let all = ReadingsQuery {
+        object: Some(largest.0),
+        resource: ResourceGroup::Electricity,
+        placement: PlacementFilter::All,
+        ..Default::default()
+    };
+    let table = readings_table::table(db, &caller, &all, None).await.unwrap();
+    let bytes = app::exports::readings::sheet(&table, app::i18n::Lang::Ru)
+        .to_xlsx()
+        .unwrap();
+    println!(
+        "Excel file of the building's electricity ({} rows, {} bytes): {:.0} ms",
+        table.rows.len(),
+        bytes.len(),
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sqlite_only = args.iter().any(|a| a == "--sqlite-only");
+    let numbers: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let meters = numbers.first().copied().unwrap_or(100_000) as usize;
+    let days = numbers.get(1).copied().unwrap_or(365);
+    let backends: &[Backend] = if sqlite_only {
+        &[Backend::Sqlite]
+    } else {
+        &[Backend::Sqlite, Backend::Postgres]
+    };
+    for &backend in backends {
+        let t = TestDb::new(backend).await;
+        bench(&t.db, backend, meters, days).await;
+        t.cleanup().await;
+    }
+}

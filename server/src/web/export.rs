@@ -1,0 +1,93 @@
+//! File downloads of tables (`/export/readings.xlsx`, `.csv`): plain GET links that carry
+//! the page's own query, so the file holds exactly what the table shows, all pages. The
+//! same session and permission check as the server functions.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use app::auth::caller::authorize_request;
+use app::errors::AppError;
+use app::exports::{self, Sheet};
+use app::i18n::{Lang, LANG_COOKIE};
+use app::models::readings_table::ReadingsQuery;
+use app::models::Permission;
+use app::prefs::cookie_value;
+
+use super::AppState;
+
+/// What the cookie header says about language and the chosen building.
+fn cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
+    let h = parts.headers.get(header::COOKIE)?.to_str().ok()?;
+    cookie_value(h, name)
+}
+
+fn failure(e: AppError, lang: Lang) -> Response {
+    (
+        e.status_code(),
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        e.text(lang),
+    )
+        .into_response()
+}
+
+fn file(sheet: &Sheet, stem: &str, format: &str, lang: Lang) -> Response {
+    let (bytes, mime) = match format {
+        "xlsx" => match sheet.to_xlsx() {
+            Ok(b) => (
+                b,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "xlsx export failed");
+                return failure(AppError::Internal, lang);
+            }
+        },
+        "csv" => (sheet.to_csv().into_bytes(), "text/csv; charset=utf-8"),
+        _ => return failure(AppError::NotFound, lang),
+    };
+    let disposition = format!("attachment; filename=\"{stem}.{format}\"");
+    let mut res = Response::new(Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// `/export/readings.{xlsx|csv}?object=…&date=…&resource=…&type=…&q=…&sort=…&desc=…`
+pub async fn readings(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let lang = cookie(&parts, LANG_COOKIE)
+        .map(|v| Lang::parse(&v))
+        .unwrap_or_default();
+    let Some(format) = name.strip_prefix("readings.") else {
+        return (StatusCode::NOT_FOUND, "").into_response();
+    };
+    let caller = match authorize_request(&state.db, &parts, Permission::ViewData).await {
+        Ok(c) => c,
+        Err(e) => return failure(e, lang),
+    };
+    let query = ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let chosen =
+        cookie(&parts, app::components::layout::OBJECT_COOKIE).and_then(|v| v.parse().ok());
+    let table = match app::queries::readings_table::table(&state.db, &caller, &query, chosen).await
+    {
+        Ok(t) => t,
+        Err(e) => return failure(e, lang),
+    };
+    let stem = format!(
+        "readings-{}-{}",
+        table.object.id,
+        table.date.format("%Y-%m-%d")
+    );
+    file(&exports::readings::sheet(&table, lang), &stem, format, lang)
+}

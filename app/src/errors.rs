@@ -15,6 +15,7 @@ pub enum Problem {
     TooShort,
     AlreadyExists,
     BadFormat,
+    TooLong,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -66,6 +67,7 @@ impl AppError {
                     Problem::TooShort => Msg::ErrTooShort,
                     Problem::AlreadyExists => Msg::ErrAlreadyExists,
                     Problem::BadFormat => Msg::ErrBadFormat,
+                    Problem::TooLong => Msg::ErrTooLong,
                 };
                 format!("{}: {}", field.text(lang), p.text(lang))
             }

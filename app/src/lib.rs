@@ -1,5 +1,7 @@
 //! Uchet's shared application: pages and components rendered on the server and hydrated in
 //! the browser, the server functions behind them, and (server side only) storage and auth.
+// Leptos views are deeply nested types; wide tables need more than the default 128.
+#![recursion_limit = "256"]
 
 pub mod components;
 pub mod errors;
@@ -16,6 +18,8 @@ pub mod auth;
 pub mod consumption;
 #[cfg(feature = "ssr")]
 pub mod exports;
+#[cfg(feature = "ssr")]
+pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]

@@ -8,9 +8,9 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
 use crate::routes::{
-    home::HomePage, login::LoginPage, meter::MeterPage, not_found::NotFound, objects::ObjectsPage,
-    readings::ReadingsPage, resident::premises::MyPremisesPage, settings::company::CompanyPage,
-    settings::users::UsersPage,
+    entry::EntryPage, home::HomePage, login::LoginPage, meter::MeterPage, not_found::NotFound,
+    objects::ObjectsPage, readings::ReadingsPage, resident::premises::MyPremisesPage,
+    settings::company::CompanyPage, settings::users::UsersPage,
 };
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("objects") view=ObjectsPage/>
                     <Route path=path!("readings") view=ReadingsPage/>
+                    <Route path=path!("entry") view=EntryPage/>
                     <Route path=path!("meters/:id") view=MeterPage/>
                     <Route path=path!("settings/company") view=CompanyPage/>
                     <Route path=path!("settings/users") view=UsersPage/>

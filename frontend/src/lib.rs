@@ -1,4 +1,6 @@
 //! The browser entry: hydrates the server-rendered page. Everything else lives in `app`.
+// Leptos views are deeply nested types; the widest pages need more than the default 128.
+#![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -42,7 +42,9 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
         days,
         ..Default::default()
     };
-    let report = server::demo::generate(db, &opts, |_| {}).await.expect("demo");
+    let report = server::demo::generate(db, &opts, |_| {})
+        .await
+        .expect("demo");
     println!(
         "\n{backend:?}: {} objects, {} premises, {} meters, {} readings generated in {:.0} s",
         report.objects,
@@ -68,7 +70,10 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     let objects = object::list(db, company_id).await.unwrap();
     let mut largest = (0, 0usize);
     for o in &objects {
-        let n = meter::list_for_object(db, company_id, o.id).await.unwrap().len();
+        let n = meter::list_for_object(db, company_id, o.id)
+            .await
+            .unwrap()
+            .len();
         if n > largest.1 {
             largest = (o.id, n);
         }
@@ -101,21 +106,30 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     .await
     .unwrap();
     let (p50, p95) = timed(accounts.len().max(1), |i| {
-        let q = query(ReadingsColumn::Flat, 1, accounts.get(i).map(|s| s.as_str()).unwrap_or(""));
+        let q = query(
+            ReadingsColumn::Flat,
+            1,
+            accounts.get(i).map(|s| s.as_str()).unwrap_or(""),
+        );
         let caller = caller.clone();
         async move { readings_table::page(db, &caller, q, None).await.unwrap() }
     })
     .await;
     println!("readings table, search by account: p50 {p50:.1} ms, p95 {p95:.1} ms");
-    let meter_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM meters WHERE object_id = $1 LIMIT 50")
-        .bind(largest.0)
-        .fetch_all(db.pool())
-        .await
-        .unwrap();
+    let meter_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM meters WHERE object_id = $1 LIMIT 50")
+            .bind(largest.0)
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
     let (p50, p95) = timed(meter_ids.len(), |i| {
         let id = meter_ids[i];
         let caller = caller.clone();
-        async move { app::queries::meter_card::card(db, &caller, id, None).await.unwrap() }
+        async move {
+            app::queries::meter_card::card(db, &caller, id, None)
+                .await
+                .unwrap()
+        }
     })
     .await;
     println!("meter page (a month of daily consumption): p50 {p50:.1} ms, p95 {p95:.1} ms");
@@ -126,7 +140,9 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
         placement: PlacementFilter::All,
         ..Default::default()
     };
-    let table = readings_table::table(db, &caller, &all, None).await.unwrap();
+    let table = readings_table::table(db, &caller, &all, None)
+        .await
+        .unwrap();
     let bytes = app::exports::readings::sheet(&table, app::i18n::Lang::Ru)
         .to_xlsx()
         .unwrap();

@@ -45,6 +45,16 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
             format!("user_id={other}&blocked=false"),
             Permission::ManageUsers,
         ),
+        (
+            "entry_sheet",
+            format!("account={}", common::ACCOUNT_A),
+            Permission::EnterReadings,
+        ),
+        (
+            "submit_readings",
+            r#"{"entries":[]}"#.into(),
+            Permission::EnterReadings,
+        ),
     ]
 }
 

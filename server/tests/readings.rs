@@ -9,7 +9,8 @@ use app::models::capacity::DigitCapacity;
 use app::models::readings_table::{ReadingsColumn, ReadingsPage};
 use app::models::{Placement, Resource, Role};
 use app::storage::reading::{self, Kind, Period, Reading, Source};
-use app::storage::{channel, meter, premise};
+use app::storage::testing::fixtures;
+use app::storage::{meter, premise};
 use axum::http::StatusCode;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -71,7 +72,7 @@ async fn furnish(w: &common::World, n: i64) {
         m.placement = Placement::Individual;
         m.bus_address = flat.to_string();
         let m = meter::create(db, &m).await.unwrap();
-        let ch = channel_of(w, m.id, "cold_water").await;
+        let ch = fixtures::main_channel(&w.db, &m).await;
         let value = Decimal::from(flat) * d("1.5");
         reading::insert_many(
             db,
@@ -97,7 +98,7 @@ async fn furnish(w: &common::World, n: i64) {
             e.placement = Placement::Individual;
             e.tariffs = 2;
             let e = meter::create(db, &e).await.unwrap();
-            let ch = channel_of(w, e.id, "electricity").await;
+            let ch = fixtures::main_channel(&w.db, &e).await;
             reading::insert_many(
                 db,
                 &[daily(
@@ -117,26 +118,6 @@ async fn furnish(w: &common::World, n: i64) {
             .unwrap();
         }
     }
-}
-
-async fn channel_of(w: &common::World, meter_id: i64, resource: &str) -> i64 {
-    channel::create(
-        &w.db,
-        &channel::Channel {
-            id: 0,
-            company_id: w.a.company_id,
-            meter_id,
-            resource: resource.into(),
-            resource_number: 1,
-            parameter: "volume".into(),
-            unit: "m3".into(),
-            kind: "integral".into(),
-            verified_on: None,
-        },
-    )
-    .await
-    .unwrap()
-    .id
 }
 
 async fn table(w: &common::World, cookie: &str, query: &str) -> ReadingsPage {
@@ -343,7 +324,7 @@ both_backends!(
         );
         m.placement = Placement::Common;
         let m = meter::create(&w.db, &m).await.unwrap();
-        let ch = channel_of(w, m.id, "cold_water").await;
+        let ch = fixtures::main_channel(&w.db, &m).await;
         let at = |day: i64, v: &str| {
             daily(
                 w.a.company_id,

@@ -5,31 +5,17 @@
 pub fn csv_href(rows: &[Vec<String>]) -> String {
     let mut text = String::from("\u{feff}");
     for row in rows {
-        let line: Vec<String> = row.iter().map(|cell| quote(cell)).collect();
+        let line: Vec<String> = row
+            .iter()
+            .map(|cell| crate::models::format::csv_cell(cell))
+            .collect();
         text.push_str(&line.join(";"));
         text.push_str("\r\n");
     }
-    format!("data:text/csv;charset=utf-8,{}", percent_encode(&text))
-}
-
-fn quote(cell: &str) -> String {
-    if cell.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
-}
-
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    format!(
+        "data:text/csv;charset=utf-8,{}",
+        crate::models::format::url_encode(&text)
+    )
 }
 
 #[cfg(test)]

@@ -124,7 +124,10 @@ impl Sheet {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("\u{feff}");
         let mut line = |cells: Vec<String>| {
-            let quoted: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+            let quoted: Vec<String> = cells
+                .iter()
+                .map(|c| crate::models::format::csv_cell(c))
+                .collect();
             out.push_str(&quoted.join(";"));
             out.push_str("\r\n");
         };
@@ -149,14 +152,6 @@ impl Sheet {
 }
 
 use chrono::Datelike;
-
-fn quote(cell: &str) -> String {
-    if cell.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod company;
+pub mod entry;
 pub mod home;
 pub mod meters;
 pub mod objects;

@@ -7,7 +7,9 @@ use crate::models::readings_table::{ReadingsColumn, ReadingsPage, ReadingsQuery}
 
 /// One page of a building's readings table.
 #[server(endpoint = "readings_table")]
-pub async fn readings_table(#[server(default)] query: ReadingsQuery) -> Result<ReadingsPage, AppError> {
+pub async fn readings_table(
+    #[server(default)] query: ReadingsQuery,
+) -> Result<ReadingsPage, AppError> {
     use crate::auth::caller::authorize;
     use crate::models::Permission;
     use crate::queries::readings_table;

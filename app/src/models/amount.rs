@@ -29,10 +29,15 @@ impl Amount {
 
     /// `1,77`, `1,77*` or `–*`, as the seeds write them.
     pub fn display(self) -> String {
+        self.display_fixed(0)
+    }
+
+    /// [`Amount::display`] with at least `fraction` digits after the comma.
+    pub fn display_fixed(self, fraction: u32) -> String {
         match self {
             Amount::NoData => "–*".to_string(),
-            Amount::Partial(v) => format!("{}*", super::format::decimal(v.normalize())),
-            Amount::Full(v) => super::format::decimal(v.normalize()),
+            Amount::Partial(v) => format!("{}*", super::format::fixed(v, fraction)),
+            Amount::Full(v) => super::format::fixed(v, fraction),
         }
     }
 }

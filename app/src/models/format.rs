@@ -35,6 +35,38 @@ pub fn decimal(d: Decimal) -> String {
     }
 }
 
+/// A reading with the meter's fraction digits (`6 689,00` on a meter with two): padded with
+/// zeros, never rounded — a value with more digits shows them all.
+pub fn fixed(d: Decimal, fraction: u32) -> String {
+    let mut v = d.normalize();
+    if v.scale() < fraction {
+        v.rescale(fraction);
+    }
+    decimal(v)
+}
+
+/// One CSV cell: quoted when it holds the separator, a quote or a line break.
+pub fn csv_cell(cell: &str) -> String {
+    if cell.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Percent-encodes everything but unreserved characters: for query strings and `data:` links.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub fn integer(n: i64) -> String {
     decimal(Decimal::from(n))
 }
@@ -43,6 +75,15 @@ pub fn integer(n: i64) -> String {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn readings_show_the_meters_fraction_digits_and_are_never_rounded() {
+        let v = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(fixed(v("6689"), 2), "6\u{a0}689,00");
+        assert_eq!(fixed(v("12.5"), 3), "12,500");
+        assert_eq!(fixed(v("12.34567"), 2), "12,34567");
+        assert_eq!(fixed(v("7.000"), 0), "7");
+    }
 
     #[test]
     fn dates_are_day_month_year() {

@@ -23,6 +23,8 @@ pub struct MeterCard {
     pub tariffs: u8,
     /// e.g. "6,2" — integer and fraction digits.
     pub capacity: String,
+    /// Fraction digits of the display: values are shown with this many.
+    pub fraction: u8,
     pub multiplier: Decimal,
     pub installed_on: Option<NaiveDate>,
     pub verified_on: Option<NaiveDate>,

@@ -2,6 +2,7 @@
 
 pub mod amount;
 pub mod capacity;
+pub mod entry;
 pub mod format;
 pub mod menu;
 pub mod meter_card;

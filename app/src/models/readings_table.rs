@@ -239,7 +239,7 @@ impl ReadingsQuery {
             parts.push(format!("type={}", self.placement.as_str()));
         }
         if !self.search.is_empty() {
-            parts.push(format!("q={}", url_encode(&self.search)));
+            parts.push(format!("q={}", super::format::url_encode(&self.search)));
         }
         if self.sort != ReadingsColumn::default() {
             parts.push(format!("sort={}", self.sort.as_str()));
@@ -275,18 +275,6 @@ impl ReadingsQuery {
     }
 }
 
-fn url_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// One line of the table: a meter, or one tariff of a multi-tariff meter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReadingsRow {
@@ -306,6 +294,8 @@ pub struct ReadingsRow {
     /// 1..=4; a single-tariff meter shows tariff 1.
     pub tariff: u8,
     pub value: Option<Decimal>,
+    /// Fraction digits of the meter's display.
+    pub fraction: u8,
     /// Local date of the value.
     pub value_date: Option<NaiveDate>,
     pub flags: i64,

@@ -38,6 +38,15 @@ impl Resource {
         Resource::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The quantity a meter of this resource counts on its main channel, and its unit.
+    pub fn main_parameter(self) -> (&'static str, &'static str) {
+        match self {
+            Resource::Electricity => ("energy_a_plus", "kWh"),
+            Resource::Heat => ("heat_energy", "Gcal"),
+            _ => ("volume", "m3"),
+        }
+    }
+
     /// The unit readings of this resource are kept in.
     pub fn unit(self) -> &'static str {
         match self {

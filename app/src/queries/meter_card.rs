@@ -105,6 +105,7 @@ pub async fn card(
         serial: m.serial.clone(),
         tariffs: m.tariffs.clamp(1, 4) as u8,
         capacity: format!("{},{}", m.capacity.integer(), m.capacity.fraction()),
+        fraction: m.capacity.fraction(),
         multiplier: m.multiplier,
         installed_on: m.installed_on,
         verified_on: m.verified_on,

@@ -152,6 +152,7 @@ fn rows_of(address: &str, tz: Tz, line: MeterLine) -> Vec<ReadingsRow> {
                 state: line.state,
                 tariff: t,
                 value,
+                fraction: line.capacity.fraction(),
                 value_date: line.latest.as_ref().map(|l| calendar::local_date(tz, l.ts)),
                 flags: line.latest.as_ref().map(|l| l.flags).unwrap_or(0),
             }
@@ -222,6 +223,7 @@ mod tests {
             state: MeterState::InOperation,
             tariff: 1,
             value: value.map(rust_decimal::Decimal::from),
+            fraction: 0,
             value_date: None,
             flags: 0,
         }

@@ -71,6 +71,7 @@ fn MeterView(card: MeterCard) -> impl IntoView {
     let i18n = use_i18n();
     let c = card;
     let shown = slots(c.tariffs);
+    let fraction = c.fraction as u32;
     let prev = c.month - Months::new(1);
     let next = c.month + Months::new(1);
     let base = format!("/meters/{}", c.id);
@@ -92,7 +93,7 @@ fn MeterView(card: MeterCard) -> impl IntoView {
                 .iter()
                 .map(|&s| {
                     let a = d.amounts[s];
-                    view! { <td class="num" class:partial=!a.is_full()>{a.display()}</td> }
+                    view! { <td class="num" class:partial=!a.is_full()>{a.display_fixed(fraction)}</td> }
                 })
                 .collect_view();
             view! { <tr data-date=d.date.format("%Y-%m-%d").to_string()><td>{format::date(d.date)}</td>{cells}</tr> }
@@ -102,7 +103,7 @@ fn MeterView(card: MeterCard) -> impl IntoView {
         .iter()
         .map(|&s| {
             let a: Amount = c.month_total[s];
-            view! { <td class="num" class:partial=!a.is_full() data-slot=s.to_string()>{a.display()}</td> }
+            view! { <td class="num" class:partial=!a.is_full() data-slot=s.to_string()>{a.display_fixed(fraction)}</td> }
         })
         .collect_view();
     let reading_rows = c
@@ -117,7 +118,7 @@ fn MeterView(card: MeterCard) -> impl IntoView {
                     } else {
                         r.values[s]
                     };
-                    view! { <td class="num">{v.map(format::decimal).unwrap_or_default()}</td> }
+                    view! { <td class="num">{v.map(|v| format::fixed(v, fraction)).unwrap_or_default()}</td> }
                 })
                 .collect_view();
             let src = source_name(&r.source);

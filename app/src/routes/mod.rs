@@ -1,5 +1,6 @@
 //! Pages, one file each, grouped by area.
 
+pub mod entry;
 pub mod home;
 pub mod login;
 pub mod meter;

@@ -197,7 +197,7 @@ fn ReadingsView(page: ReadingsPage) -> impl IntoView {
     let empty = rows.is_empty();
     let body = rows
         .into_iter()
-        .map(|r| view! { <Row row=r show/> })
+        .map(|r| view! { <Row row=r show/> }.into_any())
         .collect_view();
 
     let pages = page.pages;
@@ -335,14 +335,22 @@ where
     let went_down = row.flags & 1 != 0;
     let flat = row.flat.clone();
     let is_common = flat.is_empty();
-    let value = row.value.map(format::decimal);
+    let value = row.value.map(|v| format::fixed(v, row.fraction as u32));
+    let water = match row.resource {
+        crate::models::Resource::ColdWater => Some(Msg::ResColdWater),
+        crate::models::Resource::HotWater => Some(Msg::ResHotWater),
+        _ => None,
+    };
     let value_date = row.value_date.map(format::date).unwrap_or_default();
     view! {
         <tr data-meter=row.meter_id.to_string() data-tariff=row.tariff.to_string()>
             <td>{if is_common { view! { <span class="tag">{move || i18n.t(Msg::CommonMeter)}</span> }.into_any() } else { flat.into_any() }}</td>
             <Show when=move || show(ReadingsColumn::Address)><td>{row.address.clone()}</td></Show>
             <Show when=move || show(ReadingsColumn::Account)><td>{row.account.clone()}</td></Show>
-            <td><a href=format!("/meters/{}", row.meter_id)>{row.serial.clone()}</a></td>
+            <td>
+                <a href=format!("/meters/{}", row.meter_id)>{row.serial.clone()}</a>
+                {water.map(|m| view! { " " <span class="tag" class:hot=m == Msg::ResHotWater>{move || i18n.t(m)}</span> })}
+            </td>
             <Show when=move || show(ReadingsColumn::Model)><td>{row.model.clone()}</td></Show>
             <Show when=move || show(ReadingsColumn::Code)><td class="num">{row.code.clone()}</td></Show>
             <td class="num value" class:flagged=went_down title=move || if went_down { i18n.t(Msg::WentDown) } else { "" }>

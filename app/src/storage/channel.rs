@@ -35,6 +35,27 @@ pub async fn create(db: &Db, c: &Channel) -> Result<Channel> {
     .await?)
 }
 
+/// The main channel of a new meter: what its resource counts, as a running total, verified
+/// with the meter.
+pub async fn create_main(db: &Db, m: &super::meter::Meter) -> Result<Channel> {
+    let (parameter, unit) = m.resource.main_parameter();
+    create(
+        db,
+        &Channel {
+            id: 0,
+            company_id: m.company_id,
+            meter_id: m.id,
+            resource: m.resource.as_str().into(),
+            resource_number: 1,
+            parameter: parameter.into(),
+            unit: unit.into(),
+            kind: "integral".into(),
+            verified_on: m.verified_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        },
+    )
+    .await
+}
+
 pub async fn list_for_meter(db: &Db, company_id: i64, meter_id: i64) -> Result<Vec<Channel>> {
     Ok(sqlx::query_as::<_, Channel>("SELECT * FROM channels WHERE company_id = $1 AND meter_id = $2 ORDER BY resource_number, id")
         .bind(company_id)

@@ -270,6 +270,51 @@ pub async fn latest(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The newest integral reading (daily archive or instant) strictly before `before`; with
+/// `confirmed_only`, readings still waiting for a dispatcher's confirmation are passed over
+/// (a typo must not become the yardstick of the next entry).
+pub async fn latest_integral_before(
+    db: &Db,
+    company_id: i64,
+    channel_id: i64,
+    before: i64,
+    confirmed_only: bool,
+) -> Result<Option<Reading>> {
+    let mut best: Option<Reading> = None;
+    for period in [Period::Day, Period::Instant] {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM readings WHERE channel_id = $1 AND period = $2 AND ts < $3 AND company_id = $4
+               AND kind = 0 AND ($5 = 0 OR (flags & {}) = 0)
+             ORDER BY ts DESC LIMIT 1",
+            flags::NEEDS_CONFIRMATION
+        ))
+        .bind(channel_id)
+        .bind(period as i64)
+        .bind(before)
+        .bind(company_id)
+        .bind(confirmed_only as i64)
+        .fetch_optional(db.pool())
+        .await?;
+        if let Some(r) = row.as_ref().map(from_row).transpose()? {
+            if best.as_ref().is_none_or(|b| r.ts > b.ts) {
+                best = Some(r);
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// Whether a human entry with this id is stored already.
+pub async fn entry_exists(db: &Db, entry_id: &str) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM readings WHERE entry_id = $1")
+            .bind(entry_id)
+            .fetch_one(db.pool())
+            .await?
+            > 0,
+    )
+}
+
 pub async fn get_count(db: &Db, company_id: i64, channel_id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM readings WHERE channel_id = $1 AND company_id = $2",

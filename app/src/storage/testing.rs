@@ -127,6 +127,11 @@ pub mod fixtures {
         pub channel_id: i64,
     }
 
+    /// The main channel of a stored meter (what its resource counts, integral); its id.
+    pub async fn main_channel(db: &Db, m: &meter::Meter) -> i64 {
+        channel::create_main(db, m).await.unwrap().id
+    }
+
     /// A company with one building, one flat, one electricity meter with one channel.
     pub async fn building(db: &Db) -> Building {
         let c = company::create(
@@ -176,28 +181,13 @@ pub mod fixtures {
         m.premise_id = Some(p.id);
         m.placement = Placement::Individual;
         let m = meter::create(db, &m).await.unwrap();
-        let ch = channel::create(
-            db,
-            &channel::Channel {
-                id: 0,
-                company_id,
-                meter_id: m.id,
-                resource: "electricity".into(),
-                resource_number: 1,
-                parameter: "energy_a_plus".into(),
-                unit: "kWh".into(),
-                kind: "integral".into(),
-                verified_on: None,
-            },
-        )
-        .await
-        .unwrap();
+        let channel_id = main_channel(db, &m).await;
         Building {
             company_id,
             object_id: o.id,
             premise_id: p.id,
             meter_id: m.id,
-            channel_id: ch.id,
+            channel_id,
         }
     }
 }

@@ -519,26 +519,7 @@ async fn plan(
     story: Story,
 ) -> Result<Planned, DemoError> {
     let m = meter::create(db, &m).await?;
-    let (parameter, unit) = match m.resource {
-        Resource::Electricity => ("energy_a_plus", "kWh"),
-        Resource::Heat => ("heat_energy", "Gcal"),
-        _ => ("volume", "m3"),
-    };
-    let ch = channel::create(
-        db,
-        &channel::Channel {
-            id: 0,
-            company_id: m.company_id,
-            meter_id: m.id,
-            resource: m.resource.as_str().into(),
-            resource_number: 1,
-            parameter: parameter.into(),
-            unit: unit.into(),
-            kind: "integral".into(),
-            verified_on: m.verified_on.map(|d| d.format("%Y-%m-%d").to_string()),
-        },
-    )
-    .await?;
+    let ch = channel::create_main(db, &m).await?;
     Ok(Planned {
         meter: m,
         channel_id: ch.id,

@@ -28,6 +28,9 @@ pub struct World {
     pub b_dispatcher_id: i64,
 }
 
+/// The personal account of company A's flat.
+pub const ACCOUNT_A: &str = "0076000101";
+
 pub fn leptos_config() -> Config {
     Config::load(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -79,6 +82,18 @@ pub async fn world(backend: Backend) -> World {
     .await
     .unwrap();
     let b = fixtures::building_of(&db, cb.id, "B").await;
+    storage::account::create(
+        &db,
+        &storage::account::Account {
+            id: 0,
+            company_id: a.company_id,
+            premise_id: a.premise_id,
+            number: ACCOUNT_A.into(),
+            owner_name: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     let mut a_sessions = Vec::new();
     let mut a_user_ids = Vec::new();
     for role in Role::ALL {
@@ -133,15 +148,21 @@ pub fn error_of(body: &str) -> Option<app::errors::AppError> {
     serde_json::from_str(body).ok()
 }
 
-/// Calls a server function as a browser with JavaScript would; returns status and body.
+/// Calls a server function as a browser with JavaScript would; returns status and body. A
+/// body starting with `{` is sent as JSON (functions with JSON input), others as a form.
 pub async fn call(
     app: &Router,
     endpoint: &str,
     body: &str,
     cookie: Option<&str>,
 ) -> (StatusCode, String, Vec<String>) {
+    let content_type = if body.starts_with('{') {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let mut req = Request::post(format!("/api/{endpoint}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_TYPE, content_type)
         .header(header::ACCEPT, "application/json");
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);

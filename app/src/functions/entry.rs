@@ -1,0 +1,49 @@
+//! Readings typed by people: field staff walking a building, dispatchers at the desk.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::errors::AppError;
+use crate::models::entry::{EntryInput, EntryResult};
+
+/// Most entries one send may carry: a large building walked offline.
+pub const MAX_ENTRIES_PER_SEND: usize = 5_000;
+
+/// Stores typed readings once each (by their device-made ids) and reports every value's
+/// fate. The source is the caller's role: field staff or dispatcher.
+#[server(endpoint = "submit_readings", input = Json)]
+pub async fn submit_readings(entries: Vec<EntryInput>) -> Result<Vec<EntryResult>, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::errors::Problem;
+    use crate::i18n::Msg;
+    use crate::models::{Permission, Role};
+    use crate::storage::reading::Source;
+
+    let (db, c) = authorize(Permission::EnterReadings).await?;
+    if entries.len() > MAX_ENTRIES_PER_SEND {
+        return Err(AppError::invalid(Msg::MenuReadings, Problem::TooLong));
+    }
+    let source = match c.role {
+        Role::FieldStaff => Source::FieldStaff,
+        _ => Source::Dispatcher,
+    };
+    let results = crate::ingest::entry::submit(&db, &c, source, entries).await?;
+    let stored = results.iter().filter(|r| r.stored).count();
+    tracing::info!(
+        user = c.user_id,
+        stored,
+        sent = results.len(),
+        "readings entered"
+    );
+    Ok(results)
+}
+
+/// The entry form of one personal account.
+#[server(endpoint = "entry_sheet")]
+pub async fn entry_sheet(account: String) -> Result<crate::models::entry::EntrySheet, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::EnterReadings).await?;
+    crate::queries::entry_sheet::sheet(&db, &c, &account).await
+}

@@ -1,0 +1,190 @@
+//! Human entries into storage: parse each value within the meter's digits, check it against
+//! the meter's past, store it once under its device-made id, and say what became of every
+//! value. One refused value does not stop the others.
+
+use rust_decimal::Decimal;
+
+use super::checks::{self, Past};
+use crate::auth::caller::Caller;
+use crate::errors::AppError;
+use crate::models::entry::{parse_reading, EntryInput, EntryProblem, EntryResult, RefusedValue};
+use crate::models::MeterState;
+use crate::queries::history::main_channel;
+use crate::storage::reading::{self, Kind, Period, Reading, Source};
+use crate::storage::{meter, Db};
+
+/// Entries older than this or later than a few minutes ahead get the server's time.
+const MAX_AGE_SECONDS: i64 = 62 * 86_400;
+const MAX_AHEAD_SECONDS: i64 = 300;
+/// Two entries of one meter in the same second are stored a second apart.
+const SAME_SECOND_RETRIES: i64 = 5;
+
+fn refused(entry: &EntryInput, problem: EntryProblem) -> EntryResult {
+    EntryResult {
+        entry_id: entry.entry_id.clone(),
+        stored: false,
+        duplicate: false,
+        flags: 0,
+        refused: entry
+            .values
+            .iter()
+            .map(|v| RefusedValue {
+                tariff: v.tariff,
+                problem,
+            })
+            .collect(),
+    }
+}
+
+/// What the checks know of one register's past before `at`.
+async fn past_of(
+    db: &Db,
+    company_id: i64,
+    channel_id: i64,
+    at: i64,
+    slot: usize,
+) -> Result<Past, AppError> {
+    let value_of = |r: &Reading| -> Option<Decimal> {
+        match slot {
+            0 => r.total.or(r.tariffs[0]),
+            s => r.tariffs[s - 1],
+        }
+    };
+    let Some(prev) = reading::latest_integral_before(db, company_id, channel_id, at, true).await?
+    else {
+        return Ok(Past::default());
+    };
+    let Some(prev_value) = value_of(&prev) else {
+        return Ok(Past::default());
+    };
+    let older =
+        reading::latest_integral_before(db, company_id, channel_id, prev.ts - 7 * 86_400, true)
+            .await?;
+    let usual_per_day = older
+        .as_ref()
+        .and_then(|o| value_of(o).map(|v| (o.ts, v)))
+        .and_then(|o| checks::per_day(o, (prev.ts, prev_value)));
+    Ok(Past {
+        previous: Some((prev.ts, prev_value)),
+        usual_per_day,
+    })
+}
+
+/// Stores one person's entries. `source` says whose screen they came from.
+pub async fn submit(
+    db: &Db,
+    caller: &Caller,
+    source: Source,
+    entries: Vec<EntryInput>,
+) -> Result<Vec<EntryResult>, AppError> {
+    let now = crate::storage::now();
+    let mut results = Vec::with_capacity(entries.len());
+    for entry in entries {
+        // ids are the device's; the user's id in front keeps two people's ids apart
+        let stored_id = format!("u{}:{}", caller.user_id, entry.entry_id.trim());
+        if entry.entry_id.trim().is_empty() || entry.entry_id.len() > 100 {
+            results.push(refused(&entry, EntryProblem::BadEntryId));
+            continue;
+        }
+        let m = match meter::get(db, caller.company_id, entry.meter_id).await {
+            Ok(m) if m.state != MeterState::Retired => m,
+            Ok(_) | Err(crate::storage::StorageError::NotFound) => {
+                results.push(refused(&entry, EntryProblem::UnknownMeter));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if reading::entry_exists(db, &stored_id).await? {
+            results.push(EntryResult {
+                entry_id: entry.entry_id.clone(),
+                stored: false,
+                duplicate: true,
+                flags: 0,
+                refused: vec![],
+            });
+            continue;
+        }
+        let Some(channel) = main_channel(db, caller.company_id, m.id).await? else {
+            results.push(refused(&entry, EntryProblem::UnknownMeter));
+            continue;
+        };
+        let at = entry
+            .typed_at
+            .filter(|t| *t > now - MAX_AGE_SECONDS && *t < now + MAX_AHEAD_SECONDS)
+            .unwrap_or(now)
+            .min(now);
+        let tariffs = m.tariffs.clamp(1, 4) as u8;
+        let mut slots: [Option<Decimal>; 5] = [None; 5];
+        let mut refused_values = Vec::new();
+        let mut flags = 0;
+        for v in &entry.values {
+            let slot = match (tariffs, v.tariff) {
+                (1, 0 | 1) => 0,
+                (n, t) if t >= 1 && t <= n => t as usize,
+                _ => {
+                    refused_values.push(RefusedValue {
+                        tariff: v.tariff,
+                        problem: EntryProblem::NoSuchTariff,
+                    });
+                    continue;
+                }
+            };
+            match parse_reading(&v.text, m.capacity) {
+                Ok(value) => {
+                    let past = past_of(db, caller.company_id, channel.id, at, slot).await?;
+                    flags |= checks::flags_for(value, at, m.capacity.integer(), past);
+                    slots[slot] = Some(value);
+                }
+                Err(problem) => refused_values.push(RefusedValue {
+                    tariff: v.tariff,
+                    problem,
+                }),
+            }
+        }
+        if tariffs > 1 && (1..=tariffs as usize).all(|s| slots[s].is_some()) {
+            slots[0] = Some((1..=tariffs as usize).filter_map(|s| slots[s]).sum());
+        }
+        let stored = if slots.iter().any(Option::is_some) {
+            let mut reading = Reading {
+                channel_id: channel.id,
+                company_id: caller.company_id,
+                period: Period::Instant,
+                ts: at,
+                kind: Kind::Integral,
+                total: slots[0],
+                tariffs: [slots[1], slots[2], slots[3], slots[4]],
+                source,
+                flags,
+                entered_by: Some(caller.user_id),
+                entry_id: Some(stored_id.clone()),
+                received_at: now,
+            };
+            let mut done = false;
+            for _ in 0..SAME_SECOND_RETRIES {
+                if reading::insert_many(db, std::slice::from_ref(&reading)).await? == 1 {
+                    done = true;
+                    break;
+                }
+                if reading::entry_exists(db, &stored_id).await? {
+                    break; // the same entry arrived twice at once: stored by the other send
+                }
+                reading.ts += 1;
+            }
+            if !done && !reading::entry_exists(db, &stored_id).await? {
+                tracing::error!(entry = %stored_id, "entry could not be stored");
+                return Err(AppError::Internal);
+            }
+            done
+        } else {
+            false
+        };
+        results.push(EntryResult {
+            entry_id: entry.entry_id.clone(),
+            stored,
+            duplicate: false,
+            flags: if stored { flags } else { 0 },
+            refused: refused_values,
+        });
+    }
+    Ok(results)
+}

@@ -1,0 +1,295 @@
+//! Readings typed by people, over real HTTP on both databases: digits within the meter's
+//! capacity, one storage per device-made id however often it arrives, partial refusals,
+//! readings that went down flagged for dispatchers, and the walls between roles and companies.
+
+mod common;
+
+use app::errors::AppError;
+use app::models::capacity::DigitCapacity;
+use app::models::entry::{EntryProblem, EntryResult};
+use app::models::{Placement, Resource, Role};
+use app::storage::meter;
+use app::storage::reading::{self, flags, Period, Source};
+use app::storage::testing::fixtures;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::str::FromStr;
+use tower::ServiceExt;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+async fn send(w: &common::World, cookie: &str, entries: serde_json::Value) -> (StatusCode, String) {
+    let req = Request::post("/api/submit_readings")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(json!({ "entries": entries }).to_string()))
+        .unwrap();
+    let resp = w.app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).to_string())
+}
+
+async fn results(w: &common::World, cookie: &str, entries: serde_json::Value) -> Vec<EntryResult> {
+    let (status, text) = send(w, cookie, entries).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn one(id: &str, meter_id: i64, tariff: u8, text: &str) -> serde_json::Value {
+    json!({ "entry_id": id, "meter_id": meter_id, "values": [{ "tariff": tariff, "text": text }], "typed_at": null })
+}
+
+/// A five-digit water meter in company A's flat.
+async fn water_meter(w: &common::World) -> (i64, i64) {
+    let mut m = meter::Meter::new(
+        w.a.company_id,
+        w.a.object_id,
+        Resource::ColdWater,
+        "Пульсар",
+        "W-5",
+        DigitCapacity::new(5, 3).unwrap(),
+    );
+    m.premise_id = Some(w.a.premise_id);
+    m.placement = Placement::Individual;
+    let m = meter::create(&w.db, &m).await.unwrap();
+    (m.id, fixtures::main_channel(&w.db, &m).await)
+}
+
+both_backends!(an_entry_is_stored_once_however_often_it_is_sent, |w| {
+    let (meter_id, channel_id) = water_meter(w).await;
+    let cookie = w.cookie(Role::FieldStaff);
+    let batch = json!([one("phone-1:1", meter_id, 0, "123,456")]);
+    let first = results(w, cookie, batch.clone()).await;
+    assert!(
+        first[0].stored && !first[0].duplicate && first[0].refused.is_empty(),
+        "{first:?}"
+    );
+    for _ in 0..3 {
+        let again = results(w, cookie, batch.clone()).await;
+        assert!(again[0].duplicate && !again[0].stored);
+    }
+    let stored = reading::list(
+        &w.db,
+        w.a.company_id,
+        channel_id,
+        Period::Instant,
+        0,
+        i64::MAX,
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), 1, "one reading for one entry");
+    let r = &stored[0];
+    assert_eq!(r.total, Some(d("123.456")));
+    assert_eq!(r.source, Source::FieldStaff);
+    assert_eq!(r.entered_by, Some(w.user_id(Role::FieldStaff)));
+});
+
+both_backends!(
+    six_digits_in_a_five_digit_meter_are_refused_and_the_rest_kept,
+    |w| {
+        let (meter_id, channel_id) = water_meter(w).await;
+        let got = results(
+            w,
+            w.cookie(Role::FieldStaff),
+            json!([
+                one("p:a", meter_id, 0, "123456"),
+                one("p:b", w.a.meter_id, 0, "1500,25"),
+                one("p:c", meter_id, 0, "12,5x"),
+            ]),
+        )
+        .await;
+        assert_eq!(
+            got[0].refused[0].problem,
+            EntryProblem::TooManyIntegerDigits { max: 5 }
+        );
+        assert!(!got[0].stored);
+        assert!(
+            got[1].stored,
+            "the electricity value in the same send is kept"
+        );
+        assert_eq!(got[2].refused[0].problem, EntryProblem::NotANumber);
+        assert_eq!(
+            reading::get_count(&w.db, w.a.company_id, channel_id)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+);
+
+both_backends!(
+    a_dispatcher_entry_lower_than_the_previous_is_stored_and_flagged,
+    |w| {
+        let (meter_id, _) = water_meter(w).await;
+        let cookie = w.cookie(Role::Dispatcher);
+        let t0 = app::storage::now() - 3 * 86_400;
+        let first = results(
+        w,
+        cookie,
+        json!([{ "entry_id": "desk:1", "meter_id": meter_id, "values": [{ "tariff": 0, "text": "500" }], "typed_at": t0 }]),
+    )
+    .await;
+        assert_eq!(first[0].flags, 0);
+        let lower = results(w, cookie, json!([one("desk:2", meter_id, 0, "499,5")])).await;
+        assert!(lower[0].stored, "nothing entered is dropped");
+        assert_eq!(lower[0].flags, flags::DECREASED | flags::NEEDS_CONFIRMATION);
+        // the readings table shows the flagged value to dispatchers
+        let (_, text, _) = common::call(
+            &w.app,
+            "readings_table",
+            &format!("query[object]={}&query[resource]=water", w.a.object_id),
+            Some(cookie),
+        )
+        .await;
+        let page: app::models::readings_table::ReadingsPage = serde_json::from_str(&text).unwrap();
+        let row = page.rows.iter().find(|r| r.meter_id == meter_id).unwrap();
+        assert_eq!(row.value, Some(d("499.5")));
+        assert_ne!(row.flags & flags::DECREASED, 0);
+        // until a dispatcher confirms it, the flagged value is not the yardstick of the next entry
+        let (_, text, _) = common::call(
+            &w.app,
+            "entry_sheet",
+            &format!("account={}", common::ACCOUNT_A),
+            Some(cookie),
+        )
+        .await;
+        let sheet: app::models::entry::EntrySheet = serde_json::from_str(&text).unwrap();
+        let water = sheet
+            .meters
+            .iter()
+            .find(|m| m.meter_id == meter_id)
+            .unwrap();
+        assert_eq!(water.registers[0].last, Some(d("500")));
+    }
+);
+
+both_backends!(
+    a_two_tariff_entry_adds_up_its_total_and_keeps_a_good_tariff_beside_a_bad_one,
+    |w| {
+        let mut m = meter::Meter::new(
+            w.a.company_id,
+            w.a.object_id,
+            Resource::Electricity,
+            "Меркурий 230",
+            "E-T2",
+            DigitCapacity::new(6, 2).unwrap(),
+        );
+        m.tariffs = 2;
+        let m = meter::create(&w.db, &m).await.unwrap();
+        let ch_id = fixtures::main_channel(&w.db, &m).await;
+        let cookie = w.cookie(Role::Dispatcher);
+        let both = results(
+        w,
+        cookie,
+        json!([{ "entry_id": "t:1", "meter_id": m.id, "values": [{ "tariff": 1, "text": "1000,25" }, { "tariff": 2, "text": "500,5" }], "typed_at": null }]),
+    )
+    .await;
+        assert!(both[0].stored);
+        let r = reading::latest(&w.db, w.a.company_id, ch_id, Period::Instant, i64::MAX)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.total, Some(d("1500.75")));
+        assert_eq!(r.tariffs[..2], [Some(d("1000.25")), Some(d("500.5"))]);
+        let half = results(
+        w,
+        cookie,
+        json!([{ "entry_id": "t:2", "meter_id": m.id, "values": [{ "tariff": 1, "text": "1001" }, { "tariff": 2, "text": "5000000,5" }, { "tariff": 3, "text": "1" }], "typed_at": null }]),
+    )
+    .await;
+        assert!(half[0].stored);
+        let problems: Vec<(u8, EntryProblem)> = half[0]
+            .refused
+            .iter()
+            .map(|r| (r.tariff, r.problem))
+            .collect();
+        assert_eq!(
+            problems,
+            vec![
+                (2, EntryProblem::TooManyIntegerDigits { max: 6 }),
+                (3, EntryProblem::NoSuchTariff)
+            ]
+        );
+    }
+);
+
+both_backends!(
+    readers_cannot_enter_and_another_companys_meter_is_unknown,
+    |w| {
+        let (status, text) = send(
+            w,
+            w.cookie(Role::Reader),
+            json!([one("r:1", w.a.meter_id, 0, "1")]),
+        )
+        .await;
+        assert_eq!(
+            common::error_of(&text),
+            Some(AppError::Forbidden),
+            "{status} {text}"
+        );
+        let got = results(
+            w,
+            &w.b_dispatcher,
+            json!([one("b:1", w.a.meter_id, 0, "1")]),
+        )
+        .await;
+        assert_eq!(got[0].refused[0].problem, EntryProblem::UnknownMeter);
+        assert!(!got[0].stored);
+        assert_eq!(
+            reading::get_count(&w.db, w.a.company_id, w.a.channel_id)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+);
+
+both_backends!(the_entry_form_shows_the_last_and_the_expected_value, |w| {
+    let (meter_id, _) = water_meter(w).await;
+    let cookie = w.cookie(Role::Dispatcher);
+    let now = app::storage::now();
+    for (id, days_ago, text) in [("s:1", 20, "100"), ("s:2", 10, "110")] {
+        let got = results(
+            w,
+            cookie,
+            json!([{ "entry_id": id, "meter_id": meter_id, "values": [{ "tariff": 0, "text": text }], "typed_at": now - days_ago * 86_400 }]),
+        )
+        .await;
+        assert!(got[0].stored);
+    }
+    let (status, text, _) = common::call(
+        &w.app,
+        "entry_sheet",
+        &format!("account={}", common::ACCOUNT_A),
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let sheet: app::models::entry::EntrySheet = serde_json::from_str(&text).unwrap();
+    let water = sheet
+        .meters
+        .iter()
+        .find(|m| m.meter_id == meter_id)
+        .unwrap();
+    let reg = &water.registers[0];
+    assert_eq!(reg.tariff, 0);
+    assert_eq!(reg.last, Some(d("110")));
+    // one a day for ten more days: about 120, cut to the meter's three fraction digits
+    let expected = reg.expected.unwrap();
+    assert!(
+        expected >= d("119.99") && expected <= d("120.01"),
+        "{expected}"
+    );
+    assert!(expected.scale() <= 3);
+    let (_, text, _) = common::call(&w.app, "entry_sheet", "account=nope", Some(cookie)).await;
+    assert_eq!(common::error_of(&text), Some(AppError::NotFound));
+});

@@ -41,12 +41,12 @@ test('a dispatcher picks a building, filters flats and water, searches, sorts an
   assert.equal((await rows(page)).length, 25, 'pages of 25');
 
   // another building from the picker
-  const options = await page.$$eval('select[name="object"] option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+  const options = await page.$$eval('.filters select[name="object"] option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
   assert.ok(options.length >= 3);
-  await page.selectOption('select[name="object"]', options[1].value);
+  await page.selectOption('.filters select[name="object"]', options[1].value);
   await page.click('.filters button[type="submit"]');
   await showing(page, `object=${options[1].value}`);
-  await page.selectOption('select[name="object"]', options[0].value);
+  await page.selectOption('.filters select[name="object"]', options[0].value);
   await page.click('.filters button[type="submit"]');
   await showing(page, `object=${options[0].value}`);
 
@@ -215,5 +215,19 @@ test('a dispatcher enters a reading lower than the previous one and sees it flag
   await page.goto(`/readings?resource=${group}&type=flats&q=${account}`);
   await hydrated(page);
   await page.waitForSelector(`${table} tbody td.flagged`);
+  await context.close();
+});
+
+test('a building picked in the top bar opens its readings table', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  await page.goto('/readings');
+  await hydrated(page);
+  await page.waitForSelector(`${table} tbody tr[data-meter]`);
+  const options = await page.$$eval('.top-bar .object-picker select option', (os) => os.map((o) => o.value).filter((v) => v));
+  await page.selectOption('.top-bar .object-picker select', options[1]);
+  await showing(page, `object=${options[1]}`);
+  assert.equal(await page.$eval('.filters select[name="object"]', (s) => s.value), options[1]);
+  await page.selectOption('.top-bar .object-picker select', '');
   await context.close();
 });

@@ -9,6 +9,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::error_view::ErrorBox;
+use crate::components::layout::SelectedObject;
 use crate::functions::readings::{readings_table, save_readings_columns};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
@@ -85,6 +86,24 @@ pub fn ReadingsPage() -> impl IntoView {
         })
     });
     let page = Resource::new(move || query.get(), readings_table);
+    // A building picked in the top bar opens that building's table.
+    if let Some(selected) = use_context::<SelectedObject>() {
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::new(move |before: Option<Option<i64>>| {
+            let now = selected.0.get();
+            if let (Some(before), Some(id)) = (before, now) {
+                if before != Some(id) {
+                    let target = href(&ReadingsQuery {
+                        object: Some(id),
+                        page: 1,
+                        ..query.get_untracked()
+                    });
+                    navigate(&target, Default::default());
+                }
+            }
+            now
+        });
+    }
     view! {
         <Title text=move || i18n.t(Msg::ReadingsTitle)/>
         <section class="page readings">
@@ -345,7 +364,7 @@ where
     view! {
         <tr data-meter=row.meter_id.to_string() data-tariff=row.tariff.to_string()>
             <td>{if is_common { view! { <span class="tag">{move || i18n.t(Msg::CommonMeter)}</span> }.into_any() } else { flat.into_any() }}</td>
-            <Show when=move || show(ReadingsColumn::Address)><td>{row.address.clone()}</td></Show>
+            <Show when=move || show(ReadingsColumn::Address)><td class="address">{row.address.clone()}</td></Show>
             <Show when=move || show(ReadingsColumn::Account)><td>{row.account.clone()}</td></Show>
             <td>
                 <a href=format!("/meters/{}", row.meter_id)>{row.serial.clone()}</a>

@@ -44,17 +44,11 @@ async fn past_of(
     at: i64,
     slot: usize,
 ) -> Result<Past, AppError> {
-    let value_of = |r: &Reading| -> Option<Decimal> {
-        match slot {
-            0 => r.total.or(r.tariffs[0]),
-            s => r.tariffs[s - 1],
-        }
-    };
     let Some(prev) = reading::latest_integral_before(db, company_id, channel_id, at, true).await?
     else {
         return Ok(Past::default());
     };
-    let Some(prev_value) = value_of(&prev) else {
+    let Some(prev_value) = prev.slot_value(slot) else {
         return Ok(Past::default());
     };
     let older =
@@ -62,7 +56,7 @@ async fn past_of(
             .await?;
     let usual_per_day = older
         .as_ref()
-        .and_then(|o| value_of(o).map(|v| (o.ts, v)))
+        .and_then(|o| o.slot_value(slot).map(|v| (o.ts, v)))
         .and_then(|o| checks::per_day(o, (prev.ts, prev_value)));
     Ok(Past {
         previous: Some((prev.ts, prev_value)),

@@ -11,15 +11,8 @@ use crate::errors::AppError;
 use crate::ingest::checks;
 use crate::models::entry::{EntryMeter, EntryRegister, EntrySheet};
 use crate::models::MeterState;
-use crate::storage::reading::{self, Reading};
+use crate::storage::reading;
 use crate::storage::{account, meter, object, premise, Db};
-
-fn slot_value(r: &Reading, slot: usize) -> Option<Decimal> {
-    match slot {
-        0 => r.total.or(r.tariffs[0]),
-        s => r.tariffs[s - 1],
-    }
-}
 
 pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<EntrySheet, AppError> {
     let number = number.trim();
@@ -62,11 +55,11 @@ pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<EntrySheet,
         let registers = slots
             .into_iter()
             .map(|slot| {
-                let last_value = last.as_ref().and_then(|l| slot_value(l, slot));
+                let last_value = last.as_ref().and_then(|l| l.slot_value(slot));
                 let usual = match (&older, &last, last_value) {
-                    (Some(o), Some(l), Some(lv)) => {
-                        slot_value(o, slot).and_then(|ov| checks::per_day((o.ts, ov), (l.ts, lv)))
-                    }
+                    (Some(o), Some(l), Some(lv)) => o
+                        .slot_value(slot)
+                        .and_then(|ov| checks::per_day((o.ts, ov), (l.ts, lv))),
                     _ => None,
                 };
                 let expected = match (last_value, usual, &last) {

@@ -74,27 +74,38 @@ impl Meter {
     }
 }
 
-fn from_row(r: &AnyRow) -> Result<Meter> {
+/// The enumerated columns of a meter row (placement, resource, state, digit capacity), for
+/// every query that reads meters.
+pub(super) fn kinds_of(r: &AnyRow) -> Result<(Placement, Resource, MeterState, DigitCapacity)> {
     let placement: String = r.try_get("placement")?;
     let resource: String = r.try_get("resource")?;
     let state: String = r.try_get("state")?;
-    let multiplier: String = r.try_get("multiplier")?;
     let di: i64 = r.try_get("digits_integer")?;
     let df: i64 = r.try_get("digits_fraction")?;
+    Ok((
+        Placement::parse(&placement).ok_or(StorageError::BadValue("meters.placement"))?,
+        Resource::parse(&resource).ok_or(StorageError::BadValue("meters.resource"))?,
+        MeterState::parse(&state).ok_or(StorageError::BadValue("meters.state"))?,
+        DigitCapacity::new(di as u8, df as u8)
+            .map_err(|_| StorageError::BadValue("meters.digits"))?,
+    ))
+}
+
+fn from_row(r: &AnyRow) -> Result<Meter> {
+    let (placement, resource, state, capacity) = kinds_of(r)?;
+    let multiplier: String = r.try_get("multiplier")?;
     Ok(Meter {
         id: r.try_get("id")?,
         company_id: r.try_get("company_id")?,
         object_id: r.try_get("object_id")?,
         premise_id: r.try_get("premise_id")?,
-        placement: Placement::parse(&placement)
-            .ok_or(StorageError::BadValue("meters.placement"))?,
-        resource: Resource::parse(&resource).ok_or(StorageError::BadValue("meters.resource"))?,
+        placement,
+        resource,
         model: r.try_get("model")?,
         serial: r.try_get("serial")?,
         barcode: r.try_get("barcode")?,
         tariffs: r.try_get("tariffs")?,
-        capacity: DigitCapacity::new(di as u8, df as u8)
-            .map_err(|_| StorageError::BadValue("meters.digits"))?,
+        capacity,
         multiplier: Decimal::from_str(&multiplier)
             .map_err(|_| StorageError::BadValue("meters.multiplier"))?,
         phase: r.try_get("phase")?,
@@ -104,7 +115,7 @@ fn from_row(r: &AnyRow) -> Result<Meter> {
             "meters.next_verification_on",
             r.try_get("next_verification_on")?,
         )?,
-        state: MeterState::parse(&state).ok_or(StorageError::BadValue("meters.state"))?,
+        state,
         communicator_id: r.try_get("communicator_id")?,
         bus_address: r.try_get("bus_address")?,
         replaces_meter_id: r.try_get("replaces_meter_id")?,

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::decimal::from_micro;
-use super::{Db, Result, StorageError};
+use super::{Db, Result};
 use crate::models::capacity::DigitCapacity;
 use crate::models::{MeterState, Placement, Resource};
 
@@ -87,11 +87,7 @@ fn latest_of(r: &AnyRow, alias: &str) -> Result<Option<Latest>> {
 }
 
 fn from_row(r: &AnyRow) -> Result<MeterLine> {
-    let placement: String = r.try_get("placement")?;
-    let resource: String = r.try_get("resource")?;
-    let state: String = r.try_get("state")?;
-    let di: i64 = r.try_get("digits_integer")?;
-    let df: i64 = r.try_get("digits_fraction")?;
+    let (placement, resource, state, capacity) = super::meter::kinds_of(r)?;
     let day = latest_of(r, "rd")?;
     let instant = latest_of(r, "ri")?;
     let latest = match (day, instant) {
@@ -104,16 +100,14 @@ fn from_row(r: &AnyRow) -> Result<MeterLine> {
         premise_id: r.try_get("premise_id")?,
         premise: r.try_get("premise")?,
         account: r.try_get("account")?,
-        placement: Placement::parse(&placement)
-            .ok_or(StorageError::BadValue("meters.placement"))?,
-        resource: Resource::parse(&resource).ok_or(StorageError::BadValue("meters.resource"))?,
+        placement,
+        resource,
         model: r.try_get("model")?,
         serial: r.try_get("serial")?,
         bus_address: r.try_get("bus_address")?,
         tariffs: r.try_get("tariffs")?,
-        capacity: DigitCapacity::new(di as u8, df as u8)
-            .map_err(|_| StorageError::BadValue("meters.digits"))?,
-        state: MeterState::parse(&state).ok_or(StorageError::BadValue("meters.state"))?,
+        capacity,
+        state,
         latest,
     })
 }

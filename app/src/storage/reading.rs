@@ -104,6 +104,17 @@ pub struct Reading {
     pub received_at: i64,
 }
 
+impl Reading {
+    /// The value in a slot: 0 is the total (a single-tariff meter's T1 where it has no
+    /// total), 1–4 the tariffs.
+    pub fn slot_value(&self, slot: usize) -> Option<Decimal> {
+        match slot {
+            0 => self.total.or(self.tariffs[0]),
+            s => self.tariffs.get(s - 1).copied().flatten(),
+        }
+    }
+}
+
 const COLUMNS: &str =
     "channel_id, period, ts, company_id, kind, total, t1, t2, t3, t4, source, flags, entered_by, entry_id, received_at";
 /// Rows per statement: the whole chunk travels as one JSON text parameter.

@@ -4,13 +4,13 @@
 // - Pages: network first; the last good copy of each page answers when offline, then the
 //   start page, then /offline.html.
 // - Server functions (/api/*) and other non-GET requests always go to the network: data
-//   entry queues live in the page, not here.
+//   entry queues live in the page's IndexedDB (store.js), not here.
 // - Arriving at /login (signed out) forgets cached pages, so the next person on a shared
 //   computer does not see them.
 const SHELL = 'uchet-shell-v1';
 const PKG = 'uchet-pkg-v1';
 const PAGES = 'uchet-pages-v1';
-const PRECACHE = ['/offline.html', '/manifest.webmanifest', '/favicon.ico', '/icons/icon-192.png', '/icons/icon-512.png'];
+const PRECACHE = ['/offline.html', '/store.js', '/manifest.webmanifest', '/favicon.ico', '/icons/icon-192.png', '/icons/icon-512.png'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod functions;
 pub mod i18n;
 pub mod models;
+pub mod offline;
 pub mod prefs;
 pub mod routes;
 pub mod shell;

@@ -8,9 +8,9 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
 use crate::routes::{
-    entry::EntryPage, home::HomePage, login::LoginPage, meter::MeterPage, not_found::NotFound,
-    objects::ObjectsPage, readings::ReadingsPage, resident::premises::MyPremisesPage,
-    settings::company::CompanyPage, settings::users::UsersPage,
+    entry::EntryPage, field::FieldPage, home::HomePage, login::LoginPage, meter::MeterPage,
+    not_found::NotFound, objects::ObjectsPage, readings::ReadingsPage,
+    resident::premises::MyPremisesPage, settings::company::CompanyPage, settings::users::UsersPage,
 };
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
@@ -26,6 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
+                // the device store (IndexedDB) the offline screens use; before the app starts
+                <script src="/store.js" defer></script>
                 <HydrationScripts options/>
                 <MetaTags/>
                 <script src="/register-sw.js" defer></script>
@@ -55,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("objects") view=ObjectsPage/>
                     <Route path=path!("readings") view=ReadingsPage/>
                     <Route path=path!("entry") view=EntryPage/>
+                    <Route path=path!("field") view=FieldPage/>
                     <Route path=path!("meters/:id") view=MeterPage/>
                     <Route path=path!("settings/company") view=CompanyPage/>
                     <Route path=path!("settings/users") view=UsersPage/>

@@ -47,6 +47,15 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         metrics: telemetry::metrics(),
     };
     tokio::spawn(sweep_sessions(db.clone()));
+    let pkg = std::path::Path::new(config.leptos.site_root.as_ref())
+        .join(config.leptos.site_pkg_dir.as_ref());
+    tokio::task::spawn_blocking(move || match web::assets::precompress(&pkg) {
+        Ok(files) if !files.is_empty() => {
+            tracing::info!(files = files.len(), "bundle compressed (brotli 11)")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, dir = %pkg.display(), "bundle not precompressed"),
+    });
     let app = web::router(state);
     let addr = config.leptos.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -55,6 +55,12 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
             r#"{"entries":[]}"#.into(),
             Permission::EnterReadings,
         ),
+        ("field_buildings", String::new(), Permission::EnterReadings),
+        (
+            "field_sheet",
+            format!("object_id={}", w.a.object_id),
+            Permission::EnterReadings,
+        ),
     ]
 }
 

@@ -59,6 +59,8 @@ fn Frame(info: SessionView) -> impl IntoView {
     let menu_open = MenuOpen(RwSignal::new(false));
     provide_context(menu_open);
     provide_context(info.clone());
+    // the device queue of typed readings drains from whatever page is open
+    crate::offline::sync::EntryQueue::provide(info.user_id);
     view! {
         <div class="app" class:menu-open=move || menu_open.0.get()>
             <TopBar info=info.clone()/>

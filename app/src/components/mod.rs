@@ -3,6 +3,8 @@
 pub mod error_view;
 pub mod export;
 pub mod layout;
+pub mod reading_input;
 pub mod side_menu;
+pub mod sync_status;
 pub mod table;
 pub mod top_bar;

@@ -47,3 +47,23 @@ pub async fn entry_sheet(account: String) -> Result<crate::models::entry::EntryS
     let (db, c) = authorize(Permission::EnterReadings).await?;
     crate::queries::entry_sheet::sheet(&db, &c, &account).await
 }
+
+/// The buildings field staff can walk: every building of the company.
+#[server(endpoint = "field_buildings")]
+pub async fn field_buildings() -> Result<Vec<crate::models::field::FieldBuilding>, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::EnterReadings).await?;
+    crate::queries::field_sheet::buildings(&db, &c).await
+}
+
+/// One building's sheet for field entry; another company's building is "not found".
+#[server(endpoint = "field_sheet")]
+pub async fn field_sheet(object_id: i64) -> Result<crate::models::field::FieldSheet, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::EnterReadings).await?;
+    crate::queries::field_sheet::sheet(&db, &c, object_id).await
+}

@@ -18,11 +18,7 @@ pub async fn list_objects() -> Result<Vec<ObjectRow>, AppError> {
     Ok(objects
         .into_iter()
         .map(|o| {
-            let (premises, meters) = counts
-                .iter()
-                .find(|(id, _, _)| *id == o.id)
-                .map(|(_, p, m)| (*p, *m))
-                .unwrap_or((0, 0));
+            let (premises, meters) = object::counts_of(&counts, o.id);
             let city = o
                 .city_id
                 .and_then(|id| cities.iter().find(|c| c.id == id))

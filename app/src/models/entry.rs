@@ -211,6 +211,15 @@ pub struct EntryMeter {
     pub registers: Vec<EntryRegister>,
 }
 
+/// The value slots a person types for a meter with `tariffs` tariffs: the total (slot 0) of
+/// a single-tariff meter, else T1…Tn (slots 1–n).
+pub fn typed_slots(tariffs: i64) -> Vec<usize> {
+    match tariffs.clamp(1, 4) as usize {
+        1 => vec![0],
+        n => (1..=n).collect(),
+    }
+}
+
 /// One field of the form: a tariff (1–4), or 0 for a single-tariff meter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EntryRegister {

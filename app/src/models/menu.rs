@@ -54,7 +54,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
         ),
         (
             Msg::SectionField,
-            &[item("/field", Msg::MenuFieldEntry, EnterReadings, false)],
+            &[item("/field", Msg::MenuFieldEntry, EnterReadings, true)],
         ),
         (
             Msg::SectionMonitoring,

@@ -56,4 +56,6 @@ pub struct ReadingLine {
     pub values: [Option<Decimal>; 5],
     pub source: String,
     pub flags: i64,
+    /// Who typed it (full name), for readings entered by people.
+    pub entered_by: Option<String>,
 }

@@ -3,6 +3,7 @@
 pub mod amount;
 pub mod capacity;
 pub mod entry;
+pub mod field;
 pub mod format;
 pub mod menu;
 pub mod meter_card;

@@ -46,13 +46,7 @@ pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<EntrySheet,
             }
             None => None,
         };
-        let tariffs = m.tariffs.clamp(1, 4) as usize;
-        let slots: Vec<usize> = if tariffs == 1 {
-            vec![0]
-        } else {
-            (1..=tariffs).collect()
-        };
-        let registers = slots
+        let registers = crate::models::entry::typed_slots(m.tariffs)
             .into_iter()
             .map(|slot| {
                 let last_value = last.as_ref().and_then(|l| l.slot_value(slot));
@@ -73,7 +67,7 @@ pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<EntrySheet,
                     (v, _, _) => v,
                 };
                 EntryRegister {
-                    tariff: if tariffs == 1 { 0 } else { slot as u8 },
+                    tariff: slot as u8,
                     last: last_value,
                     last_date: last.as_ref().map(|l| calendar::local_date(tz, l.ts)),
                     expected,

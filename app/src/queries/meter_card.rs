@@ -74,10 +74,24 @@ pub async fn card(
         None => (None, None),
     };
     let mut readings = Vec::new();
+    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     if let Some(ch) = history::main_channel(db, caller.company_id, m.id).await? {
         for period in [Period::Day, Period::Instant] {
             for r in reading::list(db, caller.company_id, ch.id, period, from, to + 1).await? {
                 let [t1, t2, t3, t4] = r.tariffs;
+                let entered_by = match r.entered_by {
+                    Some(id) => {
+                        if !names.contains_key(&id) {
+                            let name = crate::storage::user::get(db, id)
+                                .await
+                                .map(|u| u.full_name)
+                                .unwrap_or_default();
+                            names.insert(id, name);
+                        }
+                        names.get(&id).cloned()
+                    }
+                    None => None,
+                };
                 readings.push((
                     r.ts,
                     ReadingLine {
@@ -85,6 +99,7 @@ pub async fn card(
                         values: [r.total, t1, t2, t3, t4],
                         source: source_name(r.source).into(),
                         flags: r.flags,
+                        entered_by,
                     },
                 ));
             }

@@ -3,6 +3,7 @@
 //! table on screen and its Excel file always hold the same rows.
 
 pub mod entry_sheet;
+pub mod field_sheet;
 pub mod history;
 pub mod meter_card;
 pub mod readings_table;

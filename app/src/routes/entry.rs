@@ -11,25 +11,11 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::error_view::ErrorBox;
+use crate::components::reading_input::ReadingInput;
 use crate::functions::entry::{entry_sheet, submit_readings};
 use crate::i18n::{resource_name, use_i18n, Msg};
-use crate::models::entry::{limit_input, EntryInput, EntryResult, EntrySheet, TypedValue};
+use crate::models::entry::{EntryInput, EntryResult, EntrySheet, TypedValue};
 use crate::models::format;
-
-/// An id made in the browser for one meter's entry in one sending of the form: sending the
-/// same form again (a double click, a retry) stores nothing twice.
-fn new_entry_id(meter_id: i64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let now = js_sys::Date::now() as u64;
-        let salt = (js_sys::Math::random() * 1e9) as u64;
-        format!("desk-{now}-{salt}-{meter_id}")
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        format!("desk-{meter_id}")
-    }
-}
 
 #[component]
 pub fn EntryPage() -> impl IntoView {
@@ -128,7 +114,7 @@ where
                     let id = ids
                         .with_untracked(|i| i.get(&m.meter_id).cloned())
                         .unwrap_or_else(|| {
-                            let id = new_entry_id(m.meter_id);
+                            let id = crate::offline::new_entry_id("desk", m.meter_id);
                             ids.update(|i| {
                                 i.insert(m.meter_id, id.clone());
                             });
@@ -191,25 +177,13 @@ where
                             <span class="tariff">{label}</span>
                             <span class="last">{move || i18n.t(Msg::EntryPrevious)} ": " {last.clone()}</span>
                             <span class="expected muted">{move || i18n.t(Msg::EntryExpected)} " " {today.clone()} ": " {expected.clone()}</span>
-                            <input
-                                type="text"
-                                inputmode="decimal"
-                                autocomplete="off"
-                                class="reading-input"
-                                aria-label=format!("{} {}", m.serial, tariff)
-                                prop:value=move || values.with(|v| v.get(&key).cloned().unwrap_or_default())
-                                on:input=move |ev| {
-                                    let raw = event_target_value(&ev);
-                                    let kept = limit_input(&raw, capacity);
-                                    values.update(|v| {
-                                        v.insert(key, kept.clone());
-                                    });
-                                    // put back what the field may hold, even when the signal did not change
-                                    use leptos::wasm_bindgen::JsCast;
-                                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) {
-                                        input.set_value(&kept);
-                                    }
-                                }
+                            <ReadingInput
+                                capacity
+                                value=Signal::derive(move || values.with(|v| v.get(&key).cloned().unwrap_or_default()))
+                                on_change=Callback::new(move |kept: String| values.update(|v| {
+                                    v.insert(key, kept);
+                                }))
+                                label=format!("{} {}", m.serial, tariff)
                             />
                             <span class="refusal" role="alert">{refusal}</span>
                         </div>

@@ -10,7 +10,7 @@ use crate::i18n::{resource_name, use_i18n, Msg};
 use crate::models::format;
 use crate::models::views::SessionView;
 use crate::models::Role;
-use crate::routes::objects::ObjectsPage;
+use crate::routes::field::FieldPage;
 use crate::routes::resident::premises::MyPremisesPage;
 use crate::routes::settings::company::CompanyPage;
 
@@ -19,7 +19,8 @@ pub fn HomePage() -> impl IntoView {
     let info = expect_context::<SessionView>();
     match info.role {
         Role::Resident => view! { <MyPremisesPage/> }.into_any(),
-        Role::FieldStaff => view! { <ObjectsPage/> }.into_any(),
+        // field staff come to walk a building
+        Role::FieldStaff => view! { <FieldPage/> }.into_any(),
         Role::Administrator => view! { <CompanyPage/> }.into_any(),
         _ => view! { <Summary/> }.into_any(),
     }

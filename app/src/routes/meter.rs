@@ -128,6 +128,7 @@ fn MeterView(card: MeterCard) -> impl IntoView {
                     <td>{r.at.clone()}</td>
                     {cells}
                     <td>{move || i18n.t(src)}</td>
+                    <td class="who">{r.entered_by.clone().unwrap_or_default()}</td>
                 </tr>
             }
         })
@@ -179,7 +180,7 @@ fn MeterView(card: MeterCard) -> impl IntoView {
         <h2>{move || i18n.t(Msg::ReadingsOfMonth)}</h2>
         <div class="table-wrap">
             <table class="data" data-testid="meter-readings">
-                <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head2}<th>{move || i18n.t(Msg::Source)}</th></tr></thead>
+                <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head2}<th>{move || i18n.t(Msg::Source)}</th><th>{move || i18n.t(Msg::EnteredBy)}</th></tr></thead>
                 <tbody>{reading_rows}</tbody>
             </table>
         </div>

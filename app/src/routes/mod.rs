@@ -1,6 +1,7 @@
 //! Pages, one file each, grouped by area.
 
 pub mod entry;
+pub mod field;
 pub mod home;
 pub mod login;
 pub mod meter;

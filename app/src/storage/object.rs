@@ -138,6 +138,15 @@ pub async fn list_counts(db: &Db, company_id: i64) -> Result<Vec<(i64, i64, i64)
     .await?)
 }
 
+/// One object's (premises, meters) in what `list_counts` returned; (0, 0) when absent.
+pub fn counts_of(counts: &[(i64, i64, i64)], object_id: i64) -> (i64, i64) {
+    counts
+        .iter()
+        .find(|(id, _, _)| *id == object_id)
+        .map(|(_, p, m)| (*p, *m))
+        .unwrap_or((0, 0))
+}
+
 pub async fn delete(db: &Db, company_id: i64, id: i64) -> Result<()> {
     let r = sqlx::query("DELETE FROM objects WHERE company_id = $1 AND id = $2")
         .bind(company_id)

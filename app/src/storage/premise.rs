@@ -74,7 +74,8 @@ pub async fn list(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Premis
     Ok(rows)
 }
 
-fn natural_key(number: &str) -> (u64, String) {
+/// Sorts flat numbers as numbers where they are ones ("2" before "10", "1а" after "1").
+pub fn natural_key(number: &str) -> (u64, String) {
     let digits: String = number.chars().take_while(|c| c.is_ascii_digit()).collect();
     (digits.parse().unwrap_or(u64::MAX), number.to_string())
 }

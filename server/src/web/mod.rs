@@ -1,5 +1,6 @@
 //! The HTTP side: Leptos pages and server functions, static files, health and metrics.
 
+pub mod assets;
 pub mod export;
 pub mod health;
 pub mod metrics;
@@ -43,7 +44,9 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let options = state.leptos_options.clone();
+    let pkg = assets::pkg_routes(&options.site_root, &options.site_pkg_dir);
     Router::new()
+        .merge(pkg)
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/export/{name}", get(export::readings))

@@ -87,8 +87,13 @@
     // no network even when this visit came before the service worker took over.
     keepPage: function (url) {
       if (!self.caches) return Promise.resolve(null);
-      const files = Array.from(document.querySelectorAll('link[href], script[src]'))
-        .map(function (el) { return el.getAttribute('href') || el.getAttribute('src'); })
+      // the bundle's files: linked ones, and those loaded since (split chunks, imports)
+      const linked = Array.from(document.querySelectorAll('link[href], script[src]'))
+        .map(function (el) { return el.getAttribute('href') || el.getAttribute('src'); });
+      const loaded = (self.performance && performance.getEntriesByType
+        ? performance.getEntriesByType('resource') : [])
+        .map(function (e) { return new URL(e.name).pathname; });
+      const files = Array.from(new Set(linked.concat(loaded)))
         .filter(function (u) { return u && u.startsWith('/pkg/'); });
       return Promise.all([
         caches.open('uchet-pages-v1').then(function (c) { return c.add(url); }),

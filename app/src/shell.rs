@@ -7,11 +7,12 @@ use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
-use crate::routes::{
-    entry::EntryPage, field::FieldPage, home::HomePage, login::LoginPage, meter::MeterPage,
-    not_found::NotFound, objects::ObjectsPage, readings::ReadingsPage,
-    resident::premises::MyPremisesPage, settings::company::CompanyPage, settings::users::UsersPage,
+use crate::routes::split::{
+    CompanyRoute, EntryRoute, HomeRoute, MeterRoute, MyPremisesRoute, ObjectsRoute, ReadingsRoute,
+    UsersRoute,
 };
+use crate::routes::{field::FieldPage, login::LoginPage, not_found::NotFound};
+use leptos_router::Lazy;
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,15 +54,15 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Layout>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("objects") view=ObjectsPage/>
-                    <Route path=path!("readings") view=ReadingsPage/>
-                    <Route path=path!("entry") view=EntryPage/>
+                    <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
+                    <Route path=path!("objects") view={Lazy::<ObjectsRoute>::new()}/>
+                    <Route path=path!("readings") view={Lazy::<ReadingsRoute>::new()}/>
+                    <Route path=path!("entry") view={Lazy::<EntryRoute>::new()}/>
                     <Route path=path!("field") view=FieldPage/>
-                    <Route path=path!("meters/:id") view=MeterPage/>
-                    <Route path=path!("settings/company") view=CompanyPage/>
-                    <Route path=path!("settings/users") view=UsersPage/>
-                    <Route path=path!("my") view=MyPremisesPage/>
+                    <Route path=path!("meters/:id") view={Lazy::<MeterRoute>::new()}/>
+                    <Route path=path!("settings/company") view={Lazy::<CompanyRoute>::new()}/>
+                    <Route path=path!("settings/users") view={Lazy::<UsersRoute>::new()}/>
+                    <Route path=path!("my") view={Lazy::<MyPremisesRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

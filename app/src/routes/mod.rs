@@ -10,3 +10,4 @@ pub mod objects;
 pub mod readings;
 pub mod resident;
 pub mod settings;
+pub mod split;

@@ -293,3 +293,38 @@ both_backends!(the_entry_form_shows_the_last_and_the_expected_value, |w| {
     let (_, text, _) = common::call(&w.app, "entry_sheet", "account=nope", Some(cookie)).await;
     assert_eq!(common::error_of(&text), Some(AppError::NotFound));
 });
+
+both_backends!(
+    two_entries_of_one_meter_in_one_send_are_both_stored_and_the_second_is_checked_against_the_first,
+    |w| {
+        let (meter_id, channel_id) = water_meter(w).await;
+        let t0 = app::storage::now() - 3_600;
+        let got = results(
+            w,
+            w.cookie(Role::FieldStaff),
+            json!([
+                { "entry_id": "walk:1", "meter_id": meter_id, "values": [{ "tariff": 0, "text": "500" }], "typed_at": t0 },
+                { "entry_id": "walk:2", "meter_id": meter_id, "values": [{ "tariff": 0, "text": "499" }], "typed_at": t0 + 60 },
+                { "entry_id": "walk:4", "meter_id": meter_id, "values": [{ "tariff": 0, "text": "501" }], "typed_at": t0 + 60 },
+                one("walk:3", w.a.meter_id, 0, "10"),
+            ]),
+        )
+        .await;
+        assert!(got.iter().all(|r| r.stored), "{got:?}");
+        assert_eq!(got[0].flags, 0);
+        assert_eq!(
+            got[1].flags,
+            flags::DECREASED | flags::NEEDS_CONFIRMATION,
+            "the second value went down from the first of the same send"
+        );
+        let stored = reading::list(&w.db, w.a.company_id, channel_id, Period::Instant, 0, i64::MAX)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 3);
+        assert_eq!(
+            stored.iter().map(|r| r.ts - t0).collect::<Vec<_>>(),
+            vec![0, 60, 61],
+            "two entries in the same second are stored a second apart"
+        );
+    }
+);

@@ -73,6 +73,9 @@ pub async fn submit(
 ) -> Result<Vec<EntryResult>, AppError> {
     let now = crate::storage::now();
     let mut results = Vec::with_capacity(entries.len());
+    // New readings wait here and go in one transaction; an entry of a meter already waiting
+    // stores the batch first, so its checks see the earlier value.
+    let mut pending: Vec<Pending> = Vec::new();
     for entry in entries {
         // ids are the device's; the user's id in front keeps two people's ids apart
         let stored_id = format!("u{}:{}", caller.user_id, entry.entry_id.trim());
@@ -88,6 +91,9 @@ pub async fn submit(
             }
             Err(e) => return Err(e.into()),
         };
+        if pending.iter().any(|p| p.meter_id == m.id) {
+            store_pending(db, &mut pending, &mut results).await?;
+        }
         if reading::entry_exists(db, &stored_id).await? {
             results.push(EntryResult {
                 entry_id: entry.entry_id.clone(),
@@ -138,23 +144,65 @@ pub async fn submit(
         if tariffs > 1 && (1..=tariffs as usize).all(|s| slots[s].is_some()) {
             slots[0] = Some((1..=tariffs as usize).filter_map(|s| slots[s]).sum());
         }
-        let stored = if slots.iter().any(Option::is_some) {
-            let mut reading = Reading {
-                channel_id: channel.id,
-                company_id: caller.company_id,
-                period: Period::Instant,
-                ts: at,
-                kind: Kind::Integral,
-                total: slots[0],
-                tariffs: [slots[1], slots[2], slots[3], slots[4]],
-                source,
-                flags,
-                entered_by: Some(caller.user_id),
-                entry_id: Some(stored_id.clone()),
-                received_at: now,
-            };
+        if slots.iter().any(Option::is_some) {
+            pending.push(Pending {
+                result: results.len(),
+                meter_id: m.id,
+                reading: Reading {
+                    channel_id: channel.id,
+                    company_id: caller.company_id,
+                    period: Period::Instant,
+                    ts: at,
+                    kind: Kind::Integral,
+                    total: slots[0],
+                    tariffs: [slots[1], slots[2], slots[3], slots[4]],
+                    source,
+                    flags,
+                    entered_by: Some(caller.user_id),
+                    entry_id: Some(stored_id.clone()),
+                    received_at: now,
+                },
+            });
+        }
+        results.push(EntryResult {
+            entry_id: entry.entry_id.clone(),
+            stored: false,
+            duplicate: false,
+            flags: 0,
+            refused: refused_values,
+        });
+    }
+    store_pending(db, &mut pending, &mut results).await?;
+    Ok(results)
+}
+
+/// A checked reading waiting for the batch insert, and the result it belongs to.
+struct Pending {
+    result: usize,
+    meter_id: i64,
+    reading: Reading,
+}
+
+/// Stores the waiting readings in one transaction. A reading that did not go in (another of
+/// the meter's readings holds that second, or the same entry arrived twice at once) is
+/// retried alone, a second later each time, unless its entry is stored by now.
+async fn store_pending(
+    db: &Db,
+    pending: &mut Vec<Pending>,
+    results: &mut [EntryResult],
+) -> Result<(), AppError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let batch: Vec<Reading> = pending.iter().map(|p| p.reading.clone()).collect();
+    let all_in = reading::insert_many(db, &batch).await? == batch.len() as u64;
+    for p in pending.drain(..) {
+        let stored_id = p.reading.entry_id.clone().unwrap_or_default();
+        let stored = all_in || reading::entry_exists(db, &stored_id).await? || {
+            let mut reading = p.reading.clone();
             let mut done = false;
             for _ in 0..SAME_SECOND_RETRIES {
+                reading.ts += 1;
                 if reading::insert_many(db, std::slice::from_ref(&reading)).await? == 1 {
                     done = true;
                     break;
@@ -162,23 +210,16 @@ pub async fn submit(
                 if reading::entry_exists(db, &stored_id).await? {
                     break; // the same entry arrived twice at once: stored by the other send
                 }
-                reading.ts += 1;
             }
             if !done && !reading::entry_exists(db, &stored_id).await? {
                 tracing::error!(entry = %stored_id, "entry could not be stored");
                 return Err(AppError::Internal);
             }
             done
-        } else {
-            false
         };
-        results.push(EntryResult {
-            entry_id: entry.entry_id.clone(),
-            stored,
-            duplicate: false,
-            flags: if stored { flags } else { 0 },
-            refused: refused_values,
-        });
+        let r = &mut results[p.result];
+        r.stored = stored;
+        r.flags = if stored { p.reading.flags } else { 0 };
     }
-    Ok(results)
+    Ok(())
 }

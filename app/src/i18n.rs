@@ -280,6 +280,11 @@ messages! {
     ReadingsOfMonth => "Показания за месяц", "Readings of the month";
     Source => "Источник", "Source";
     EnteredBy => "Кто ввёл", "Entered by";
+    Check => "Проверка", "Check";
+    Confirm => "Подтвердить", "Confirm";
+    Reject => "Отклонить", "Reject";
+    Rejected => "отклонено", "rejected";
+    WaitsConfirmation => "ждёт подтверждения", "waits for confirmation";
     Time => "Время", "Time";
     GapNote => "«–*» — нет архива за период, «1,77*» — архив есть не за весь период. Пропуски не досчитываются.", "“–*” — no archive for the period; “1,77*” — the archive covers only part of it. Gaps are never filled in.";
     SrcPoll => "опрос", "poll";

@@ -215,6 +215,23 @@ test('a dispatcher enters a reading lower than the previous one and sees it flag
   await page.goto(`/readings?resource=${group}&type=flats&q=${account}`);
   await hydrated(page);
   await page.waitForSelector(`${table} tbody td.flagged`);
+  // on the meter page the dispatcher rejects it: kept for the record, no longer current
+  const meterId = await page.locator(`${table} tbody tr[data-meter]:has(td.flagged)`).first().getAttribute('data-meter');
+  await page.goto(`/meters/${meterId}`);
+  await hydrated(page);
+  await page.waitForSelector('table[data-testid="meter-readings"] tr.waiting [data-testid="reject"]');
+  await page.screenshot({ path: `${SHOTS}meter-review-desktop.png`, fullPage: true });
+  // (the field test may have left this meter another value to check: reject the newest)
+  const waitingRows = 'table[data-testid="meter-readings"] tr.waiting';
+  const before = await page.locator(waitingRows).count();
+  await page.locator(`${waitingRows} [data-testid="reject"]`).last().click();
+  await page.waitForSelector('table[data-testid="meter-readings"] tr.rejected');
+  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n, [waitingRows, before - 1]);
+  await page.goto(`/readings?resource=${group}&type=flats&q=${account}`);
+  await hydrated(page);
+  await page.waitForSelector(`${table} tbody tr[data-meter="${meterId}"]`);
+  assert.equal(await page.locator(`${table} tbody tr[data-meter="${meterId}"] td.flagged`).count(), 0,
+    'the rejected value is not the current reading');
   await context.close();
 });
 

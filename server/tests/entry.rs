@@ -328,3 +328,103 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_dispatcher_confirms_or_rejects_a_flagged_reading_and_only_dispatchers_may,
+    |w| {
+        let (meter_id, channel_id) = water_meter(w).await;
+        let desk = w.cookie(Role::Dispatcher);
+        let t0 = app::storage::now() - 3 * 86_400;
+        results(
+            w,
+            desk,
+            json!([{ "entry_id": "r:1", "meter_id": meter_id, "values": [{ "tariff": 0, "text": "500" }], "typed_at": t0 }]),
+        )
+        .await;
+        let low = results(w, desk, json!([one("r:2", meter_id, 0, "400")])).await;
+        assert_ne!(low[0].flags & flags::NEEDS_CONFIRMATION, 0);
+        let flagged = reading::latest(&w.db, w.a.company_id, channel_id, Period::Instant, i64::MAX)
+            .await
+            .unwrap()
+            .unwrap();
+        let body = |accept: bool| {
+            format!(
+                "meter_id={meter_id}&period=0&ts={}&accept={accept}",
+                flagged.ts
+            )
+        };
+        for role in [Role::Reader, Role::FieldStaff, Role::Resident] {
+            let (_, text, _) =
+                common::call(&w.app, "review_reading", &body(false), Some(w.cookie(role))).await;
+            assert_eq!(
+                common::error_of(&text),
+                Some(AppError::Forbidden),
+                "{role:?}"
+            );
+        }
+        let (_, text, _) = common::call(
+            &w.app,
+            "review_reading",
+            &body(false),
+            Some(w.b_dispatcher.as_str()),
+        )
+        .await;
+        assert_eq!(
+            common::error_of(&text),
+            Some(AppError::NotFound),
+            "another company's meter"
+        );
+
+        let (_, text, _) = common::call(&w.app, "review_reading", &body(false), Some(desk)).await;
+        assert_eq!(common::error_of(&text), None, "{text}");
+        let (_, text, _) = common::call(
+            &w.app,
+            "readings_table",
+            &format!("query[object]={}&query[resource]=water", w.a.object_id),
+            Some(desk),
+        )
+        .await;
+        let page: app::models::readings_table::ReadingsPage = serde_json::from_str(&text).unwrap();
+        let row = page.rows.iter().find(|r| r.meter_id == meter_id).unwrap();
+        assert_eq!(
+            row.value,
+            Some(d("500")),
+            "a rejected value is not the current reading"
+        );
+        let (_, text, _) = common::call(&w.app, "review_reading", &body(true), Some(desk)).await;
+        assert_eq!(
+            common::error_of(&text),
+            Some(AppError::NotFound),
+            "a rejected reading waits for nothing more"
+        );
+
+        // a second low value, confirmed: it counts from now on
+        let again = results(w, desk, json!([one("r:3", meter_id, 0, "450")])).await;
+        assert_ne!(again[0].flags & flags::NEEDS_CONFIRMATION, 0);
+        let latest = reading::latest(&w.db, w.a.company_id, channel_id, Period::Instant, i64::MAX)
+            .await
+            .unwrap()
+            .unwrap();
+        let confirm = format!("meter_id={meter_id}&period=0&ts={}&accept=true", latest.ts);
+        let (_, text, _) = common::call(&w.app, "review_reading", &confirm, Some(desk)).await;
+        assert_eq!(common::error_of(&text), None, "{text}");
+        let stored = reading::latest(&w.db, w.a.company_id, channel_id, Period::Instant, i64::MAX)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.flags & flags::NEEDS_CONFIRMATION, 0);
+        assert_ne!(
+            stored.flags & flags::DECREASED,
+            0,
+            "why it was flagged stays on record"
+        );
+        let log = app::storage::audit::list(&w.db, w.a.company_id, 10)
+            .await
+            .unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.contains(&"reading.reject") && actions.contains(&"reading.confirm"),
+            "{actions:?}"
+        );
+    }
+);

@@ -58,4 +58,8 @@ pub struct ReadingLine {
     pub flags: i64,
     /// Who typed it (full name), for readings entered by people.
     pub entered_by: Option<String>,
+    /// Which stored reading it is (UTC seconds and archive period), for a dispatcher's
+    /// confirmation or rejection.
+    pub ts: i64,
+    pub period: i64,
 }

@@ -100,6 +100,8 @@ pub async fn card(
                         source: source_name(r.source).into(),
                         flags: r.flags,
                         entered_by,
+                        ts: r.ts,
+                        period: r.period as i64,
                     },
                 ));
             }

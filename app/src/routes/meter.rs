@@ -7,11 +7,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::error_view::ErrorBox;
-use crate::functions::meters::get_meter_card;
+use crate::functions::meters::{get_meter_card, ReviewReading};
 use crate::i18n::{resource_name, source_name, state_name, use_i18n, Msg};
 use crate::models::format;
 use crate::models::meter_card::MeterCard;
 use crate::models::Amount;
+
+/// Reading flags (the storage module is server-only): waits for confirmation, rejected.
+const NEEDS_CONFIRMATION: i64 = 8;
+const REJECTED: i64 = 16;
 
 fn month_param(d: NaiveDate) -> String {
     d.format("%Y-%m").to_string()
@@ -50,7 +54,12 @@ pub fn MeterPage() -> impl IntoView {
         let month = query.with(|q| q.get("month").and_then(|m| parse_month(&m)));
         (id, month)
     });
-    let card = Resource::new(move || key.get(), |(id, month)| get_meter_card(id, month));
+    // a confirmation or rejection reloads the card: the day table counts the reading or not
+    let review = ServerAction::<ReviewReading>::new();
+    let card = Resource::new(
+        move || (key.get(), review.version().get()),
+        |((id, month), _)| get_meter_card(id, month),
+    );
     view! {
         <Title text=move || i18n.t(Msg::MeterTitle)/>
         <section class="page meter">
@@ -58,7 +67,7 @@ pub fn MeterPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(c) => view! { <MeterView card=c/> }.into_any(),
+                        Ok(c) => view! { <MeterView card=c review/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -67,8 +76,10 @@ pub fn MeterPage() -> impl IntoView {
 }
 
 #[component]
-fn MeterView(card: MeterCard) -> impl IntoView {
+fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoView {
     let i18n = use_i18n();
+    let can_review = use_context::<crate::models::views::SessionView>()
+        .is_some_and(|s| s.role.allows(crate::models::Permission::EditData));
     let c = card;
     let shown = slots(c.tariffs);
     let fraction = c.fraction as u32;
@@ -123,12 +134,34 @@ fn MeterView(card: MeterCard) -> impl IntoView {
                 .collect_view();
             let src = source_name(&r.source);
             let went_down = r.flags & 1 != 0;
+            let rejected = r.flags & REJECTED != 0;
+            let waiting = r.flags & NEEDS_CONFIRMATION != 0 && !rejected;
+            let (meter_id, period, ts) = (c.id, r.period, r.ts);
+            let decide = move |accept: bool| {
+                review.dispatch(ReviewReading { meter_id, period, ts, accept });
+            };
+            let check = if rejected {
+                view! { <span class="muted">{move || i18n.t(Msg::Rejected)}</span> }.into_any()
+            } else if waiting && can_review {
+                view! {
+                    <span class="review">
+                        <button type="button" class="button small" data-testid="confirm" on:click=move |_| decide(true)>{move || i18n.t(Msg::Confirm)}</button>
+                        <button type="button" class="button small" data-testid="reject" on:click=move |_| decide(false)>{move || i18n.t(Msg::Reject)}</button>
+                    </span>
+                }
+                .into_any()
+            } else if waiting {
+                view! { <span class="warn-text">{move || i18n.t(Msg::WaitsConfirmation)}</span> }.into_any()
+            } else {
+                ().into_any()
+            };
             view! {
-                <tr class:flagged=went_down>
+                <tr class:flagged=went_down class:waiting=waiting class:rejected=rejected>
                     <td>{r.at.clone()}</td>
                     {cells}
                     <td>{move || i18n.t(src)}</td>
                     <td class="who">{r.entered_by.clone().unwrap_or_default()}</td>
+                    <td class="check">{check}</td>
                 </tr>
             }
         })
@@ -180,7 +213,7 @@ fn MeterView(card: MeterCard) -> impl IntoView {
         <h2>{move || i18n.t(Msg::ReadingsOfMonth)}</h2>
         <div class="table-wrap">
             <table class="data" data-testid="meter-readings">
-                <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head2}<th>{move || i18n.t(Msg::Source)}</th><th>{move || i18n.t(Msg::EnteredBy)}</th></tr></thead>
+                <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head2}<th>{move || i18n.t(Msg::Source)}</th><th>{move || i18n.t(Msg::EnteredBy)}</th><th>{move || i18n.t(Msg::Check)}</th></tr></thead>
                 <tbody>{reading_rows}</tbody>
             </table>
         </div>

@@ -48,10 +48,14 @@ pub mod flags {
     pub const ESTIMATED: i64 = 4;
     /// Waits for a dispatcher's confirmation.
     pub const NEEDS_CONFIRMATION: i64 = 8;
+    /// A dispatcher rejected it: kept for the record, never counted or shown as current
+    /// (it keeps `NEEDS_CONFIRMATION`, so everything that passes over unconfirmed readings
+    /// passes over it too).
+    pub const REJECTED: i64 = 16;
 }
 
 impl Period {
-    fn from_i64(v: i64) -> Result<Period> {
+    pub fn from_i64(v: i64) -> Result<Period> {
         Ok(match v {
             0 => Period::Instant,
             1 => Period::Hour,
@@ -313,6 +317,37 @@ pub async fn latest_integral_before(
         }
     }
     Ok(best)
+}
+
+/// A dispatcher's decision on a reading waiting for confirmation: accepted (it counts from
+/// now on) or rejected (kept, never counted). False when no such reading waits.
+pub async fn review(
+    db: &Db,
+    company_id: i64,
+    channel_id: i64,
+    period: Period,
+    ts: i64,
+    accept: bool,
+) -> Result<bool> {
+    let waiting = flags::NEEDS_CONFIRMATION;
+    let change = if accept {
+        format!("flags - {waiting}")
+    } else {
+        format!("flags + {}", flags::REJECTED)
+    };
+    let r = sqlx::query(&format!(
+        "UPDATE readings SET flags = {change}
+         WHERE company_id = $1 AND channel_id = $2 AND period = $3 AND ts = $4
+           AND (flags & {waiting}) = {waiting} AND (flags & {rejected}) = 0",
+        rejected = flags::REJECTED
+    ))
+    .bind(company_id)
+    .bind(channel_id)
+    .bind(period as i64)
+    .bind(ts)
+    .execute(db.pool())
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// Whether a human entry with this id is stored already.

@@ -47,6 +47,26 @@ fn one(id: &str, meter_id: i64, tariff: u8, text: &str) -> serde_json::Value {
     json!({ "entry_id": id, "meter_id": meter_id, "values": [{ "tariff": tariff, "text": text }], "typed_at": null })
 }
 
+/// The meter's row in company A's water readings table, as `cookie` sees it.
+async fn water_row(
+    w: &common::World,
+    cookie: &str,
+    meter_id: i64,
+) -> app::models::readings_table::ReadingsRow {
+    let (_, text, _) = common::call(
+        &w.app,
+        "readings_table",
+        &format!("query[object]={}&query[resource]=water", w.a.object_id),
+        Some(cookie),
+    )
+    .await;
+    let page: app::models::readings_table::ReadingsPage = serde_json::from_str(&text).unwrap();
+    page.rows
+        .into_iter()
+        .find(|r| r.meter_id == meter_id)
+        .unwrap()
+}
+
 /// A five-digit water meter in company A's flat.
 async fn water_meter(w: &common::World) -> (i64, i64) {
     let mut m = meter::Meter::new(
@@ -143,15 +163,7 @@ both_backends!(
         assert!(lower[0].stored, "nothing entered is dropped");
         assert_eq!(lower[0].flags, flags::DECREASED | flags::NEEDS_CONFIRMATION);
         // the readings table shows the flagged value to dispatchers
-        let (_, text, _) = common::call(
-            &w.app,
-            "readings_table",
-            &format!("query[object]={}&query[resource]=water", w.a.object_id),
-            Some(cookie),
-        )
-        .await;
-        let page: app::models::readings_table::ReadingsPage = serde_json::from_str(&text).unwrap();
-        let row = page.rows.iter().find(|r| r.meter_id == meter_id).unwrap();
+        let row = water_row(w, cookie, meter_id).await;
         assert_eq!(row.value, Some(d("499.5")));
         assert_ne!(row.flags & flags::DECREASED, 0);
         // until a dispatcher confirms it, the flagged value is not the yardstick of the next entry
@@ -377,15 +389,7 @@ both_backends!(
 
         let (_, text, _) = common::call(&w.app, "review_reading", &body(false), Some(desk)).await;
         assert_eq!(common::error_of(&text), None, "{text}");
-        let (_, text, _) = common::call(
-            &w.app,
-            "readings_table",
-            &format!("query[object]={}&query[resource]=water", w.a.object_id),
-            Some(desk),
-        )
-        .await;
-        let page: app::models::readings_table::ReadingsPage = serde_json::from_str(&text).unwrap();
-        let row = page.rows.iter().find(|r| r.meter_id == meter_id).unwrap();
+        let row = water_row(w, desk, meter_id).await;
         assert_eq!(
             row.value,
             Some(d("500")),

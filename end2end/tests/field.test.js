@@ -169,5 +169,15 @@ test('the previous-reading column is switched on in column settings and remember
   await page.goto('/field');
   await hydrated(page);
   assert.equal(await page.locator('.building-list .building').first().getAttribute('class'), 'building pinned');
+  // another building is kept for offline work with one tap
+  const other = page.locator('.building-list .building').nth(1);
+  await other.locator('button').click();
+  await other.locator('[data-testid="kept"]').waitFor();
+  const otherId = await other.getAttribute('data-object');
+  const kept = await page.evaluate(async (id) => {
+    const keys = await caches.open('uchet-pages-v1').then((c) => c.keys());
+    return keys.some((r) => r.url.endsWith(`/field?object=${id}`));
+  }, otherId);
+  assert.ok(kept, 'its page is in the offline cache');
   await context.close();
 });

@@ -67,6 +67,19 @@ async fn water_row(
         .unwrap()
 }
 
+/// The dispatcher's entry form of company A's account.
+async fn entry_sheet_a(w: &common::World, cookie: &str) -> app::models::entry::EntrySheet {
+    let (status, text, _) = common::call(
+        &w.app,
+        "entry_sheet",
+        &format!("account={}", common::ACCOUNT_A),
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
 /// A five-digit water meter in company A's flat.
 async fn water_meter(w: &common::World) -> (i64, i64) {
     let mut m = meter::Meter::new(
@@ -167,14 +180,7 @@ both_backends!(
         assert_eq!(row.value, Some(d("499.5")));
         assert_ne!(row.flags & flags::DECREASED, 0);
         // until a dispatcher confirms it, the flagged value is not the yardstick of the next entry
-        let (_, text, _) = common::call(
-            &w.app,
-            "entry_sheet",
-            &format!("account={}", common::ACCOUNT_A),
-            Some(cookie),
-        )
-        .await;
-        let sheet: app::models::entry::EntrySheet = serde_json::from_str(&text).unwrap();
+        let sheet = entry_sheet_a(w, cookie).await;
         let water = sheet
             .meters
             .iter()
@@ -278,15 +284,7 @@ both_backends!(the_entry_form_shows_the_last_and_the_expected_value, |w| {
         .await;
         assert!(got[0].stored);
     }
-    let (status, text, _) = common::call(
-        &w.app,
-        "entry_sheet",
-        &format!("account={}", common::ACCOUNT_A),
-        Some(cookie),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{text}");
-    let sheet: app::models::entry::EntrySheet = serde_json::from_str(&text).unwrap();
+    let sheet = entry_sheet_a(w, cookie).await;
     let water = sheet
         .meters
         .iter()

@@ -108,6 +108,8 @@ fn Buildings(
     let mut buildings = buildings;
     buildings.sort_by_key(|b| Some(b.id) != pinned);
     let kept = RwSignal::new(Vec::<i64>::new());
+    // why «Сохранить для работы без сети» failed, if it did
+    let failed: RwSignal<Option<String>> = RwSignal::new(None);
     let kept_key = store::key(sync.user_id, "kept");
     {
         let kept_key = kept_key.clone();
@@ -133,14 +135,20 @@ fn Buildings(
                 let save = move |_| {
                     let key = kept_key.clone();
                     leptos::task::spawn_local(async move {
-                        if keep_sheet(sync, id).await.is_ok() {
-                            kept.update(|k| {
-                                if !k.contains(&id) {
-                                    k.push(id);
-                                }
-                            });
-                            let _ = store::put(Store::Meta, &key, &kept.get_untracked()).await;
+                        let sheet = match field_sheet(id).await {
+                            Ok(sheet) => sheet,
+                            Err(e) => return failed.set(Some(e.text(i18n.lang()))),
+                        };
+                        if let Err(e) = keep_on_device(sync, &sheet).await {
+                            return failed.set(Some(e.to_string()));
                         }
+                        failed.set(None);
+                        kept.update(|k| {
+                            if !k.contains(&id) {
+                                k.push(id);
+                            }
+                        });
+                        let _ = store::put(Store::Meta, &key, &kept.get_untracked()).await;
                     });
                 };
                 view! {
@@ -166,20 +174,16 @@ fn Buildings(
             .collect_view()
     });
     view! {
+        {move || failed.get().map(|e| view! { <p class="error-text" role="alert">{i18n.t(Msg::FieldKeepFailed)} ": " {e}</p> })}
         <ul class="building-list">{rows}</ul>
         <Show when=none_found><p class="muted">{move || i18n.t(Msg::FieldNoBuildings)}</p></Show>
     }
 }
 
-/// Fetches a building's sheet and keeps it, and its page, on the device.
-async fn keep_sheet(sync: EntryQueue, object_id: i64) -> Result<(), ()> {
-    let sheet = field_sheet(object_id).await.map_err(|_| ())?;
-    store::put(Store::Sheets, &sync.sheet_key(object_id), &sheet)
-        .await
-        .map_err(|_| ())?;
-    store::keep_page(&sheet_url(object_id))
-        .await
-        .map_err(|_| ())
+/// Keeps a building's sheet and its page on the device, for opening with no network.
+async fn keep_on_device(sync: EntryQueue, sheet: &FieldSheet) -> Result<(), store::StoreError> {
+    store::put(Store::Sheets, &sync.sheet_key(sheet.object_id), sheet).await?;
+    store::keep_page(&sheet_url(sheet.object_id)).await
 }
 
 #[component]
@@ -230,11 +234,9 @@ fn SheetForm(sheet: FieldSheet, from_device: bool) -> impl IntoView {
             }
             let sheet = sheet.clone();
             leptos::task::spawn_local(async move {
-                let kept = store::put(Store::Sheets, &sync.sheet_key(object_id), &sheet).await;
-                let page = store::keep_page(&sheet_url(object_id)).await;
-                match (kept, page) {
-                    (Ok(()), Ok(())) => saved_offline.set(true),
-                    (Err(e), _) | (_, Err(e)) => sync.device_problem.set(Some(e.to_string())),
+                match keep_on_device(sync, &sheet).await {
+                    Ok(()) => saved_offline.set(true),
+                    Err(e) => sync.device_problem.set(Some(e.to_string())),
                 }
             });
         });

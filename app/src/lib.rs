@@ -24,6 +24,8 @@ pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
+pub mod rollup;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 pub use shell::{shell, App};

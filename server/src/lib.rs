@@ -47,6 +47,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         metrics: telemetry::metrics(),
     };
     tokio::spawn(sweep_sessions(db.clone()));
+    tokio::spawn(keep_rollup(db.clone()));
     let pkg = std::path::Path::new(config.leptos.site_root.as_ref())
         .join(config.leptos.site_pkg_dir.as_ref());
     tokio::task::spawn_blocking(move || match web::assets::precompress(&pkg) {
@@ -79,6 +80,20 @@ async fn sweep_sessions(db: Db) {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "expired sessions not removed"),
+        }
+    }
+}
+
+/// Drains the consumption rollup's stale marks that ingest leaves, so dashboards read
+/// ready days; readers drain their own company's leftovers before reading.
+async fn keep_rollup(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        match app::rollup::refresh_stale(&db, None, 5_000).await {
+            Ok(n) if n > 0 => tracing::info!(meters = n, "consumption rollup refreshed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "consumption rollup not refreshed"),
         }
     }
 }

@@ -49,6 +49,11 @@ pub fn hour_bounds(tz: Tz, day: NaiveDate) -> Vec<i64> {
     out
 }
 
+/// The 1st of the month holding `day`.
+pub fn first_of_month(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).expect("the 1st exists")
+}
+
 /// The number of days in the month holding `day`.
 pub fn days_in_month(day: NaiveDate) -> u32 {
     let first = day.with_day(1).expect("the 1st exists");

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::consumption::{MeterHistory, Reading, Register};
 use crate::errors::AppError;
-use crate::storage::reading::{self, Period};
+use crate::storage::reading;
 use crate::storage::{channel, meter, Db};
 
 /// How many replacements back a history follows.
@@ -27,21 +27,12 @@ async fn readings_of(
     from: i64,
     to: i64,
 ) -> Result<Vec<Reading>, AppError> {
-    let mut all = Vec::new();
-    for period in [Period::Day, Period::Instant, Period::Hour] {
-        for r in reading::list(db, company_id, channel_id, period, from, to + 1).await? {
-            if r.kind == reading::Kind::Integral
-                && r.flags & reading::flags::NEEDS_CONFIRMATION == 0
-            {
-                let [t1, t2, t3, t4] = r.tariffs;
-                all.push(Reading {
-                    ts: r.ts,
-                    values: [r.total, t1, t2, t3, t4],
-                });
-            }
-        }
-    }
-    all.sort_by_key(|r| r.ts);
+    let mut all: Vec<Reading> = reading::counted_integral(db, company_id, channel_id, from, to + 1)
+        .await?
+        .into_iter()
+        .map(|(ts, values)| Reading { ts, values })
+        .collect();
+    // an instant and a daily archive at the same second are one reading
     all.dedup_by_key(|r| r.ts);
     Ok(all)
 }

@@ -241,6 +241,17 @@ pub async fn set_state(db: &Db, company_id: i64, id: i64, state: MeterState) -> 
     Ok(())
 }
 
+/// The meter that replaced this one, if any.
+pub async fn successor(db: &Db, company_id: i64, id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM meters WHERE company_id = $1 AND replaces_meter_id = $2 ORDER BY id LIMIT 1",
+    )
+    .bind(company_id)
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
 pub async fn get_count(db: &Db, company_id: i64) -> Result<i64> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM meters WHERE company_id = $1")

@@ -9,6 +9,7 @@ pub mod account;
 pub mod audit;
 pub mod channel;
 pub mod city;
+pub mod consumption_day;
 pub mod communicator;
 pub mod company;
 pub mod decimal;
@@ -22,6 +23,7 @@ pub mod reading;
 pub mod resident;
 pub mod session;
 pub mod sign_in_failure;
+pub mod stale;
 pub mod testing;
 pub mod user;
 

@@ -219,6 +219,8 @@ pub async fn insert_many(db: &Db, readings: &[Reading]) -> Result<u64> {
             .await?
             .rows_affected();
     }
+    let touched: Vec<(i64, i64)> = readings.iter().map(|r| (r.channel_id, r.ts)).collect();
+    super::stale::mark_channels(db.backend(), &mut *tx, &touched).await?;
     tx.commit().await?;
     Ok(inserted)
 }
@@ -263,6 +265,42 @@ pub async fn list(
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// What the consumption engine counts of a channel in `[from, to)`: integral readings of
+/// instants, hours and days that wait for no confirmation, as (device time, total and
+/// T1–T4), oldest first. Only the columns it needs, in one query.
+pub async fn counted_integral(
+    db: &Db,
+    company_id: i64,
+    channel_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, [Option<Decimal>; 5])>> {
+    let rows = sqlx::query(&format!(
+        "SELECT ts, total, t1, t2, t3, t4 FROM readings
+         WHERE channel_id = $1 AND period IN (0, 1, 2) AND ts >= $2 AND ts < $3 AND company_id = $4
+           AND kind = 0 AND (flags & {}) = 0
+         ORDER BY ts, period DESC",
+        flags::NEEDS_CONFIRMATION
+    ))
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind(company_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let micro = |name: &str| -> Result<Option<Decimal>> {
+                Ok(r.try_get::<Option<i64>, _>(name)?.map(from_micro))
+            };
+            Ok((
+                r.try_get("ts")?,
+                [micro("total")?, micro("t1")?, micro("t2")?, micro("t3")?, micro("t4")?],
+            ))
+        })
+        .collect()
 }
 
 /// The newest reading of a channel and period at or before `at`.
@@ -347,7 +385,11 @@ pub async fn review(
     .bind(ts)
     .execute(db.pool())
     .await?;
-    Ok(r.rows_affected() == 1)
+    let changed = r.rows_affected() == 1;
+    if changed {
+        super::stale::mark_channels(db.backend(), db.pool(), &[(channel_id, ts)]).await?;
+    }
+    Ok(changed)
 }
 
 /// Whether a human entry with this id is stored already.

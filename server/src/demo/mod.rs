@@ -57,6 +57,8 @@ pub enum DemoError {
     NotEmpty,
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error("consumption rollup: {0}")]
+    Rollup(String),
     #[error("bad time zone {0}")]
     TimeZone(String),
 }
@@ -237,6 +239,10 @@ pub async fn generate(
         }
     }
     people::users(db, ogni.id, rassvet.id, &mut report).await?;
+    progress("daily consumption rollup");
+    app::rollup::refresh_stale(db, None, usize::MAX)
+        .await
+        .map_err(|e| DemoError::Rollup(e.to_string()))?;
     Ok(report)
 }
 

@@ -1,0 +1,444 @@
+//! The daily consumption rollup: keeps `consumption_days` and `consumption_object_days`
+//! equal to what the consumption engine says, so company-wide months and years are sums of
+//! stored days. Every write of readings marks its meters stale (storage does it in the same
+//! transaction); [`refresh_stale`] recomputes the days a mark can have changed, from the day
+//! of the newest counted reading before it to the last reading, and re-sums the objects.
+//! A background task drains the marks; readers drain their company's marks before reading,
+//! so a late reading is never missing from a figure.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use futures::StreamExt;
+
+use crate::consumption::{self, calendar, Archive};
+use crate::errors::AppError;
+use crate::models::{Placement, Resource};
+use crate::queries::history;
+use crate::queries::readings_table::zone;
+use crate::storage::consumption_day::{self, Owner, Replacement};
+use crate::storage::stale::{self, Mark};
+use crate::storage::{meter, object, reading, Db, StorageError};
+
+/// How many marks one pass reads at a time.
+const BATCH: usize = 500;
+/// Meters recomputed at once (the SQLite pool has eight connections).
+const PARALLEL: usize = 6;
+/// How far a chain of replacements is followed to its current meter.
+const MAX_SUCCESSORS: usize = 8;
+
+/// What a refreshed meter changed: the object sums to redo from `first` on.
+#[derive(Clone, Copy, Debug)]
+struct Touched {
+    object_id: i64,
+    resource: Resource,
+    placement: Placement,
+    first: NaiveDate,
+}
+
+/// Recomputes the marked meters (of one company, or all) until none is left or `budget`
+/// meters were done; returns how many were done. Days are written a batch of meters at a
+/// time; each object's sums are redone once, after all its meters, and the marks are
+/// cleared only then.
+pub async fn refresh_stale(
+    db: &Db,
+    company_id: Option<i64>,
+    budget: usize,
+) -> Result<usize, AppError> {
+    let mut seen: Vec<Mark> = Vec::new();
+    let mut objects: BTreeMap<(i64, &'static str, &'static str), Touched> = BTreeMap::new();
+    let mut after = 0;
+    while seen.len() < budget {
+        let limit = (budget - seen.len()).min(BATCH) as i64;
+        let marks = stale::list(db, company_id, after, limit).await?;
+        let Some(last) = marks.last() else { break };
+        after = last.meter_id;
+        let mut writes: Vec<Replacement> = Vec::new();
+        // the work is mostly waiting on the database: several meters at once
+        let computed: Vec<Result<Vec<Replacement>, AppError>> =
+            futures::stream::iter(marks.clone())
+                .map(|mark| async move { recompute(db, &mark).await })
+                .buffer_unordered(PARALLEL)
+                .collect()
+                .await;
+        for replacements in computed {
+            for r in replacements? {
+                let t = Touched {
+                    object_id: r.owner.object_id,
+                    resource: r.owner.resource,
+                    placement: r.owner.placement,
+                    first: r.first,
+                };
+                objects
+                    .entry((t.object_id, t.resource.as_str(), t.placement.as_str()))
+                    .and_modify(|o| o.first = o.first.min(t.first))
+                    .or_insert(t);
+                writes.push(r);
+            }
+        }
+        consumption_day::replace_many(db, &writes).await?;
+        seen.extend(marks);
+    }
+    for t in objects.values() {
+        consumption_day::resum_object(db, t.object_id, t.resource, t.placement, t.first).await?;
+    }
+    for mark in &seen {
+        stale::clear(db, mark).await?;
+    }
+    Ok(seen.len())
+}
+
+/// Follows replacements to the meter that carries the chain now.
+async fn head_of(db: &Db, m: meter::Meter) -> Result<meter::Meter, AppError> {
+    let mut head = m;
+    for _ in 0..MAX_SUCCESSORS {
+        match meter::successor(db, head.company_id, head.id).await? {
+            Some(next) => head = meter::get(db, head.company_id, next).await?,
+            None => break,
+        }
+    }
+    Ok(head)
+}
+
+/// Recomputes one mark's chain: what to write (empty days clear what was there).
+async fn recompute(db: &Db, mark: &Mark) -> Result<Vec<Replacement>, AppError> {
+    let marked = match meter::get(db, mark.company_id, mark.meter_id).await {
+        Ok(m) => m,
+        Err(StorageError::NotFound) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let head = head_of(db, marked).await?;
+    let o = object::get(db, head.company_id, head.object_id).await?;
+    let tz = zone(&o);
+    let owner = owner_of(&head);
+    let mut out = Vec::new();
+    let mut from_ts = mark.from_ts;
+
+    // Days counted under a meter that has since been replaced move to its successor.
+    let mut pred = head.replaces_meter_id;
+    let mut hops = 0;
+    while let (Some(id), true) = (pred, hops < MAX_SUCCESSORS) {
+        let p = meter::get(db, head.company_id, id).await?;
+        if let Some(first) = consumption_day::first_day(db, p.id).await? {
+            out.push(Replacement::empty(owner_of(&p), first));
+            from_ts = i64::MIN;
+        }
+        pred = p.replaces_meter_id;
+        hops += 1;
+    }
+
+    // The newest counted reading before the mark opens the first day to recompute; the one
+    // before that day's month is where loading starts, so every step reaching into the
+    // recomputed days and months is seen.
+    let channels = chain_channels(db, &head).await?;
+    let before = |ts: i64| {
+        let channels = channels.clone();
+        async move {
+            let mut best: Option<i64> = None;
+            for ch in channels {
+                if let Some(r) =
+                    reading::latest_integral_before(db, head.company_id, ch, ts, true).await?
+                {
+                    best = Some(best.map_or(r.ts, |b: i64| b.max(r.ts)));
+                }
+            }
+            Ok::<_, AppError>(best)
+        }
+    };
+    let now = crate::storage::now();
+    let today = calendar::local_date(tz, now);
+    let (first, anchor) = if from_ts == i64::MIN {
+        (None, 0)
+    } else {
+        let prev = before(from_ts).await?;
+        let first = calendar::local_date(tz, prev.unwrap_or(from_ts));
+        let month_start = calendar::day_start(tz, calendar::first_of_month(first));
+        (Some(first), before(month_start).await?.unwrap_or(0))
+    };
+    let hist = history::of_meter(db, &head, anchor, now + 2 * 86_400).await?;
+    let stamps = || hist.iter().flat_map(|m| m.readings.iter().map(|r| r.ts));
+    let (Some(earliest), Some(last_ts)) = (stamps().min(), stamps().max()) else {
+        // nothing counted is left (a rejected reading was the only one): the days go
+        if let Some(first) = first {
+            out.push(Replacement::empty(owner, first));
+        }
+        return Ok(out);
+    };
+    let first = first.unwrap_or_else(|| calendar::local_date(tz, earliest));
+    let last = calendar::local_date(tz, last_ts).min(today).max(first);
+
+    let n = (last - first).num_days() as u32 + 1;
+    let per_slot = consumption::consumption(&hist, Archive::Integral, &calendar::day_bounds(tz, first, n));
+    let days = (0..n as usize)
+        .map(|i| {
+            (
+                first + chrono::Duration::days(i as i64),
+                std::array::from_fn(|s| per_slot[s][i]),
+            )
+        })
+        .collect();
+
+    // months whole, as the meter page counts them
+    let first_month = calendar::first_of_month(first);
+    let m = (last.year() - first_month.year()) as u32 * 12 + last.month() + 1 - first_month.month();
+    let per_slot = consumption::consumption(&hist, Archive::Integral, &calendar::month_bounds(tz, first_month, m));
+    let months = (0..m as usize)
+        .map(|i| {
+            (
+                first_month + Months::new(i as u32),
+                std::array::from_fn(|s| per_slot[s][i]),
+            )
+        })
+        .collect();
+    out.push(Replacement { owner, first, days, months });
+    Ok(out)
+}
+
+fn owner_of(m: &meter::Meter) -> Owner {
+    Owner {
+        meter_id: m.id,
+        company_id: m.company_id,
+        object_id: m.object_id,
+        resource: m.resource,
+        placement: m.placement,
+    }
+}
+
+/// The main channels of a meter and of the meters it replaced.
+async fn chain_channels(db: &Db, head: &meter::Meter) -> Result<Vec<i64>, AppError> {
+    let mut out = Vec::new();
+    let mut at = Some(head.id);
+    let mut hops = 0;
+    while let (Some(id), true) = (at, hops <= MAX_SUCCESSORS) {
+        if let Some(ch) = history::main_channel(db, head.company_id, id).await? {
+            out.push(ch.id);
+        }
+        at = meter::get(db, head.company_id, id).await?.replaces_meter_id;
+        hops += 1;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db_test;
+    use crate::models::capacity::DigitCapacity;
+    use crate::storage::reading::{flags, Kind, Period, Reading, Source};
+    use crate::storage::consumption_day::Span;
+    use crate::storage::testing::fixtures;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn march(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
+    }
+
+    /// A daily archive reading at Moscow midnight of 2026-03-`day`.
+    fn at_midnight(b: &fixtures::Building, channel_id: i64, day: u32, total: &str) -> Reading {
+        let ts = calendar::day_start(chrono_tz::Europe::Moscow, march(day));
+        Reading {
+            channel_id,
+            company_id: b.company_id,
+            period: Period::Day,
+            ts,
+            kind: Kind::Integral,
+            total: Some(d(total)),
+            tariffs: [None; 4],
+            source: Source::Poll,
+            flags: 0,
+            entered_by: None,
+            entry_id: None,
+            received_at: ts,
+        }
+    }
+
+    async fn store(db: &Db, readings: &[Reading]) {
+        reading::insert_many(db, readings).await.unwrap();
+        // no limit, as the demo loader asks
+        refresh_stale(db, None, usize::MAX).await.unwrap();
+    }
+
+    /// The meter's stored day totals of March as (day, display).
+    async fn days_of(db: &Db, meter_id: i64) -> Vec<(u32, String)> {
+        use chrono::Datelike;
+        consumption_day::of_meter(db, meter_id, Span::Day, march(1), march(31))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(day, a)| (day.day(), a[0].display()))
+            .collect()
+    }
+
+    /// The building's electricity total per March day from the object sums.
+    async fn building_days(db: &Db, b: &fixtures::Building) -> Vec<(u32, Option<Decimal>)> {
+        use chrono::Datelike;
+        consumption_day::day_sums(
+            db,
+            b.company_id,
+            Some(b.object_id),
+            Placement::Individual,
+            Span::Day,
+            march(1),
+            march(31),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.day.day(), s.values[0]))
+        .collect()
+    }
+
+    db_test!(rollup_keeps_each_day_of_a_meter_and_the_building_sum, |db| {
+        let b = fixtures::building(&db).await;
+        let ch = b.channel_id;
+        store(
+            &db,
+            &[
+                at_midnight(&b, ch, 1, "100"),
+                at_midnight(&b, ch, 2, "110"),
+                at_midnight(&b, ch, 3, "125.5"),
+                at_midnight(&b, ch, 4, "125.5"),
+                at_midnight(&b, ch, 5, "140"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            days_of(&db, b.meter_id).await,
+            vec![
+                (1, "10".to_string()),
+                (2, "15,5".to_string()),
+                (3, "0".to_string()),
+                (4, "14,5".to_string())
+            ]
+        );
+        assert_eq!(
+            building_days(&db, &b).await,
+            vec![
+                (1, Some(d("10"))),
+                (2, Some(d("15.5"))),
+                (3, Some(d("0"))),
+                (4, Some(d("14.5")))
+            ]
+        );
+        assert_eq!(stale::get_count(&db, None).await.unwrap(), 0);
+    });
+
+    db_test!(a_late_reading_recomputes_the_days_it_falls_in, |db| {
+        let b = fixtures::building(&db).await;
+        let ch = b.channel_id;
+        store(
+            &db,
+            &[
+                at_midnight(&b, ch, 1, "100"),
+                at_midnight(&b, ch, 2, "110"),
+                at_midnight(&b, ch, 4, "130"),
+                at_midnight(&b, ch, 5, "131"),
+            ],
+        )
+        .await;
+        // the step over days 2–3 cannot be split without inventing a value
+        assert_eq!(
+            days_of(&db, b.meter_id).await,
+            vec![(1, "10".to_string()), (4, "1".to_string())]
+        );
+        store(&db, &[at_midnight(&b, ch, 3, "118")]).await;
+        assert_eq!(
+            days_of(&db, b.meter_id).await,
+            vec![
+                (1, "10".to_string()),
+                (2, "8".to_string()),
+                (3, "12".to_string()),
+                (4, "1".to_string())
+            ]
+        );
+        assert_eq!(
+            building_days(&db, &b).await,
+            vec![
+                (1, Some(d("10"))),
+                (2, Some(d("8"))),
+                (3, Some(d("12"))),
+                (4, Some(d("1")))
+            ]
+        );
+    });
+
+    db_test!(a_replaced_meter_counts_under_its_successor_only, |db| {
+        let b = fixtures::building(&db).await;
+        let old = b.channel_id;
+        store(
+            &db,
+            &[
+                at_midnight(&b, old, 1, "100"),
+                at_midnight(&b, old, 2, "110"),
+                at_midnight(&b, old, 3, "120"),
+            ],
+        )
+        .await;
+        assert_eq!(days_of(&db, b.meter_id).await.len(), 2);
+
+        let mut m = meter::Meter::new(
+            b.company_id,
+            b.object_id,
+            Resource::Electricity,
+            "Меркурий 230",
+            "SN-NEW",
+            DigitCapacity::new(6, 2).unwrap(),
+        );
+        m.premise_id = Some(b.premise_id);
+        m.placement = Placement::Individual;
+        m.replaces_meter_id = Some(b.meter_id);
+        let new = meter::create(&db, &m).await.unwrap();
+        let new_ch = fixtures::main_channel(&db, &new).await;
+        store(
+            &db,
+            &[at_midnight(&b, new_ch, 4, "3"), at_midnight(&b, new_ch, 5, "7")],
+        )
+        .await;
+        assert!(days_of(&db, b.meter_id).await.is_empty(), "moved to the successor");
+        let days = days_of(&db, new.id).await;
+        assert_eq!(days[0], (1, "10".to_string()));
+        assert_eq!(days[1], (2, "10".to_string()));
+        assert_eq!(days.last().unwrap(), &(4, "4".to_string()));
+        // the building counts the chain once
+        let building = building_days(&db, &b).await;
+        assert_eq!(building[0], (1, Some(d("10"))));
+        assert!(building.iter().all(|(_, v)| v.unwrap() >= Decimal::ZERO));
+    });
+
+    db_test!(a_reading_waiting_for_confirmation_counts_once_accepted, |db| {
+        let b = fixtures::building(&db).await;
+        let ch = b.channel_id;
+        let mut odd = at_midnight(&b, ch, 3, "1000");
+        odd.flags = flags::JUMP | flags::NEEDS_CONFIRMATION;
+        store(
+            &db,
+            &[at_midnight(&b, ch, 1, "100"), at_midnight(&b, ch, 2, "110"), odd.clone()],
+        )
+        .await;
+        assert_eq!(days_of(&db, b.meter_id).await, vec![(1, "10".to_string())]);
+        assert!(reading::review(&db, b.company_id, ch, Period::Day, odd.ts, true)
+            .await
+            .unwrap());
+        refresh_stale(&db, None, 1000).await.unwrap();
+        assert_eq!(
+            days_of(&db, b.meter_id).await,
+            vec![(1, "10".to_string()), (2, "890".to_string())]
+        );
+    });
+
+    db_test!(a_mark_made_again_during_a_refresh_is_kept, |db| {
+        let b = fixtures::building(&db).await;
+        stale::mark_meter(&db, b.company_id, b.meter_id, 100).await.unwrap();
+        let seen = stale::list(&db, None, 0, 10).await.unwrap();
+        stale::mark_meter(&db, b.company_id, b.meter_id, 500).await.unwrap();
+        stale::clear(&db, &seen[0]).await.unwrap();
+        let left = stale::list(&db, None, 0, 10).await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].from_ts, 100, "the earliest time is kept");
+    });
+}

@@ -1,0 +1,308 @@
+//! Daily consumption per meter chain and its sum per object: the rollup the dashboard and
+//! the subscribers' list read. Written only by `crate::rollup`; days are object-local dates
+//! stored as `yyyymmdd`, values as millionths.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use sqlx::Row;
+
+use super::decimal::{from_micro, to_micro};
+use super::{Backend, Db, Result, StorageError};
+use crate::consumption::SLOTS;
+use crate::models::{Amount, Placement, Resource};
+
+/// `yyyymmdd`: sorts like the date and reads like it in SQL.
+pub fn day_key(d: NaiveDate) -> i64 {
+    d.year() as i64 * 10_000 + d.month() as i64 * 100 + d.day() as i64
+}
+
+pub fn day_of_key(key: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt((key / 10_000) as i32, (key / 100 % 100) as u32, (key % 100) as u32)
+}
+
+/// How long a stored figure is: a day, or a month keyed by its 1st.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Day = 1,
+    Month = 2,
+}
+
+/// Whose days these are: the current meter of a chain and where it counts.
+#[derive(Clone, Copy, Debug)]
+pub struct Owner {
+    pub meter_id: i64,
+    pub company_id: i64,
+    pub object_id: i64,
+    pub resource: Resource,
+    pub placement: Placement,
+}
+
+/// A meter chain's recomputed days from `first` and months from `first`'s month: what was
+/// stored from there on is replaced (those with nothing measured are left out: no row is
+/// "no data").
+#[derive(Clone, Debug)]
+pub struct Replacement {
+    pub owner: Owner,
+    pub first: NaiveDate,
+    pub days: Vec<(NaiveDate, [Amount; SLOTS])>,
+    pub months: Vec<(NaiveDate, [Amount; SLOTS])>,
+}
+
+impl Replacement {
+    /// Clears the owner's days from `first` on.
+    pub fn empty(owner: Owner, first: NaiveDate) -> Replacement {
+        Replacement {
+            owner,
+            first,
+            days: Vec::new(),
+            months: Vec::new(),
+        }
+    }
+}
+
+/// Rows per INSERT: the chunk travels as one JSON text parameter, as readings do.
+const CHUNK: usize = 5000;
+
+/// Writes a batch of replacements in one transaction.
+pub async fn replace_many(db: &Db, batch: &[Replacement]) -> Result<()> {
+    let mut rows: Vec<String> = Vec::new();
+    for r in batch {
+        let o = &r.owner;
+        let head = format!(
+            "{},{},{},\"{}\",\"{}\"",
+            o.meter_id,
+            o.company_id,
+            o.object_id,
+            o.resource.as_str(),
+            o.placement.as_str()
+        );
+        for (span, list) in [(Span::Day, &r.days), (Span::Month, &r.months)] {
+            for (date, amounts) in list {
+                if amounts.iter().all(|a| *a == Amount::NoData) {
+                    continue;
+                }
+                let mut row = format!("[{head},{},{}", span as i64, day_key(*date));
+                let mut partial = 0i64;
+                for (s, a) in amounts.iter().enumerate() {
+                    row.push(',');
+                    match a.known() {
+                        Some(v) => row.push_str(&to_micro(v)?.to_string()),
+                        None => row.push_str("null"),
+                    }
+                    if matches!(a, Amount::Partial(_)) {
+                        partial |= 1 << s;
+                    }
+                }
+                row.push(',');
+                row.push_str(&partial.to_string());
+                row.push(']');
+                rows.push(row);
+            }
+        }
+    }
+    let columns = "meter_id, company_id, object_id, resource, placement, span, day, total, t1, t2, t3, t4, partial";
+    let insert = match db.backend() {
+        Backend::Sqlite => {
+            let picks: Vec<String> = (0..13).map(|i| format!("value->>{i}")).collect();
+            format!("INSERT INTO consumption_days ({columns}) SELECT {} FROM json_each($1)", picks.join(", "))
+        }
+        Backend::Postgres => {
+            let picks: Vec<String> = (0..13)
+                .map(|i| if i == 3 || i == 4 { format!("j->>{i}") } else { format!("(j->>{i})::bigint") })
+                .collect();
+            format!("INSERT INTO consumption_days ({columns}) SELECT {} FROM jsonb_array_elements($1::text::jsonb) AS j", picks.join(", "))
+        }
+    };
+    let mut tx = db.pool().begin().await?;
+    for r in batch {
+        sqlx::query(
+            "DELETE FROM consumption_days WHERE meter_id = $1
+               AND ((span = 1 AND day >= $2) OR (span = 2 AND day >= $3))",
+        )
+        .bind(r.owner.meter_id)
+        .bind(day_key(r.first))
+        .bind(day_key(r.first.with_day(1).expect("the 1st exists")))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for chunk in rows.chunks(CHUNK) {
+        sqlx::query(&insert)
+            .bind(format!("[{}]", chunk.join(",")))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The first stored day of a meter chain, if any.
+pub async fn first_day(db: &Db, meter_id: i64) -> Result<Option<NaiveDate>> {
+    let key: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(day) FROM consumption_days WHERE meter_id = $1 AND span = 1")
+            .bind(meter_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(key.and_then(day_of_key))
+}
+
+/// Re-sums an object's days and months of one resource and placement from `first` (and
+/// its month) on.
+pub async fn resum_object(
+    db: &Db,
+    object_id: i64,
+    resource: Resource,
+    placement: Placement,
+    first: NaiveDate,
+) -> Result<()> {
+    resum_span(db, object_id, resource, placement, Span::Day, first).await?;
+    let month = first.with_day(1).expect("the 1st exists");
+    resum_span(db, object_id, resource, placement, Span::Month, month).await
+}
+
+async fn resum_span(
+    db: &Db,
+    object_id: i64,
+    resource: Resource,
+    placement: Placement,
+    span: Span,
+    first: NaiveDate,
+) -> Result<()> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "DELETE FROM consumption_object_days WHERE object_id = $1 AND resource = $2 AND placement = $3 AND span = $5 AND day >= $4",
+    )
+    .bind(object_id)
+    .bind(resource.as_str())
+    .bind(placement.as_str())
+    .bind(day_key(first))
+    .bind(span as i64)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO consumption_object_days
+           (object_id, resource, placement, span, day, company_id, total, t1, t2, t3, t4, meters, partial_meters)
+         SELECT object_id, resource, placement, span, day, MIN(company_id), SUM(total), SUM(t1), SUM(t2), SUM(t3), SUM(t4),
+                COUNT(*), SUM(CASE WHEN partial <> 0 THEN 1 ELSE 0 END)
+         FROM consumption_days
+         WHERE object_id = $1 AND resource = $2 AND placement = $3 AND span = $5 AND day >= $4
+         GROUP BY object_id, resource, placement, span, day",
+    )
+    .bind(object_id)
+    .bind(resource.as_str())
+    .bind(placement.as_str())
+    .bind(day_key(first))
+    .bind(span as i64)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A day (or month) of one resource summed over the company's (or one object's) meters of a placement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DaySum {
+    pub day: NaiveDate,
+    pub resource: Resource,
+    /// Total and T1–T4; `None` where no meter gave that slot.
+    pub values: [Option<Decimal>; SLOTS],
+    /// Meters with something measured that day, and how many of them only partly.
+    pub meters: i64,
+    pub partial_meters: i64,
+}
+
+/// Per day (or month) and resource over `[first, last]`.
+pub async fn day_sums(
+    db: &Db,
+    company_id: i64,
+    object_id: Option<i64>,
+    placement: Placement,
+    span: Span,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<DaySum>> {
+    let rows = sqlx::query(
+        "SELECT day, resource, CAST(SUM(total) AS BIGINT) AS total, CAST(SUM(t1) AS BIGINT) AS t1,
+                CAST(SUM(t2) AS BIGINT) AS t2, CAST(SUM(t3) AS BIGINT) AS t3, CAST(SUM(t4) AS BIGINT) AS t4,
+                CAST(SUM(meters) AS BIGINT) AS meters, CAST(SUM(partial_meters) AS BIGINT) AS partial_meters
+         FROM consumption_object_days
+         WHERE company_id = $1 AND placement = $2 AND span = $6 AND day >= $3 AND day <= $4 AND ($5 = 0 OR object_id = $5)
+         GROUP BY day, resource ORDER BY day, resource",
+    )
+    .bind(company_id)
+    .bind(placement.as_str())
+    .bind(day_key(first))
+    .bind(day_key(last))
+    .bind(object_id.unwrap_or(0))
+    .bind(span as i64)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let slot = |name: &str| -> Result<Option<Decimal>> {
+                Ok(sum_of(r, name)?.map(from_micro))
+            };
+            let resource: String = r.try_get("resource")?;
+            Ok(DaySum {
+                day: day_of_key(r.try_get("day")?)
+                    .ok_or(StorageError::BadValue("consumption_object_days.day"))?,
+                resource: Resource::parse(&resource)
+                    .ok_or(StorageError::BadValue("consumption_object_days.resource"))?,
+                values: [
+                    slot("total")?,
+                    slot("t1")?,
+                    slot("t2")?,
+                    slot("t3")?,
+                    slot("t4")?,
+                ],
+                meters: sum_of(r, "meters")?.unwrap_or(0),
+                partial_meters: sum_of(r, "partial_meters")?.unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// A summed column (cast to BIGINT in SQL: PostgreSQL's SUM is NUMERIC, which `Any` cannot read).
+fn sum_of(r: &sqlx::any::AnyRow, name: &str) -> Result<Option<i64>> {
+    Ok(r.try_get::<Option<i64>, _>(name)?)
+}
+
+/// One meter chain's stored days in `[first, last]`, for tests and the account page.
+pub async fn of_meter(
+    db: &Db,
+    meter_id: i64,
+    span: Span,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(NaiveDate, [Amount; SLOTS])>> {
+    let rows = sqlx::query(
+        "SELECT day, total, t1, t2, t3, t4, partial FROM consumption_days
+         WHERE meter_id = $1 AND span = $4 AND day >= $2 AND day <= $3 ORDER BY day",
+    )
+    .bind(meter_id)
+    .bind(day_key(first))
+    .bind(day_key(last))
+    .bind(span as i64)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let partial: i64 = r.try_get("partial")?;
+            let mut amounts = [Amount::NoData; SLOTS];
+            for (s, name) in ["total", "t1", "t2", "t3", "t4"].iter().enumerate() {
+                if let Some(v) = r.try_get::<Option<i64>, _>(*name)? {
+                    let v = from_micro(v);
+                    amounts[s] = if partial & (1 << s) != 0 {
+                        Amount::Partial(v)
+                    } else {
+                        Amount::Full(v)
+                    };
+                }
+            }
+            Ok((
+                day_of_key(r.try_get("day")?)
+                    .ok_or(StorageError::BadValue("consumption_days.day"))?,
+                amounts,
+            ))
+        })
+        .collect()
+}

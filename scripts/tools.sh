@@ -39,9 +39,18 @@ need_npm_packages() {
   local stamp="$ROOT/end2end/node_modules/.uchet-lock-sha"
   local want; want="$(sha256sum "$ROOT/end2end/package-lock.json" | cut -d' ' -f1)"
   if [ -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return; fi
-  say "installing npm packages (binaryen for wasm-opt, playwright-core)"
+  say "installing npm packages (binaryen for wasm-opt, playwright-core, echarts)"
   (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" >"$stamp"
+}
+
+# ECharts (for charming's charts) is served from public/vendor, copied from the npm package
+# so nothing is fetched at run time and the version is the lockfile's.
+need_vendor_files() {
+  local from="$ROOT/end2end/node_modules/echarts/dist/echarts.min.js" to="$ROOT/public/vendor/echarts.min.js"
+  if [ -f "$to" ] && cmp -s "$from" "$to"; then return; fi
+  mkdir -p "$ROOT/public/vendor"
+  cp "$from" "$to"
 }
 
 need_chromium() {
@@ -87,7 +96,7 @@ need_mosquitto() {
   echo "Mosquitto did not start" >&2; return 1
 }
 
-build_tools() { need_wasm_target; need_npm_packages; need_wasm_bindgen; need_cargo_leptos; }
+build_tools() { need_wasm_target; need_npm_packages; need_vendor_files; need_wasm_bindgen; need_cargo_leptos; }
 test_tools()  { build_tools; need_chromium; need_brotli; need_postgres; need_mosquitto; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -119,7 +119,31 @@ messages! {
     Area => "Площадь, м²", "Area, m²";
     ObjectsTitle => "Объекты", "Objects";
     NothingFound => "Ничего не найдено", "Nothing found";
-    HomeTitle => "Сводка", "Summary";
+    HomeTitle => "Главная", "Home";
+    DashConsumption => "Расход ресурсов", "Resource consumption";
+    DashForMonth => "За месяц", "Month";
+    DashForYear => "За год", "Year";
+    DashForDate => "За дату", "Date";
+    DashChart => "Диаграмма", "Chart";
+    DashTable => "Таблица", "Table";
+    DashGrouped => "Колонки с группировкой", "Grouped columns";
+    DashStacked => "Колонки", "Columns";
+    DashLines => "Линии", "Lines";
+    DashAreas => "Области", "Areas";
+    DashPeriod => "Период", "Period";
+    DashSavePdf => "Сохранить в PDF", "Save as PDF";
+    DashOnlyWholeDays => "Учитываются только полные сутки, без общедомовых (балансовых) приборов.", "Only whole days count; common (balance) meters are left out.";
+    DashCountedTill => "Учтены сутки", "Days counted";
+    DashNothingYet => "За этот период ещё нет полных суток.", "This period has no whole day yet.";
+    DashMetersHeard => "данные за последние сутки по", "last day's data from";
+    DashOf => "из", "of";
+    DashGaps => "* не все приборы передали данные за все сутки", "* not every meter reported every day";
+    DashPending => "Идёт пересчёт расхода, цифры обновятся; ожидают приборов:", "Consumption is being recomputed, figures will update; meters waiting:";
+    DashCommon => "Общедомовые приборы (ОДПУ), не входят в расход выше", "Common meters (not in the figures above)";
+    DashChartResource => "Ресурс на диаграмме", "Resource charted";
+    UnitKwh => "кВт·ч", "kWh";
+    UnitGcal => "Гкал", "Gcal";
+    UnitM3 => "м³", "m³";
     Objects => "Объектов", "Objects";
     IndividualMeters => "ИПУ", "Individual meters";
     CommonMeters => "ОДПУ", "Common meters";
@@ -356,6 +380,29 @@ pub fn resource_name(resource: crate::models::Resource) -> Msg {
         HotWater => Msg::ResHotWater,
         Gas => Msg::ResGas,
         Wastewater => Msg::ResWastewater,
+    }
+}
+
+/// A month as a period's name: «ноябрь 2026», "November 2026".
+pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const RU: [&str; 12] = [
+        "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+        "октябрь", "ноябрь", "декабрь",
+    ];
+    const EN: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    let names = if lang == Lang::Ru { RU } else { EN };
+    format!("{} {}", names[d.month0() as usize], d.year())
+}
+
+pub fn unit_name(resource: crate::models::Resource) -> Msg {
+    match resource.unit() {
+        "kWh" => Msg::UnitKwh,
+        "Gcal" => Msg::UnitGcal,
+        _ => Msg::UnitM3,
     }
 }
 

@@ -199,7 +199,7 @@ test('a visited page reloads with no network through the service worker', async 
   await page.fill('input.search', 'огни');
   await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr[data-object]').length === 2);
   const unseen = await page.goto('/settings/company').catch(() => null);
-  assert.match(await page.content(), /Нет связи|Карточка организации|Сводка/);
+  assert.match(await page.content(), /Нет связи|Карточка организации|Расход ресурсов/);
   await context.setOffline(false);
   await context.close();
 });

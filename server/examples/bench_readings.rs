@@ -42,9 +42,19 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
         days,
         ..Default::default()
     };
-    let report = server::demo::generate(db, &opts, |_| {})
-        .await
-        .expect("demo");
+    let rollup_started = std::sync::Mutex::new(None::<Instant>);
+    let report = server::demo::generate(db, &opts, |step| {
+        if step.contains("rollup") {
+            *rollup_started.lock().unwrap() = Some(Instant::now());
+        }
+    })
+    .await
+    .expect("demo");
+    let rollup_secs = rollup_started
+        .lock()
+        .unwrap()
+        .map(|t| t.elapsed().as_secs_f64())
+        .unwrap_or(0.0);
     println!(
         "\n{backend:?}: {} objects, {} premises, {} meters, {} readings generated in {:.0} s",
         report.objects,
@@ -53,6 +63,7 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
         report.readings,
         started.elapsed().as_secs_f64()
     );
+    println!("  of which the daily and monthly consumption rollup: {rollup_secs:.0} s");
     // the first company holds the generated buildings
     let company_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM companies")
         .fetch_one(db.pool())
@@ -133,6 +144,45 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     })
     .await;
     println!("meter page (a month of daily consumption): p50 {p50:.1} ms, p95 {p95:.1} ms");
+
+    use app::models::dashboard::Span;
+    let today = chrono::Utc::now().date_naive();
+    let last_month = Span::Month.shift(today, -1);
+    for (name, span, date) in [
+        ("dashboard, last month", Span::Month, last_month),
+        ("dashboard, this year", Span::Year, today),
+        ("dashboard, one date", Span::Date, today - chrono::Duration::days(1)),
+    ] {
+        let (p50, p95) = timed(20, |_| {
+            let caller = caller.clone();
+            async move {
+                app::queries::dashboard::dashboard(db, &caller, span, Some(date))
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+        println!("{name}: p50 {p50:.1} ms, p95 {p95:.1} ms");
+    }
+    // a late reading for one meter: the next look recomputes that meter and its building
+    let (p50, p95) = timed(10, |i| {
+        let caller = caller.clone();
+        let id = meter_ids[i % meter_ids.len()];
+        async move {
+            let ch = app::queries::history::main_channel(db, company_id, id)
+                .await
+                .unwrap()
+                .unwrap();
+            app::storage::stale::mark_channels(db.backend(), db.pool(), &[(ch.id, app::storage::now() - 40 * 86_400)])
+                .await
+                .unwrap();
+            app::queries::dashboard::dashboard(db, &caller, Span::Month, Some(last_month))
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    println!("dashboard after a late reading (one meter and its building recomputed): p50 {p50:.1} ms, p95 {p95:.1} ms");
     let t = Instant::now();
     let all = ReadingsQuery {
         object: Some(largest.0),

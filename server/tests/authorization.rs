@@ -18,6 +18,7 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ),
         ("company_card", String::new(), Permission::ViewCompany),
         ("home_summary", String::new(), Permission::ViewData),
+        ("dashboard", "span=month".into(), Permission::ViewData),
         (
             "readings_table",
             format!("query[object]={}", w.a.object_id),

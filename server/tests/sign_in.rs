@@ -132,7 +132,7 @@ both_backends!(
             "another company's building is not"
         );
         let (_, html, _) = common::get(&w.app, "/", Some(w.cookie(Role::Dispatcher))).await;
-        assert!(html.contains("Сводка"));
+        assert!(html.contains("Расход ресурсов"), "the dispatcher's home is the dashboard");
         let (status, html, _) =
             common::get(&w.app, "/no-such-page", Some(w.cookie(Role::Dispatcher))).await;
         assert_eq!(status, StatusCode::NOT_FOUND);

@@ -1,5 +1,6 @@
 //! Building blocks shared by pages.
 
+pub mod chart;
 pub mod error_view;
 pub mod export;
 pub mod layout;

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod company;
+pub mod dashboard;
 pub mod entry;
 pub mod home;
 pub mod meters;

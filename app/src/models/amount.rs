@@ -5,6 +5,27 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// The value slots a table shows for a meter or resource with these tariff slots (1–4):
+/// T1..Tn then the total, or just the total (slot 0) when there is one tariff or none.
+pub fn shown_slots(tariffs: &[usize]) -> Vec<usize> {
+    if tariffs.len() <= 1 {
+        vec![0]
+    } else {
+        let mut v = tariffs.to_vec();
+        v.push(0);
+        v
+    }
+}
+
+/// A slot's column name: `T1`…`T4`, or the word for the total.
+pub fn slot_label(slot: usize, total: &str) -> String {
+    if slot == 0 {
+        total.to_string()
+    } else {
+        format!("T{slot}")
+    }
+}
+
 /// Consumption over a span: all of it measured, part of it measured, or nothing measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Amount {

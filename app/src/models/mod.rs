@@ -2,6 +2,7 @@
 
 pub mod amount;
 pub mod capacity;
+pub mod dashboard;
 pub mod entry;
 pub mod field;
 pub mod format;

@@ -2,6 +2,7 @@
 //! consumption, from the engine). Server functions and download handlers share these, so a
 //! table on screen and its Excel file always hold the same rows.
 
+pub mod dashboard;
 pub mod entry_sheet;
 pub mod field_sheet;
 pub mod history;

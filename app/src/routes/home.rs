@@ -6,10 +6,11 @@ use leptos_meta::Title;
 
 use crate::components::error_view::ErrorBox;
 use crate::functions::home::home_summary;
-use crate::i18n::{resource_name, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
 use crate::models::views::SessionView;
 use crate::models::Role;
+use crate::routes::dashboard::DashboardBlock;
 use crate::routes::field::FieldPage;
 use crate::routes::resident::premises::MyPremisesPage;
 use crate::routes::settings::company::CompanyPage;
@@ -52,20 +53,13 @@ fn Summary() -> impl IntoView {
                                         <span class="card-value" data-testid="silent">{format::integer(s.silent_meters)}</span>
                                     </div>
                                 </div>
-                                <h2>{move || i18n.t(Msg::Meters)}</h2>
-                                <div class="cards small">
-                                    {s
-                                        .meters_by_resource
-                                        .into_iter()
-                                        .map(|(r, n)| view! { <Card label=resource_name(r) value=n/> })
-                                        .collect_view()}
-                                </div>
                             }
                                 .into_any()
                         }
                     }
                 })}
             </Suspense>
+            <DashboardBlock/>
         </section>
     }
 }

@@ -11,6 +11,7 @@ use crate::functions::meters::{get_meter_card, ReviewReading};
 use crate::i18n::{resource_name, source_name, state_name, use_i18n, Msg};
 use crate::models::format;
 use crate::models::meter_card::MeterCard;
+use crate::models::amount::{shown_slots, slot_label};
 use crate::models::Amount;
 
 /// Reading flags (the storage module is server-only): waits for confirmation, rejected.
@@ -27,21 +28,7 @@ fn parse_month(s: &str) -> Option<NaiveDate> {
 
 /// The value slots a meter shows: T1..Tn and the total, or just the total.
 fn slots(tariffs: u8) -> Vec<usize> {
-    if tariffs <= 1 {
-        vec![0]
-    } else {
-        let mut v: Vec<usize> = (1..=tariffs as usize).collect();
-        v.push(0);
-        v
-    }
-}
-
-fn slot_label(slot: usize, lang_total: &'static str) -> String {
-    if slot == 0 {
-        lang_total.to_string()
-    } else {
-        format!("T{slot}")
-    }
+    shown_slots(&(1..=tariffs as usize).collect::<Vec<_>>())
 }
 
 #[component]

@@ -1,5 +1,6 @@
 //! Pages, one file each, grouped by area.
 
+pub mod dashboard;
 pub mod entry;
 pub mod field;
 pub mod home;

@@ -1,0 +1,160 @@
+//! The dispatcher's home over real HTTP on both databases: a month and a year of consumption
+//! per resource and tariff from the daily rollup, common meters apart, gaps said, a late
+//! reading counted on the next look, the same figures as the meter page, and the wall
+//! between companies.
+
+mod common;
+
+use app::models::capacity::DigitCapacity;
+use app::models::dashboard::{Dashboard, Span};
+use app::models::meter_card::MeterCard;
+use app::models::{Amount, Placement, Resource, Role};
+use app::storage::reading::{self, Kind, Period, Reading, Source};
+use app::storage::testing::fixtures;
+use app::storage::meter;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// Moscow midnight at the start of October 2025's day `day` (32 is 1 November).
+fn oct(day: i64) -> i64 {
+    let first = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
+    app::consumption::calendar::day_start(
+        chrono_tz::Europe::Moscow,
+        first + chrono::Duration::days(day - 1),
+    )
+}
+
+fn daily(company_id: i64, channel_id: i64, ts: i64, total: Decimal, t: [Option<Decimal>; 2]) -> Reading {
+    Reading {
+        channel_id,
+        company_id,
+        period: Period::Day,
+        ts,
+        kind: Kind::Integral,
+        total: Some(total),
+        tariffs: [t[0], t[1], None, None],
+        source: Source::Poll,
+        flags: 0,
+        entered_by: None,
+        entry_id: None,
+        received_at: ts,
+    }
+}
+
+/// The flat's electricity meter: 12,5 kWh a day (T1 8,25 + T2 4,25) through October 2025.
+fn electricity(w: &common::World, day: i64) -> Reading {
+    let i = Decimal::from(day - 1);
+    daily(
+        w.a.company_id,
+        w.a.channel_id,
+        oct(day),
+        d("1000") + d("12.5") * i,
+        [Some(d("600") + d("8.25") * i), Some(d("400") + d("4.25") * i)],
+    )
+}
+
+async fn dashboard(w: &common::World, cookie: &str, span: Span, date: &str) -> Dashboard {
+    let (status, text, _) = common::call(
+        &w.app,
+        "dashboard",
+        &format!("span={}&date={date}", span.as_str()),
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+both_backends!(the_dashboard_sums_whole_days_per_tariff_and_keeps_common_meters_apart, |w| {
+    // every day of October but the readings at the start of the 10th and of 1 November
+    let readings: Vec<Reading> = (1..=31).filter(|&day| day != 10).map(|day| electricity(w, day)).collect();
+    reading::insert_many(&w.db, &readings).await.unwrap();
+    let mut common_meter = meter::Meter::new(
+        w.a.company_id,
+        w.a.object_id,
+        Resource::ColdWater,
+        "Пульсар",
+        "ODPU-1",
+        DigitCapacity::new(5, 3).unwrap(),
+    );
+    common_meter.placement = Placement::Common;
+    let common_meter = meter::create(&w.db, &common_meter).await.unwrap();
+    let common_ch = fixtures::main_channel(&w.db, &common_meter).await;
+    let water: Vec<Reading> = (1..=32)
+        .map(|day| daily(w.a.company_id, common_ch, oct(day), Decimal::from(5 * day), [None, None]))
+        .collect();
+    reading::insert_many(&w.db, &water).await.unwrap();
+
+    let dash = dashboard(w, w.cookie(Role::Reader), Span::Month, "2025-10-17").await;
+    assert_eq!(dash.date, NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
+    assert_eq!(dash.rows.len(), 31, "a row per day of October");
+    assert_eq!(dash.pending, 0, "the late readings were counted before the answer");
+    let power = &dash.resources[0];
+    assert_eq!(power.resource, Resource::Electricity);
+    // 1 → 9 → 11 → 31 October: the step over the 9th and 10th is the month's but neither
+    // day's; after the 31st nothing is known, so the month is 30 × 12,5 and partial
+    assert_eq!(power.values[0], Some(d("375")));
+    assert_eq!(power.values[1], Some(d("247.5")));
+    assert_eq!(power.values[2], Some(d("127.5")));
+    assert!(power.gaps, "a month with a gap says so");
+    assert_eq!(dash.rows[0].values[0][0], Some(d("12.5")));
+    assert_eq!(dash.rows[8].values[0][0], None);
+    assert_eq!(dash.rows[9].values[0][0], None);
+    assert_eq!(dash.rows[30].values[0][0], None);
+    assert!(dash.resources.iter().all(|r| r.resource != Resource::ColdWater), "no flat has water");
+    assert_eq!(dash.common.len(), 1, "the common meter is shown apart");
+    assert_eq!(dash.common[0].values[0], Some(d("155")));
+
+    // the meter page says the same for the month
+    let (_, text, _) = common::call(
+        &w.app,
+        "meter_card",
+        &format!("id={}&month=2025-10-01", w.a.meter_id),
+        Some(w.cookie(Role::Reader)),
+    )
+    .await;
+    let card: MeterCard = serde_json::from_str(&text).unwrap();
+    assert_eq!(card.month_total[0], Amount::Partial(d("375")));
+
+    // the missing readings arrive late: the next look counts them
+    reading::insert_many(&w.db, &[electricity(w, 10), electricity(w, 32)]).await.unwrap();
+    let dash = dashboard(w, w.cookie(Role::Dispatcher), Span::Month, "2025-10-01").await;
+    assert_eq!(dash.resources[0].values[0], Some(d("387.5")));
+    assert_eq!(dash.resources[0].values[1], Some(d("255.75")));
+    assert!(!dash.resources[0].gaps);
+    assert_eq!(dash.rows[9].values[0][0], Some(d("12.5")));
+    assert_eq!(dash.rows[30].values[0][1], Some(d("8.25")));
+
+    // a year: a row per month, the same total
+    let year = dashboard(w, w.cookie(Role::Reader), Span::Year, "2025-03-03").await;
+    assert_eq!(year.rows.len(), 12);
+    assert_eq!(year.rows[9].values[0][0], Some(d("387.5")));
+    assert_eq!(year.resources[0].values[0], Some(d("387.5")));
+
+    // one date
+    let day = dashboard(w, w.cookie(Role::Reader), Span::Date, "2025-10-05").await;
+    assert_eq!(day.resources[0].values[0], Some(d("12.5")));
+
+    // another company sees its own (empty) figures
+    let other = dashboard(w, &w.b_dispatcher, Span::Month, "2025-10-01").await;
+    assert_eq!(other.resources[0].values[0], None);
+    assert!(other.common.is_empty());
+
+    // the page is rendered on the server with its numbers
+    let (status, html, _) = common::get(
+        &w.app,
+        "/?span=month&date=2025-10-01&view=table",
+        Some(w.cookie(Role::Dispatcher)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("387,50"), "the month total in the widget");
+    assert!(html.contains("октябрь 2025"));
+    assert!(html.contains("255,75"));
+});

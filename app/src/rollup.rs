@@ -224,7 +224,7 @@ mod tests {
     use super::*;
     use crate::db_test;
     use crate::models::capacity::DigitCapacity;
-    use crate::storage::reading::{flags, Kind, Period, Reading, Source};
+    use crate::storage::reading::{flags, Period, Reading};
     use crate::storage::consumption_day::Span;
     use crate::storage::testing::fixtures;
     use rust_decimal::Decimal;
@@ -241,20 +241,7 @@ mod tests {
     /// A daily archive reading at Moscow midnight of 2026-03-`day`.
     fn at_midnight(b: &fixtures::Building, channel_id: i64, day: u32, total: &str) -> Reading {
         let ts = calendar::day_start(chrono_tz::Europe::Moscow, march(day));
-        Reading {
-            channel_id,
-            company_id: b.company_id,
-            period: Period::Day,
-            ts,
-            kind: Kind::Integral,
-            total: Some(d(total)),
-            tariffs: [None; 4],
-            source: Source::Poll,
-            flags: 0,
-            entered_by: None,
-            entry_id: None,
-            received_at: ts,
-        }
+        fixtures::polled(b.company_id, channel_id, Period::Day, ts, d(total))
     }
 
     async fn store(db: &Db, readings: &[Reading]) {

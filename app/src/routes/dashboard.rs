@@ -11,7 +11,7 @@ use crate::components::chart::{ChartKind, ConsumptionChart, Series};
 use crate::components::error_view::ErrorBox;
 use crate::functions::dashboard::get_dashboard;
 use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Lang, Msg};
-use crate::models::dashboard::{Dashboard, ResourceTotal, Span, SLOTS};
+use crate::models::dashboard::{Dashboard, ResourceTotal, Span};
 use crate::models::amount::{shown_slots, slot_label};
 use crate::models::format;
 use crate::models::Resource as Res;
@@ -253,10 +253,11 @@ fn print_page() {
 fn Widget(t: ResourceTotal) -> impl IntoView {
     let i18n = use_i18n();
     let r = t.resource;
-    let tariffs = t
-        .tariffs()
+    // one tariff is the total itself: only a multi-tariff resource lists them
+    let slots = t.tariffs();
+    let shown = if slots.len() > 1 { slots } else { Vec::new() };
+    let tariffs = shown
         .into_iter()
-        .filter(|_| t.tariffs().len() > 1)
         .map(|s| {
             view! { <li><span>{format!("T{s}")}</span> <span data-slot=s.to_string()>{value_text(t.values[s])}</span></li> }
         })
@@ -342,7 +343,6 @@ fn DashTable(d: Dashboard) -> impl IntoView {
         .flat_map(|(i, slots)| slots.iter().map(move |&s| (*i, s)))
         .map(|(i, s)| view! { <td class="num">{value_text(d.resources[i].values[s])}</td> })
         .collect_view();
-    let _ = SLOTS;
     view! {
         <div class="table-wrap">
             <table class="data dash-table" data-testid="dash-table">

@@ -194,24 +194,11 @@ mod tests {
     use super::*;
     use crate::db_test;
     use crate::storage::account;
-    use crate::storage::reading::{self, Kind, Period, Reading, Source};
+    use crate::storage::reading::{self, Period, Reading};
     use crate::storage::testing::fixtures;
 
     fn at(f: &fixtures::Building, period: Period, ts: i64, total: i64) -> Reading {
-        Reading {
-            channel_id: f.channel_id,
-            company_id: f.company_id,
-            period,
-            ts,
-            kind: Kind::Integral,
-            total: Some(Decimal::from(total)),
-            tariffs: [None; 4],
-            source: Source::Poll,
-            flags: 0,
-            entered_by: None,
-            entry_id: None,
-            received_at: ts,
-        }
+        fixtures::polled(f.company_id, f.channel_id, period, ts, Decimal::from(total))
     }
 
     db_test!(

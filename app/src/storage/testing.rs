@@ -127,6 +127,30 @@ pub mod fixtures {
         pub channel_id: i64,
     }
 
+    /// A polled integral reading of a channel with only a total.
+    pub fn polled(
+        company_id: i64,
+        channel_id: i64,
+        period: reading::Period,
+        ts: i64,
+        total: rust_decimal::Decimal,
+    ) -> reading::Reading {
+        reading::Reading {
+            channel_id,
+            company_id,
+            period,
+            ts,
+            kind: reading::Kind::Integral,
+            total: Some(total),
+            tariffs: [None; 4],
+            source: reading::Source::Poll,
+            flags: 0,
+            entered_by: None,
+            entry_id: None,
+            received_at: ts,
+        }
+    }
+
     /// The main channel of a stored meter (what its resource counts, integral); its id.
     pub async fn main_channel(db: &Db, m: &meter::Meter) -> i64 {
         channel::create_main(db, m).await.unwrap().id

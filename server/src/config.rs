@@ -10,6 +10,7 @@
 //! | `UCHET_DEMO` | demo | false |
 //! | `UCHET_LOG_FORMAT` | log-format | pretty |
 //! | `UCHET_SECURE_COOKIES` | secure-cookies | false |
+//! | `UCHET_COLLECTOR_JOBS` | collector-jobs | 4 (0 turns the collector off) |
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +46,8 @@ pub struct UchetSection {
     pub demo: bool,
     pub log_format: LogFormat,
     pub secure_cookies: bool,
+    /// Poll jobs (buildings) this process runs at once; 0 leaves polling to other servers.
+    pub collector_jobs: usize,
 }
 
 impl Default for UchetSection {
@@ -56,6 +59,7 @@ impl Default for UchetSection {
             demo: false,
             log_format: LogFormat::Pretty,
             secure_cookies: false,
+            collector_jobs: 4,
         }
     }
 }
@@ -139,6 +143,12 @@ pub fn apply_env(
     }
     if let Some(v) = get("UCHET_SECURE_COOKIES") {
         u.secure_cookies = parse_bool("UCHET_SECURE_COOKIES", &v)?;
+    }
+    if let Some(v) = get("UCHET_COLLECTOR_JOBS") {
+        u.collector_jobs = v
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Env("UCHET_COLLECTOR_JOBS", format!("not a number: {v:?}")))?;
     }
     if let Some(v) = get("UCHET_LOG_FORMAT") {
         u.log_format = match v.trim() {

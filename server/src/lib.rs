@@ -1,5 +1,7 @@
-//! The Uchet server: configuration, the web side, demo data. `main.rs` wires them.
+//! The Uchet server: configuration, the web side, the collector, demo data. `main.rs` wires
+//! them.
 
+pub mod collect;
 pub mod config;
 pub mod demo;
 pub mod telemetry;
@@ -48,6 +50,15 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     };
     tokio::spawn(sweep_sessions(db.clone()));
     tokio::spawn(keep_rollup(db.clone()));
+    if config.uchet.collector_jobs > 0 {
+        if config.uchet.demo {
+            match demo::buses::start(&db).await {
+                Ok(s) => tracing::info!(mercury = s.mercury, mbus = s.mbus, "demo buses simulated"),
+                Err(e) => tracing::warn!(error = %e, "demo buses not started"),
+            }
+        }
+        tokio::spawn(collect::run(db.clone(), config.uchet.collector_jobs));
+    }
     let pkg = std::path::Path::new(config.leptos.site_root.as_ref())
         .join(config.leptos.site_pkg_dir.as_ref());
     tokio::task::spawn_blocking(move || match web::assets::precompress(&pkg) {

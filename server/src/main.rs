@@ -1,5 +1,6 @@
 //! `server [serve] [--config FILE] [--demo]` runs Uchet;
-//! `server demo [--meters N] [--days N] [--database URL]` fills an empty database.
+//! `server demo [--meters N] [--days N] [--database URL]` fills an empty database;
+//! `server decode mbus HEX | mercury REQUEST_HEX REPLY_HEX` prints a frame's records as JSON.
 
 use std::path::PathBuf;
 
@@ -7,7 +8,9 @@ use server::config::Config;
 
 const USAGE: &str = "usage:
   server [serve] [--config Leptos.toml] [--demo]
-  server demo [--config Leptos.toml] [--database URL] [--meters N] [--days N]";
+  server demo [--config Leptos.toml] [--database URL] [--meters N] [--days N]
+  server decode mbus HEX
+  server decode mercury REQUEST_HEX REPLY_HEX";
 
 #[tokio::main]
 async fn main() {
@@ -18,6 +21,11 @@ async fn main() {
 }
 
 async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+    if args.first().map(String::as_str) == Some("decode") {
+        let json = server::collect::decode::run(&args[1..]).map_err(|e| format!("{e}\n{USAGE}"))?;
+        println!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(());
+    }
     let mut command = "serve".to_string();
     let mut config_path = PathBuf::from("Leptos.toml");
     let (mut demo, mut meters, mut days, mut database) = (false, 0usize, 366i64, None::<String>);

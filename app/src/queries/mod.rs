@@ -6,5 +6,6 @@ pub mod dashboard;
 pub mod entry_sheet;
 pub mod field_sheet;
 pub mod history;
+pub mod console;
 pub mod meter_card;
 pub mod readings_table;

@@ -21,6 +21,11 @@ pub struct Communicator {
     pub lorawan_class: String,
     pub lorawan_version: String,
     pub created_at: i64,
+    /// Line timing for the collector (database defaults on create; see [`set_line`]).
+    pub timeout_ms: i64,
+    pub char_timeout_ms: i64,
+    pub frame_gap_ms: i64,
+    pub retries: i64,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Communicator {
@@ -42,6 +47,10 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for Communicator {
             lorawan_class: r.try_get("lorawan_class")?,
             lorawan_version: r.try_get("lorawan_version")?,
             created_at: r.try_get("created_at")?,
+            timeout_ms: r.try_get("timeout_ms")?,
+            char_timeout_ms: r.try_get("char_timeout_ms")?,
+            frame_gap_ms: r.try_get("frame_gap_ms")?,
+            retries: r.try_get("retries")?,
         })
     }
 }
@@ -97,4 +106,28 @@ pub async fn list(db: &Db, company_id: i64) -> Result<Vec<Communicator>> {
     .bind(company_id)
     .fetch_all(db.pool())
     .await?)
+}
+
+/// Where and how the collector reaches a line: host and port of a modem or a serial port,
+/// and the line's timing.
+pub async fn set_line(db: &Db, c: &Communicator) -> Result<()> {
+    sqlx::query(
+        "UPDATE communicators SET line = $3, host = $4, port = $5, serial_port = $6, baud_rate = $7,
+           timeout_ms = $8, char_timeout_ms = $9, frame_gap_ms = $10, retries = $11
+         WHERE company_id = $1 AND id = $2",
+    )
+    .bind(c.company_id)
+    .bind(c.id)
+    .bind(&c.line)
+    .bind(&c.host)
+    .bind(c.port)
+    .bind(&c.serial_port)
+    .bind(c.baud_rate)
+    .bind(c.timeout_ms)
+    .bind(c.char_timeout_ms)
+    .bind(c.frame_gap_ms)
+    .bind(c.retries)
+    .execute(db.pool())
+    .await?;
+    Ok(())
 }

@@ -341,3 +341,38 @@ mod tests {
         );
     });
 }
+
+/// How the collector reads a meter: `mercury`, `mbus`, `modbus`, or '' for not at all, and
+/// the meter's bus password where its protocol has one.
+pub async fn set_protocol(db: &Db, company_id: i64, id: i64, protocol: &str, password: &str) -> Result<()> {
+    sqlx::query("UPDATE meters SET protocol = $3, bus_password = $4 WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .bind(protocol)
+        .bind(password)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Where a meter hangs on its bus.
+pub async fn set_bus_address(db: &Db, company_id: i64, id: i64, address: &str) -> Result<()> {
+    sqlx::query("UPDATE meters SET bus_address = $3 WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .bind(address)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Which communicator (bus, modem, LoRaWAN device) a meter is reached through.
+pub async fn set_communicator(db: &Db, company_id: i64, id: i64, communicator_id: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE meters SET communicator_id = $3 WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .bind(communicator_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod bus_lease;
 pub mod channel;
 pub mod city;
 pub mod consumption_day;
@@ -17,6 +18,9 @@ pub mod membership;
 pub mod meter;
 pub mod meter_line;
 pub mod object;
+pub mod poll_job;
+pub mod poll_result;
+pub mod poll_target;
 pub mod preference;
 pub mod premise;
 pub mod reading;

@@ -3,6 +3,7 @@
 //! integral readings with seasonal shapes, gaps, a counter rollover, a meter that went silent
 //! and a reading that went down. `min_meters` grows the same world to benchmark size.
 
+pub mod buses;
 mod people;
 pub mod shapes;
 

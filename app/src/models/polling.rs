@@ -1,0 +1,115 @@
+//! The polling console («Опрос приборов», SANEXT AutoPMS, F4): a building's meters on
+//! buses with their last values and last poll, and a status bar of the building's polling.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{Placement, Resource};
+
+/// The console's tabs: device categories as AutoPMS groups them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Category {
+    #[default]
+    ElectricityFlats,
+    ElectricityCommon,
+    HeatWaterFlats,
+    HeatWaterCommon,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::ElectricityFlats,
+        Category::ElectricityCommon,
+        Category::HeatWaterFlats,
+        Category::HeatWaterCommon,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ElectricityFlats => "el-flats",
+            Category::ElectricityCommon => "el-common",
+            Category::HeatWaterFlats => "hw-flats",
+            Category::HeatWaterCommon => "hw-common",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn resources(self) -> Vec<Resource> {
+        match self {
+            Category::ElectricityFlats | Category::ElectricityCommon => vec![Resource::Electricity],
+            _ => vec![
+                Resource::Heat,
+                Resource::ColdWater,
+                Resource::HotWater,
+                Resource::Gas,
+            ],
+        }
+    }
+
+    pub fn placement(self) -> Placement {
+        match self {
+            Category::ElectricityFlats | Category::HeatWaterFlats => Placement::Individual,
+            _ => Placement::Common,
+        }
+    }
+}
+
+/// One device on a bus.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleRow {
+    pub meter_id: i64,
+    /// «кв. 12», or the common meter's label.
+    pub place: String,
+    pub resource: Resource,
+    pub model: String,
+    pub serial: String,
+    /// The communicator (bus, modem) the meter hangs on.
+    pub line: String,
+    pub address: String,
+    /// `mercury`, `mbus`, `modbus`, or empty when the meter is not read automatically.
+    pub protocol: String,
+    pub tariffs: u8,
+    /// Latest values: total, then T1–T4.
+    pub values: [Option<Decimal>; 5],
+    /// When the latest value was taken (`dd.mm.yyyy HH:MM`, building time).
+    pub changed: Option<String>,
+    /// When the meter was last polled, and how it went.
+    pub polled: Option<String>,
+    pub ok: Option<bool>,
+    pub message: String,
+}
+
+/// A poll job as the status bar shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobProgress {
+    pub id: i64,
+    /// `schedule` or `manual`.
+    pub reason: String,
+    pub running: bool,
+    pub done: i64,
+    pub total: i64,
+    pub ok: i64,
+    /// When it was asked for, building time.
+    pub requested: String,
+    /// Seconds it has waited in the queue (not yet claimed) or run.
+    pub seconds: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Console {
+    pub object_id: i64,
+    pub object_name: String,
+    pub category: Category,
+    pub rows: Vec<ConsoleRow>,
+    /// Next scheduled poll, building time.
+    pub next_poll: Option<String>,
+    /// Meters read automatically in the building, and how their last poll went.
+    pub total: i64,
+    pub polled: i64,
+    pub not_polled: i64,
+    pub job: Option<JobProgress>,
+    pub can_poll: bool,
+}

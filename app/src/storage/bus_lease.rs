@@ -1,0 +1,30 @@
+//! Bus leases: one process at a time on a bus, whatever jobs ask for it. A lease is taken
+//! before a bus is polled and released after; one left behind by a dead process expires.
+
+use super::{now, Db, Result};
+
+/// Takes the bus for `holder` for `secs` unless someone else holds an unexpired lease.
+pub async fn acquire(db: &Db, communicator_id: i64, holder: &str, secs: i64) -> Result<bool> {
+    let at = now();
+    let done = sqlx::query(
+        "INSERT INTO bus_leases (communicator_id, holder, until) VALUES ($1, $2, $3)
+         ON CONFLICT (communicator_id) DO UPDATE SET holder = excluded.holder, until = excluded.until
+         WHERE bus_leases.until < $4 OR bus_leases.holder = excluded.holder",
+    )
+        .bind(communicator_id)
+        .bind(holder)
+        .bind(at + secs)
+        .bind(at)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn release(db: &Db, communicator_id: i64, holder: &str) -> Result<()> {
+    sqlx::query("DELETE FROM bus_leases WHERE communicator_id = $1 AND holder = $2")
+        .bind(communicator_id)
+        .bind(holder)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

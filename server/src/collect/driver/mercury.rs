@@ -1,0 +1,98 @@
+//! Reading a Mercury 230/236: open the channel, read energy since reset for the sum and each
+//! tariff, close the channel.
+
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use super::{DriverError, Readout};
+use crate::collect::line::{Line, Scan};
+use crate::collect::protocol::mercury::{self as m, EnergyArray, Level, STATUS_LEN};
+
+/// One Mercury meter on a bus.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub address: u8,
+    pub level: Level,
+    pub password: [u8; 6],
+    /// Tariffs the meter counts (1–4); each is read besides the sum.
+    pub tariffs: u8,
+}
+
+/// Finds a Mercury reply from `address` of `expected` bytes, or a status reply.
+pub fn scan(buf: &[u8], address: u8, expected: usize) -> Scan {
+    let mut bad = false;
+    for start in 0..buf.len() {
+        if buf[start] != address && address != m::ANY_ADDRESS {
+            continue;
+        }
+        let rest = &buf[start..];
+        if rest.len() >= expected {
+            if m::crc_ok(&rest[..expected]) {
+                return Scan::Done {
+                    start,
+                    end: start + expected,
+                };
+            }
+            bad = true;
+        }
+        if expected != STATUS_LEN && rest.len() >= STATUS_LEN && m::crc_ok(&rest[..STATUS_LEN]) {
+            return Scan::DoneIfQuiet {
+                start,
+                end: start + STATUS_LEN,
+            };
+        }
+        if rest.len() < expected {
+            return if bad { Scan::Bad } else { Scan::Incomplete };
+        }
+    }
+    if bad {
+        Scan::Bad
+    } else {
+        Scan::Incomplete
+    }
+}
+
+async fn ask<S: AsyncRead + AsyncWrite + Unpin>(
+    line: &mut Line<S>,
+    address: u8,
+    request: Vec<u8>,
+) -> Result<Vec<u8>, DriverError> {
+    let expected = m::expected_reply_len(&request).unwrap_or(STATUS_LEN);
+    let reply = line
+        .exchange(&request, &|b: &[u8]| scan(b, address, expected))
+        .await?;
+    Ok(m::check_reply(address, &reply, expected)?.to_vec())
+}
+
+/// Reads the energy registers since reset: sum and T1..Tn, in kWh.
+pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
+    line: &mut Line<S>,
+    t: &Target,
+) -> Result<Readout, DriverError> {
+    ask(
+        line,
+        t.address,
+        m::open_channel(t.address, t.level, t.password),
+    )
+    .await?;
+    let result = async {
+        let mut out = Readout::default();
+        if let Ok(data) = ask(line, t.address, m::read_serial(t.address)).await {
+            out.serial = m::decode_serial(&data).ok().map(|s| s.serial);
+        }
+        for tariff in 0..=t.tariffs.min(4) {
+            let data = ask(
+                line,
+                t.address,
+                m::read_energy(t.address, EnergyArray::SinceReset, tariff),
+            )
+            .await?;
+            out.measurements
+                .extend(m::decode_energy(&data)?.measurements(tariff));
+        }
+        Ok::<_, DriverError>(out)
+    }
+    .await;
+    // Best effort: a channel left open closes itself after a few minutes anyway.
+    let _ = ask(line, t.address, m::close_channel(t.address)).await;
+    result
+}

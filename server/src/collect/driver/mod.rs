@@ -1,0 +1,48 @@
+//! Drivers: the conversation with one meter of a protocol over a [`Line`], from opening to
+//! the values it gives. One file per protocol.
+
+pub mod mbus;
+pub mod mercury;
+
+use super::line::LineError;
+use super::protocol::mbus::MbusError;
+use super::protocol::mercury::MercuryError;
+use super::protocol::Measurement;
+
+/// What one meter gave in one poll.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Readout {
+    pub measurements: Vec<Measurement>,
+    /// The serial number the meter reported, to catch a meter swapped on the bus.
+    pub serial: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DriverError {
+    #[error(transparent)]
+    Line(#[from] LineError),
+    #[error("Mercury: {0}")]
+    Mercury(#[from] MercuryError),
+    #[error("M-Bus: {0}")]
+    Mbus(#[from] MbusError),
+    #[error("bus address {0:?} is not a number from 1 to 250")]
+    Address(String),
+    #[error("protocol {0:?} is not one the collector speaks")]
+    Unsupported(String),
+}
+
+impl DriverError {
+    /// Whether the meter did not answer at all (as opposed to answering wrongly).
+    pub fn is_silence(&self) -> bool {
+        matches!(self, DriverError::Line(LineError::NoAnswer))
+    }
+}
+
+/// A primary bus address as configured on the meter card.
+pub fn bus_address(text: &str) -> Result<u8, DriverError> {
+    text.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|a| (1..=250).contains(a))
+        .ok_or_else(|| DriverError::Address(text.to_string()))
+}

@@ -1,0 +1,201 @@
+//! The demo's virtual buses: the first building of the demo company gets simulated meters on
+//! simulated lines (Mercury 230 on RS-485 behind a TCP modem, M-Bus heat meters behind
+//! another), started with the server, so a new user sees the collector poll on first start.
+//! Each simulated meter starts from its last stored reading and counts on at its usual load,
+//! so polled readings continue the demo's history; the demo's silent meter stays silent.
+
+use app::models::Resource;
+use app::storage::{
+    self, channel, communicator, company, meter, object, reading, Db, StorageError,
+};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::collect::simulator::{self, mbus::MbusMeter, mercury::MercuryMeter, Pace, Shared};
+
+/// Meters on one simulated bus: the common meters and the first flats, about one entrance,
+/// as a real RS-485 or M-Bus segment holds.
+const BUS_SIZE: usize = 70;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("simulated bus not started: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What was started, for the log.
+#[derive(Debug, Default)]
+pub struct Started {
+    pub mercury: usize,
+    pub mbus: usize,
+}
+
+/// Starts the virtual buses of the demo company's first building and points its
+/// communicators at them. Does nothing when there is no demo company.
+pub async fn start(db: &Db) -> Result<Started, BusError> {
+    let mut started = Started::default();
+    let Some(ogni) = company::list(db)
+        .await?
+        .into_iter()
+        .find(|c| c.name.contains("Огни"))
+    else {
+        return Ok(started);
+    };
+    let Some(building) = object::list(db, ogni.id)
+        .await?
+        .into_iter()
+        .min_by_key(|o| o.id)
+    else {
+        return Ok(started);
+    };
+    let mut meters = meter::list_for_object(db, ogni.id, building.id).await?;
+    meters.sort_by_key(|m| (m.placement != app::models::Placement::Common, m.id));
+    let now = storage::now();
+    let silent_after = now - 3 * 86_400;
+
+    let mut mercury: Vec<Shared> = Vec::new();
+    let mut heat: Vec<Shared> = Vec::new();
+    let mut mercury_bus = None;
+    let mut heat_bus_id = None;
+    for m in &meters {
+        let Some(bus_id) = m.communicator_id else {
+            continue;
+        };
+        let Some(ch) = channel::list_for_meter(db, ogni.id, m.id)
+            .await?
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let last = reading::latest_integral_before(db, ogni.id, ch.id, now + 1, false).await?;
+        let week =
+            reading::latest_integral_before(db, ogni.id, ch.id, now - 7 * 86_400, false).await?;
+        let silent = last.as_ref().is_none_or(|r| r.ts < silent_after);
+        match m.resource {
+            Resource::Electricity if mercury.len() < BUS_SIZE => {
+                mercury_bus = Some(bus_id);
+                let address = (mercury.len() + 1) as u8;
+                let mut wh = [0u64; 4];
+                let mut load = [0u64; 4];
+                for t in 0..4 {
+                    let v = |r: &Option<reading::Reading>| {
+                        r.as_ref().and_then(|r| {
+                            r.slot_value(t + 1).or(if t == 0 { r.total } else { None })
+                        })
+                    };
+                    wh[t] = v(&last).map(|d| thousandths(d)).unwrap_or(0);
+                    let before = v(&week).map(|d| thousandths(d)).unwrap_or(wh[t]);
+                    load[t] = wh[t].saturating_sub(before) / (7 * 24);
+                }
+                let serial = digits(&m.serial);
+                let mut sim = MercuryMeter::new(address, serial, wh);
+                sim.load_wh_per_hour = load;
+                sim.faults.silent = silent;
+                mercury.push(sim.shared());
+                hang(db, m, address, "mercury").await?;
+            }
+            Resource::Heat if heat.len() < BUS_SIZE => {
+                let address = (heat.len() + 1) as u8;
+                let gcal = last.as_ref().and_then(|r| r.total).unwrap_or_default();
+                let before = week.as_ref().and_then(|r| r.total).unwrap_or(gcal);
+                let serial = digits(&m.serial);
+                let mut sim = MbusMeter::new(address, serial, simulator::mbus::Medium::Heat);
+                sim.energy_mcal = thousandths(gcal);
+                sim.load_mcal_per_hour = thousandths(gcal - before) / (7 * 24);
+                sim.faults.silent = silent;
+                heat.push(sim.shared());
+                hang(db, m, address, "mbus").await?;
+                if heat_bus_id.is_none() {
+                    heat_bus_id = Some(heat_bus(db, ogni.id, building.id).await?.id);
+                }
+                meter::set_communicator(db, ogni.id, m.id, heat_bus_id).await?;
+            }
+            _ => {}
+        }
+    }
+    started.mercury = mercury.len();
+    if let Some(bus_id) = mercury_bus {
+        // Paced like a real 9600-baud line, with a meter's usual turnaround.
+        let (addr, _) = simulator::tcp_bus(
+            "127.0.0.1:0",
+            std::mem::take(&mut mercury),
+            Pace::real(9600, 10, 20),
+            simulator::mercury::scan_request,
+        )
+        .await?;
+        point(db, ogni.id, bus_id, addr.port()).await?;
+    }
+    started.mbus = heat.len();
+    if let Some(bus_id) = heat_bus_id {
+        let (addr, _) = simulator::tcp_bus(
+            "127.0.0.1:0",
+            heat,
+            Pace::real(2400, 11, 30),
+            simulator::mbus::scan_request,
+        )
+        .await?;
+        point(db, ogni.id, bus_id, addr.port()).await?;
+    }
+    Ok(started)
+}
+
+/// The serial number's digits as a number, for the simulated meter's own serial.
+fn digits(serial: &str) -> u32 {
+    let d: String = serial.chars().filter(|c| c.is_ascii_digit()).collect();
+    d.parse().unwrap_or(0)
+}
+
+/// Puts a meter on its simulated bus: its address there and the protocol it is read by.
+async fn hang(db: &Db, m: &meter::Meter, address: u8, protocol: &str) -> Result<(), StorageError> {
+    meter::set_bus_address(db, m.company_id, m.id, &address.to_string()).await?;
+    meter::set_protocol(db, m.company_id, m.id, protocol, "").await
+}
+
+/// Thousandths of a decimal value (Wh of kWh, Mcal of Gcal), rounded up so a simulated
+/// register never starts below the stored reading.
+fn thousandths(d: Decimal) -> u64 {
+    (d * Decimal::from(1000)).ceil().to_u64().unwrap_or(0)
+}
+
+/// The building's M-Bus gateway, made on first use.
+async fn heat_bus(
+    db: &Db,
+    company_id: i64,
+    object_id: i64,
+) -> Result<communicator::Communicator, StorageError> {
+    const NAME: &str = "Шлюз M-Bus/TCP, теплосчётчики";
+    if let Some(c) = communicator::list(db, company_id)
+        .await?
+        .into_iter()
+        .find(|c| c.name == NAME)
+    {
+        return Ok(c);
+    }
+    communicator::create(
+        db,
+        &communicator::Communicator {
+            company_id,
+            object_id: Some(object_id),
+            name: NAME.into(),
+            line: "tcp".into(),
+            host: "127.0.0.1".into(),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// Points a communicator at a local simulated bus, with timing that suits a paced line.
+async fn point(db: &Db, company_id: i64, id: i64, port: u16) -> Result<(), StorageError> {
+    let mut c = communicator::get(db, company_id, id).await?;
+    c.line = "tcp".into();
+    c.host = "127.0.0.1".into();
+    c.port = Some(port as i64);
+    c.timeout_ms = 400;
+    c.char_timeout_ms = 40;
+    c.retries = 1;
+    communicator::set_line(db, &c).await
+}

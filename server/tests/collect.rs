@@ -1,0 +1,394 @@
+//! The collector against simulated meters over real pseudo-terminals and TCP: scheduled and
+//! manual polls fill readings exactly, a silent meter lands in «Не опрошены», damaged replies
+//! and noise are counted while the poll goes on, and a bus is polled by one process at a time.
+
+use app::db_test;
+use app::models::capacity::DigitCapacity;
+use app::models::polling::Category;
+use app::models::{MeterState, Placement, Resource};
+use app::storage::{
+    bus_lease, channel, communicator, company, meter, object, poll_job, poll_result, reading, Db,
+};
+use rust_decimal::Decimal;
+use server::collect::simulator::{self, mbus::MbusMeter, mercury::MercuryMeter, Pace, Shared};
+use server::collect::{run_next, schedule};
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+struct Site {
+    company_id: i64,
+    object_id: i64,
+    bus_id: i64,
+}
+
+/// A company with one building polled at 00:00 (so it is always due) and one bus.
+async fn site(db: &Db, line: &str, host: &str, port: Option<i64>, serial_port: &str) -> Site {
+    let c = company::create(
+        db,
+        &company::Company {
+            name: "УК «Опрос»".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let o = object::create(
+        db,
+        &object::Object {
+            company_id: c.id,
+            name: "Дом с шиной".into(),
+            address: "ул. Мосфильмовская, д. 98 корп. 1".into(),
+            poll_time: "00:00".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut bus = communicator::create(
+        db,
+        &communicator::Communicator {
+            company_id: c.id,
+            object_id: Some(o.id),
+            name: "Шина 1".into(),
+            line: line.into(),
+            host: host.into(),
+            port,
+            serial_port: serial_port.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // A quick line: the simulators answer within milliseconds.
+    bus.timeout_ms = 300;
+    bus.retries = 1;
+    communicator::set_line(db, &bus).await.unwrap();
+    Site {
+        company_id: c.id,
+        object_id: o.id,
+        bus_id: bus.id,
+    }
+}
+
+/// A meter on the site's bus, read by `protocol` at `address`; its main channel id.
+async fn bus_meter(
+    db: &Db,
+    s: &Site,
+    resource: Resource,
+    serial: &str,
+    protocol: &str,
+    address: &str,
+    tariffs: i64,
+) -> (i64, i64) {
+    let mut m = meter::Meter::new(
+        s.company_id,
+        s.object_id,
+        resource,
+        "Меркурий 230 ART",
+        serial,
+        DigitCapacity::new(6, 2).unwrap(),
+    );
+    m.placement = Placement::Common;
+    m.tariffs = tariffs;
+    m.communicator_id = Some(s.bus_id);
+    m.bus_address = address.into();
+    let m = meter::create(db, &m).await.unwrap();
+    meter::set_protocol(db, s.company_id, m.id, protocol, "")
+        .await
+        .unwrap();
+    let ch = channel::create_main(db, &m).await.unwrap();
+    (m.id, ch.id)
+}
+
+/// A site whose bus is a pseudo-terminal with these simulated Mercury meters on it.
+async fn pty_site(db: &Db, devices: Vec<Shared>, pace: Pace) -> Site {
+    let (path, _bus) = simulator::pty_bus(devices, pace, simulator::mercury::scan_request).unwrap();
+    site(db, "rs485", "", None, &path).await
+}
+
+/// A Mercury on the site's bus at `address`, serial 4123400<address>.
+async fn electricity(db: &Db, s: &Site, address: u8, tariffs: i64) -> (i64, i64) {
+    let serial = format!("4123400{address}");
+    bus_meter(
+        db,
+        s,
+        Resource::Electricity,
+        &serial,
+        "mercury",
+        &address.to_string(),
+        tariffs,
+    )
+    .await
+}
+
+/// Queues a poll by hand, as the console does.
+async fn manual(
+    db: &Db,
+    s: &Site,
+    meter_id: Option<i64>,
+    resource: Option<Resource>,
+) -> poll_job::PollJob {
+    poll_job::create_manual(
+        db,
+        &poll_job::Manual {
+            company_id: s.company_id,
+            object_id: s.object_id,
+            meter_id,
+            resource,
+            requested_by: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn latest(db: &Db, company_id: i64, channel_id: i64) -> reading::Reading {
+    reading::latest(
+        db,
+        company_id,
+        channel_id,
+        reading::Period::Instant,
+        i64::MAX,
+    )
+    .await
+    .unwrap()
+    .expect("a polled reading")
+}
+
+fn mercury(
+    address: u8,
+    serial: u32,
+    wh: [u64; 4],
+) -> (Shared, std::sync::Arc<std::sync::Mutex<MercuryMeter>>) {
+    let m = std::sync::Arc::new(std::sync::Mutex::new(MercuryMeter::new(
+        address, serial, wh,
+    )));
+    (m.clone(), m)
+}
+
+db_test!(
+    scheduled_poll_reads_a_mercury_over_a_paced_pseudo_terminal,
+    |db| {
+        let (dev, _) = mercury(1, 41_234_001, [200_250, 100_250, 0, 0]);
+        let s = pty_site(&db, vec![dev], Pace::real(9600, 10, 15)).await;
+        let (meter_id, ch) = electricity(&db, &s, 1, 2).await;
+
+        assert_eq!(
+            schedule::plan_due(&db, chrono::Utc::now()).await.unwrap(),
+            1
+        );
+        assert_eq!(
+            schedule::plan_due(&db, chrono::Utc::now()).await.unwrap(),
+            0,
+            "one scheduled poll a day"
+        );
+        let outcome = run_next(&db, "test").await.unwrap().expect("a due job");
+        assert_eq!((outcome.meters, outcome.ok, outcome.readings), (1, 1, 1));
+        assert!(run_next(&db, "test").await.unwrap().is_none());
+
+        let r = latest(&db, s.company_id, ch).await;
+        assert_eq!(r.total, Some(dec("300.5")));
+        assert_eq!(
+            r.tariffs,
+            [Some(dec("200.25")), Some(dec("100.25")), None, None]
+        );
+        assert_eq!(r.source, reading::Source::Poll);
+        let m = meter::get(&db, s.company_id, meter_id).await.unwrap();
+        assert!(m.last_contact_at.is_some());
+        let jobs = poll_job::list(&db, s.company_id, 10).await.unwrap();
+        assert_eq!(jobs[0].reason, "schedule");
+        assert!(jobs[0].finished_at.is_some());
+        let results = poll_result::list_for_job(&db, s.company_id, jobs[0].id)
+            .await
+            .unwrap();
+        assert!(results[0].ok, "{:?}", results[0]);
+        assert_eq!(results[0].message, "", "serial number matches the card");
+    }
+);
+
+db_test!(
+    manual_poll_reads_an_mbus_heat_meter_over_tcp_in_gcal,
+    |db| {
+        let mut heat = MbusMeter::new(5, 77_001_234, simulator::mbus::Medium::Heat);
+        heat.energy_mcal = 12_345;
+        heat.volume_l = 456_789;
+        let (addr, _bus) = simulator::tcp_bus(
+            "127.0.0.1:0",
+            vec![heat.shared()],
+            Pace::default(),
+            simulator::mbus::scan_request,
+        )
+        .await
+        .unwrap();
+        let s = site(&db, "tcp", "127.0.0.1", Some(addr.port() as i64), "").await;
+        let (meter_id, energy) =
+            bus_meter(&db, &s, Resource::Heat, "77001234", "mbus", "5", 1).await;
+        let volume = channel::create(
+            &db,
+            &channel::Channel {
+                company_id: s.company_id,
+                meter_id,
+                resource: "heat".into(),
+                resource_number: 1,
+                parameter: "volume".into(),
+                unit: "m3".into(),
+                kind: "integral".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+
+        manual(&db, &s, Some(meter_id), None).await;
+        let outcome = run_next(&db, "test").await.unwrap().unwrap();
+        assert_eq!((outcome.ok, outcome.readings), (1, 2));
+        assert_eq!(
+            latest(&db, s.company_id, energy).await.total,
+            Some(dec("12.345"))
+        );
+        assert_eq!(
+            latest(&db, s.company_id, volume.id).await.total,
+            Some(dec("456.789"))
+        );
+    }
+);
+
+db_test!(
+    a_silent_meter_lands_in_not_polled_and_the_others_are_read,
+    |db| {
+        let (first, _) = mercury(1, 41_234_001, [1_000, 0, 0, 0]);
+        let (second, second_ctl) = mercury(2, 41_234_002, [2_000, 0, 0, 0]);
+        second_ctl.lock().unwrap().faults.silent = true;
+        let s = pty_site(&db, vec![first, second], Pace::default()).await;
+        let (_, ch1) = electricity(&db, &s, 1, 1).await;
+        let (silent, _) = electricity(&db, &s, 2, 1).await;
+
+        manual(&db, &s, None, Some(Resource::Electricity)).await;
+        let outcome = run_next(&db, "test").await.unwrap().unwrap();
+        assert_eq!((outcome.meters, outcome.ok), (2, 1));
+        assert_eq!(latest(&db, s.company_id, ch1).await.total, Some(dec("1")));
+        let missing = poll_result::not_polled(&db, s.company_id, s.object_id, 0)
+            .await
+            .unwrap();
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].0, silent);
+        let last = missing[0].1.as_ref().expect("its failed poll is logged");
+        assert_eq!(last.message, "нет ответа");
+        assert!(last.timeouts >= 2, "the request was retried: {last:?}");
+
+        // The console of the building says the same.
+        let caller = app::auth::caller::Caller {
+            user_id: 0,
+            login: "dispatcher".into(),
+            full_name: String::new(),
+            company_id: s.company_id,
+            role: app::models::Role::Dispatcher,
+            token_hash: String::new(),
+            ip: String::new(),
+        };
+        let c = app::queries::console::console(
+            &db,
+            &caller,
+            Some(s.object_id),
+            None,
+            Category::ElectricityCommon,
+        )
+        .await
+        .unwrap();
+        assert_eq!((c.total, c.polled, c.not_polled), (2, 1, 1));
+        assert!(c.can_poll);
+        assert!(c.next_poll.is_some());
+        let job = c.job.expect("the manual poll");
+        assert_eq!((job.running, job.done, job.total, job.ok), (false, 2, 2, 1));
+        assert_eq!(c.rows.len(), 2);
+        let row = c.rows.iter().find(|r| r.meter_id == silent).unwrap();
+        assert_eq!((row.ok, row.message.as_str()), (Some(false), "нет ответа"));
+        let read = c.rows.iter().find(|r| r.meter_id != silent).unwrap();
+        assert_eq!(read.values[0], Some(dec("1")));
+        assert!(read.polled.is_some() && read.changed.is_some());
+    }
+);
+
+db_test!(
+    damaged_replies_and_noise_are_counted_and_the_poll_goes_on,
+    |db| {
+        let (dev, ctl) = mercury(1, 41_234_001, [123_456, 0, 0, 0]);
+        {
+            let mut m = ctl.lock().unwrap();
+            m.faults.damage_every = 2;
+            m.faults.noise_before = 3;
+        }
+        let (path, _bus) =
+            simulator::pty_bus(vec![dev], Pace::default(), simulator::mercury::scan_request)
+                .unwrap();
+        let s = site(&db, "rs485", "", None, &path).await;
+        let mut bus = communicator::get(&db, s.company_id, s.bus_id)
+            .await
+            .unwrap();
+        bus.retries = 3;
+        communicator::set_line(&db, &bus).await.unwrap();
+        let (meter_id, ch) = electricity(&db, &s, 1, 1).await;
+
+        let job = manual(&db, &s, Some(meter_id), None).await;
+        let outcome = run_next(&db, "test").await.unwrap().unwrap();
+        assert_eq!(outcome.ok, 1);
+        assert_eq!(
+            latest(&db, s.company_id, ch).await.total,
+            Some(dec("123.456"))
+        );
+        let r = &poll_result::list_for_job(&db, s.company_id, job.id)
+            .await
+            .unwrap()[0];
+        assert!(r.ok);
+        assert!(r.crc_errors >= 1, "damaged replies counted: {r:?}");
+        assert!(r.garbage_bytes >= 3, "noise counted: {r:?}");
+    }
+);
+
+db_test!(meters_out_of_operation_are_not_polled, |db| {
+    let (dev, _) = mercury(1, 41_234_001, [1_000, 0, 0, 0]);
+    let (path, _bus) =
+        simulator::pty_bus(vec![dev], Pace::default(), simulator::mercury::scan_request).unwrap();
+    let s = site(&db, "rs485", "", None, &path).await;
+    let (meter_id, ch) = electricity(&db, &s, 1, 1).await;
+    meter::set_state(&db, s.company_id, meter_id, MeterState::Verification)
+        .await
+        .unwrap();
+    assert_eq!(
+        schedule::plan_due(&db, chrono::Utc::now()).await.unwrap(),
+        0,
+        "nothing to poll in the building"
+    );
+    manual(&db, &s, None, None).await;
+    let outcome = run_next(&db, "test").await.unwrap().unwrap();
+    assert_eq!(outcome.meters, 0);
+    assert!(
+        reading::latest(&db, s.company_id, ch, reading::Period::Instant, i64::MAX)
+            .await
+            .unwrap()
+            .is_none()
+    );
+});
+
+db_test!(a_bus_and_a_job_go_to_one_process_at_a_time, |db| {
+    let s = site(&db, "tcp", "127.0.0.1", Some(9), "").await;
+    assert!(bus_lease::acquire(&db, s.bus_id, "a", 60).await.unwrap());
+    assert!(
+        bus_lease::acquire(&db, s.bus_id, "a", 60).await.unwrap(),
+        "the holder renews"
+    );
+    assert!(!bus_lease::acquire(&db, s.bus_id, "b", 60).await.unwrap());
+    bus_lease::release(&db, s.bus_id, "a").await.unwrap();
+    assert!(bus_lease::acquire(&db, s.bus_id, "b", 60).await.unwrap());
+
+    manual(&db, &s, None, None).await;
+    manual(&db, &s, None, None).await;
+    let a = poll_job::claim(&db, "a", 600).await.unwrap().unwrap();
+    let b = poll_job::claim(&db, "b", 600).await.unwrap().unwrap();
+    assert_ne!(a.id, b.id);
+    assert!(poll_job::claim(&db, "c", 600).await.unwrap().is_none());
+    // A claim older than the lease is taken over.
+    assert!(poll_job::claim(&db, "c", -1).await.unwrap().is_some());
+});

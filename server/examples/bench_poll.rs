@@ -31,7 +31,7 @@ fn bus(silent: u8) -> Vec<Shared> {
 
 fn settings() -> LineSettings {
     LineSettings {
-        timeout: Duration::from_millis(150),
+        timeout: Duration::from_millis(400),
         char_timeout: Duration::from_millis(20),
         frame_gap: Duration::from_millis(5),
         retries: 1,

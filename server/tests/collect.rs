@@ -392,3 +392,21 @@ db_test!(a_bus_and_a_job_go_to_one_process_at_a_time, |db| {
     // A claim older than the lease is taken over.
     assert!(poll_job::claim(&db, "c", -1).await.unwrap().is_some());
 });
+
+db_test!(two_jobs_on_one_bus_take_turns, |db| {
+    let devices = (1..=3u8)
+        .map(|a| mercury(a, 41_234_000 + a as u32, [a as u64 * 1_000, 0, 0, 0]).0)
+        .collect();
+    let s = pty_site(&db, devices, Pace::real(9600, 10, 5)).await;
+    for a in 1..=3 {
+        electricity(&db, &s, a, 1).await;
+    }
+    manual(&db, &s, None, None).await;
+    manual(&db, &s, None, None).await;
+    // One process, two jobs at once, as the collector runs them: the second waits for the
+    // bus instead of talking over the first.
+    let (a, b) = tokio::join!(run_next(&db, "one"), run_next(&db, "one"));
+    let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+    assert_eq!((a.meters, a.ok), (3, 3));
+    assert_eq!((b.meters, b.ok), (3, 3));
+});

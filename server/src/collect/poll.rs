@@ -38,11 +38,14 @@ pub async fn run(db: &Db, holder: &str, job: &PollJob) -> Result<Outcome, Storag
         by_bus.entry(t.communicator_id).or_default().push(t);
     }
     let ids: Vec<i64> = by_bus.keys().copied().collect();
+    // The lease names the job, not only the process: two jobs of one process must not share
+    // a bus either.
+    let lessee = format!("{holder}/job {}", job.id);
     let buses = poll_target::buses(db, job.company_id, &ids).await?;
     let runs = buses
         .into_iter()
         .zip(by_bus.into_values())
-        .map(|(bus, targets)| poll_bus(db, holder, job.id, bus, targets));
+        .map(|(bus, targets)| poll_bus(db, &lessee, job.id, bus, targets));
     let mut outcome = Outcome::default();
     let mut error = String::new();
     for r in join_all(runs).await {

@@ -60,9 +60,12 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
     let mut mercury_bus = None;
     let mut heat_bus_id = None;
     for m in &meters {
-        let Some(bus_id) = m.communicator_id else {
+        // Electricity hangs on the building's RS-485 gateway; heat meters, the building's
+        // own included, go on the M-Bus gateway.
+        let on_rs485 = m.resource == Resource::Electricity && m.communicator_id.is_some();
+        if !on_rs485 && m.resource != Resource::Heat {
             continue;
-        };
+        }
         let Some(ch) = channel::list_for_meter(db, ogni.id, m.id)
             .await?
             .into_iter()
@@ -76,7 +79,7 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
         let silent = last.as_ref().is_none_or(|r| r.ts < silent_after);
         match m.resource {
             Resource::Electricity if mercury.len() < BUS_SIZE => {
-                mercury_bus = Some(bus_id);
+                mercury_bus = m.communicator_id;
                 let address = (mercury.len() + 1) as u8;
                 let mut wh = [0u64; 4];
                 let mut load = [0u64; 4];
@@ -195,7 +198,8 @@ async fn point(db: &Db, company_id: i64, id: i64, port: u16) -> Result<(), Stora
     c.host = "127.0.0.1".into();
     c.port = Some(port as i64);
     c.timeout_ms = 400;
-    c.char_timeout_ms = 40;
+    // A TCP modem hands a reply over in pieces; silence of 100 ms ends it.
+    c.char_timeout_ms = 100;
     c.retries = 1;
     communicator::set_line(db, &c).await
 }

@@ -143,8 +143,10 @@ async fn write_paced<S: AsyncWrite + Unpin>(
         Some(baud) => {
             let per_byte =
                 Duration::from_micros(1_000_000 * pace.bits_per_byte as u64 / baud as u64);
-            // Bytes leave in small bursts, as a UART's FIFO would hand them over.
-            for part in bytes.chunks(8) {
+            // Bytes leave in bursts of about 4 ms, as a UART's FIFO hands them over: a frame
+            // arrives as a steady stream, never with pauses a reader could take for its end.
+            let burst = (4_000 / per_byte.as_micros().max(1) as usize).max(1);
+            for part in bytes.chunks(burst) {
                 stream.write_all(part).await?;
                 stream.flush().await?;
                 tokio::time::sleep(per_byte * part.len() as u32).await;

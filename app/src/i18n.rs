@@ -323,6 +323,33 @@ messages! {
     StateUnderVerification => "На поверке", "Under verification";
     StateRepair => "В ремонте", "Under repair";
     StateRetired => "Выведен из эксплуатации", "Retired";
+    PollingTitle => "Опрос приборов", "Meter polling";
+    PollNext => "Следующий опрос", "Next poll";
+    PollTotal => "Приборов на опросе", "Meters polled automatically";
+    PollOk => "Опрошено", "Polled";
+    PollFailed => "Не опрошено", "Not polled";
+    PollRunning => "Идёт опрос", "Polling";
+    PollQueued => "Опрос в очереди", "Poll queued";
+    PollLast => "Последний опрос", "Last poll";
+    PollWaiting => "Ожидание, с", "Waiting, s";
+    PollBuilding => "Опросить дом", "Poll the building";
+    PollMeter => "Опросить", "Poll";
+    PollOf => "из", "of";
+    PollAsked => "Опрос поставлен в очередь", "Poll queued";
+    PollNoDevices => "В этой категории нет приборов на линиях связи.", "No meters on communication lines in this category.";
+    CatElFlats => "Электроэнергия, квартиры", "Electricity, flats";
+    CatElCommon => "Электроэнергия, ОДПУ", "Electricity, common";
+    CatHwFlats => "Тепло и вода, квартиры", "Heat and water, flats";
+    CatHwCommon => "Тепло и вода, ОДПУ", "Heat and water, common";
+    ColPlace => "Место", "Place";
+    ColLine => "Линия связи", "Line";
+    ColBusAddress => "Сетевой адрес", "Bus address";
+    ColTotal => "Сумма", "Total";
+    ColChanged => "Изменено", "Changed";
+    ColPolled => "Опрошено", "Polled";
+    ColState => "Состояние", "State";
+    PollAnswered => "ответил", "answered";
+    PollNotRead => "не опрашивается", "not read automatically";
 }
 
 /// The current language, shared by every component.

@@ -19,6 +19,12 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("company_card", String::new(), Permission::ViewCompany),
         ("home_summary", String::new(), Permission::ViewData),
         ("dashboard", "span=month".into(), Permission::ViewData),
+        ("polling_console", "category=ElectricityFlats".into(), Permission::ViewData),
+        (
+            "poll_now",
+            format!("object={}", w.a.object_id),
+            Permission::EditData,
+        ),
         (
             "readings_table",
             format!("query[object]={}", w.a.object_id),
@@ -164,6 +170,21 @@ both_backends!(a_dispatcher_of_company_b_reads_nothing_of_company_a, |w| {
         Some(AppError::NotFound),
         "A's object by id: {text}"
     );
+    for body in [
+        format!("object={}", w.a.object_id),
+        format!("object={}&meter={}", w.b.object_id, w.a.meter_id),
+    ] {
+        let (_, text, _) = common::call(&w.app, "poll_now", &body, Some(b)).await;
+        assert_eq!(common::error_of(&text), Some(AppError::NotFound), "poll of A's {body}: {text}");
+    }
+    let (_, text, _) = common::call(
+        &w.app,
+        "polling_console",
+        &format!("object={}&category=ElectricityFlats", w.a.object_id),
+        Some(b),
+    )
+    .await;
+    assert_eq!(common::error_of(&text), Some(AppError::NotFound), "A's console: {text}");
     let (_, text, _) = common::call(&w.app, "company_card", "", Some(b)).await;
     let card: app::models::views::CompanyView = serde_json::from_str(&text).unwrap();
     assert_eq!(card.id, w.b.company_id);

@@ -29,6 +29,23 @@ impl SelectedObject {
     }
 }
 
+/// Opens the page for the building picked in the top bar: `href` gives the page's address
+/// for a building. Call from a page component.
+pub fn follow_selected_object(href: impl Fn(i64) -> String + 'static) {
+    if let Some(selected) = use_context::<SelectedObject>() {
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::new(move |before: Option<Option<i64>>| {
+            let now = selected.0.get();
+            if let (Some(before), Some(id)) = (before, now) {
+                if before != Some(id) {
+                    navigate(&href(id), Default::default());
+                }
+            }
+            now
+        });
+    }
+}
+
 /// Whether the side menu is open on a phone.
 #[derive(Clone, Copy)]
 pub struct MenuOpen(pub RwSignal<bool>);

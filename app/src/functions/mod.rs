@@ -9,6 +9,7 @@ pub mod entry;
 pub mod home;
 pub mod meters;
 pub mod objects;
+pub mod polling;
 pub mod readings;
 pub mod resident;
 pub mod users;

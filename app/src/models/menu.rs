@@ -68,7 +68,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                     ViewData,
                     false,
                 ),
-                item("/monitoring/polling", Msg::MenuPolling, ViewData, false),
+                item("/monitoring/polling", Msg::MenuPolling, ViewData, true),
             ],
         ),
         (

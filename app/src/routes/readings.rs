@@ -9,7 +9,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::error_view::ErrorBox;
-use crate::components::layout::SelectedObject;
+use crate::components::layout::follow_selected_object;
 use crate::functions::readings::{readings_table, save_readings_columns};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
@@ -87,23 +87,13 @@ pub fn ReadingsPage() -> impl IntoView {
     });
     let page = Resource::new(move || query.get(), readings_table);
     // A building picked in the top bar opens that building's table.
-    if let Some(selected) = use_context::<SelectedObject>() {
-        let navigate = leptos_router::hooks::use_navigate();
-        Effect::new(move |before: Option<Option<i64>>| {
-            let now = selected.0.get();
-            if let (Some(before), Some(id)) = (before, now) {
-                if before != Some(id) {
-                    let target = href(&ReadingsQuery {
-                        object: Some(id),
-                        page: 1,
-                        ..query.get_untracked()
-                    });
-                    navigate(&target, Default::default());
-                }
-            }
-            now
-        });
-    }
+    follow_selected_object(move |id| {
+        href(&ReadingsQuery {
+            object: Some(id),
+            page: 1,
+            ..query.get_untracked()
+        })
+    });
     view! {
         <Title text=move || i18n.t(Msg::ReadingsTitle)/>
         <section class="page readings">

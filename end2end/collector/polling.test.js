@@ -1,0 +1,77 @@
+// The polling console against a server whose collector runs, with the demo's virtual buses
+// (simulated Mercury and M-Bus meters behind local TCP ports). scripts/test starts that
+// server apart: the other browser tests check the demo's stored figures, which polling moves.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, signIn, hydrated, SHOTS, PHONE } from '../tests/helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const number = async (page, sel) => Number((await page.textContent(sel)).replace(/\s/g, ''));
+
+/** Waits until the newest job is a finished manual one of `total` meters or more. */
+async function finishedManual(page, atLeast = 1) {
+  await page.waitForFunction((n) => {
+    const j = document.querySelector('.poll-job');
+    return j && j.dataset.reason === 'manual' && j.dataset.running === 'false' && Number(j.dataset.total) >= n;
+  }, atLeast, { timeout: 240000, polling: 500 });
+}
+
+test('a dispatcher polls the building from the console; the table and the status bar follow', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  await page.goto('/monitoring/polling');
+  await hydrated(page);
+  await page.waitForSelector('.poll-status');
+  assert.ok(await number(page, '.poll-total') > 100, 'the first building hangs on the simulated buses');
+  await page.screenshot({ path: `${SHOTS}polling-before.png`, fullPage: false });
+
+  await page.click('button.poll-building');
+  // The status bar shows the poll queued or running with its progress, then done.
+  await page.waitForSelector('.poll-job[data-reason="manual"]', { timeout: 20000 });
+  await page.waitForFunction(() => {
+    const j = document.querySelector('.poll-job');
+    return j && j.dataset.reason === 'manual' && Number(j.dataset.done) > 0;
+  }, null, { timeout: 240000, polling: 300 });
+  await page.screenshot({ path: `${SHOTS}polling-running.png`, fullPage: false });
+  await finishedManual(page, 100);
+
+  const ok = await number(page, '.poll-ok');
+  const failed = await number(page, '.poll-failed');
+  assert.ok(ok >= 100, `meters answered: ${ok}`);
+  assert.ok(failed >= 1, 'the demo meter silent for 20 days did not answer');
+  // Flat 7's electricity meter is the silent one: its row says so.
+  const silent = page.locator('tr.not-polled', { hasText: 'кв. 7' });
+  await silent.first().waitFor();
+  assert.match(await silent.first().locator('td.state').textContent(), /нет ответа/);
+  // A meter that answered shows the poll time and a value.
+  const first = page.locator('table.polling-table tbody tr:not(.not-polled)').first();
+  assert.notEqual((await first.locator('td.polled').textContent()).trim(), '');
+  assert.match(await first.locator('td.state').textContent(), /ответил/);
+  assert.match(await first.locator('td.value-total').textContent(), /\d/);
+  await page.screenshot({ path: `${SHOTS}polling-done.png`, fullPage: false });
+
+  // One meter alone: the newest job covers exactly it.
+  await first.locator('button.poll-meter').click();
+  await page.waitForFunction(() => {
+    const j = document.querySelector('.poll-job');
+    return j && j.dataset.reason === 'manual' && j.dataset.running === 'false' && j.dataset.total === '1';
+  }, null, { timeout: 60000, polling: 300 });
+  assert.equal(await page.getAttribute('.poll-job', 'data-done'), '1');
+  await context.close();
+});
+
+test('the console reads on a phone, and a reader sees it without poll buttons', async () => {
+  const { context, page } = await open(browser, PHONE);
+  await signIn(page, 'reader');
+  await page.goto('/monitoring/polling?cat=hw-common');
+  await hydrated(page);
+  await page.waitForSelector('.poll-status');
+  assert.equal(await page.locator('button.poll-building').count(), 0);
+  assert.equal(await page.locator('button.poll-meter').count(), 0);
+  assert.ok(await page.locator('table.polling-table tbody tr').count() >= 1, 'the building heat meter on the M-Bus line');
+  await page.screenshot({ path: `${SHOTS}polling-phone-reader.png`, fullPage: true });
+  await context.close();
+});

@@ -350,6 +350,26 @@ messages! {
     ColState => "Состояние", "State";
     PollAnswered => "ответил", "answered";
     PollNotRead => "не опрашивается", "not read automatically";
+    NpTitle => "Не опрашиваются", "Not polled";
+    TermTab => "Терминал", "Terminal";
+    TermMeter => "Прибор", "Meter";
+    TermLead => "Обмен с прибором при последнем опросе: что отправлено (→) и что получено (←), байты в шестнадцатеричном виде.", "The exchange with the meter at its last poll: sent (→) and received (←), bytes in hex.";
+    TermEmpty => "Прибор ещё не опрашивался.", "The meter has not been polled yet.";
+    TermDirection => "Направление", "Direction";
+    TermBytes => "Байты", "Bytes";
+    TermNoMeters => "В доме нет приборов, опрашиваемых по линиям связи.", "No meters in the building are polled over a line.";
+    NpLead => "Приборы на линиях связи, которые не ответили при последнем опросе или давно не выходили на связь.", "Meters on communication lines that did not answer their latest poll or have been silent for a while.";
+    NpDays => "Без связи более, дней", "Silent for more than, days";
+    NpAllObjects => "Все дома", "All buildings";
+    NpObject => "Дом", "Building";
+    NpResource => "Ресурс", "Resource";
+    NpDaysSilent => "Дней без связи", "Days silent";
+    NpWhy => "Причина", "Reason";
+    NpNoAnswer => "не ответил при опросе", "did not answer the poll";
+    NpQuiet => "нет связи", "silent";
+    NpNever => "ни разу не выходил на связь", "never heard from";
+    NpNone => "Все приборы на линиях связи выходили на связь.", "Every meter on a line has been heard from.";
+    NpSearch => "Дом, квартира, № прибора, модель", "Building, flat, meter number, model";
 }
 
 /// The current language, shared by every component.

@@ -8,7 +8,8 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
 use crate::routes::split::{
-    CompanyRoute, EntryRoute, HomeRoute, MeterRoute, MyPremisesRoute, ObjectsRoute, PollingRoute,
+    CompanyRoute, EntryRoute, HomeRoute, MeterRoute, MyPremisesRoute, NotPolledRoute, ObjectsRoute,
+    PollingRoute,
     ReadingsRoute,
     UsersRoute,
 };
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("field") view=FieldPage/>
                     <Route path=path!("meters/:id") view={Lazy::<MeterRoute>::new()}/>
                     <Route path=path!("monitoring/polling") view={Lazy::<PollingRoute>::new()}/>
+                    <Route path=path!("monitoring/not-polled") view={Lazy::<NotPolledRoute>::new()}/>
                     <Route path=path!("settings/company") view={Lazy::<CompanyRoute>::new()}/>
                     <Route path=path!("settings/users") view={Lazy::<UsersRoute>::new()}/>
                     <Route path=path!("my") view={Lazy::<MyPremisesRoute>::new()}/>

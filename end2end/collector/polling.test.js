@@ -60,6 +60,36 @@ test('a dispatcher polls the building from the console; the table and the status
     return j && j.dataset.reason === 'manual' && j.dataset.running === 'false' && j.dataset.total === '1';
   }, null, { timeout: 60000, polling: 300 });
   assert.equal(await page.getAttribute('.poll-job', 'data-done'), '1');
+  const polledMeter = await first.getAttribute('data-meter');
+
+  // The terminal tab shows that meter's exchange: requests out, replies in, as hex.
+  await page.click('[data-testid="terminal-tab"]');
+  await page.waitForURL(/cat=terminal/);
+  await page.waitForSelector('select.term-meter');
+  await hydrated(page);
+  await Promise.all([page.waitForURL(new RegExp(`meter=${polledMeter}`)), page.selectOption('select.term-meter', polledMeter)]);
+  await page.waitForFunction((m) => document.querySelector('select.term-meter')?.value === m, polledMeter);
+  await page.waitForSelector('table.terminal-table tr.frame.received');
+  const frames = await page.$$eval('table.terminal-table tbody tr', (trs) => trs.map((tr) => ({
+    sent: tr.classList.contains('sent'),
+    time: tr.querySelector('.time').textContent.trim(),
+    hex: tr.querySelector('.hex').textContent.trim(),
+  })));
+  assert.ok(frames.filter((f) => f.sent).length >= 4, `open, serial, energy, close: ${JSON.stringify(frames)}`);
+  assert.ok(frames.filter((f) => !f.sent).length >= 4, 'and the replies');
+  assert.match(frames[0].time, /^\d\d:\d\d:\d\d\.\d{3}$/);
+  assert.match(frames[0].hex, /^[0-9a-f]{2}( [0-9a-f]{2})+$/);
+  assert.match(await page.textContent('.term-status'), /ответил/);
+  await page.screenshot({ path: `${SHOTS}polling-terminal.png`, fullPage: false });
+
+  // The silent meter shows its unanswered requests.
+  const silentMeter = await page.$eval('select.term-meter', (s) => [...s.options].find((o) => o.textContent.startsWith('кв. 7 ') && /Меркурий/.test(o.textContent))?.value);
+  if (silentMeter) {
+    await Promise.all([page.waitForURL(new RegExp(`meter=${silentMeter}`)), page.selectOption('select.term-meter', silentMeter)]);
+    await page.waitForFunction(() => /нет ответа/.test(document.querySelector('.term-status')?.textContent || ''));
+    assert.equal(await page.locator('table.terminal-table tr.frame.received').count(), 0);
+    assert.ok(await page.locator('table.terminal-table tr.frame.sent').count() >= 1);
+  }
   await context.close();
 });
 

@@ -11,6 +11,9 @@
 //! | `UCHET_LOG_FORMAT` | log-format | pretty |
 //! | `UCHET_SECURE_COOKIES` | secure-cookies | false |
 //! | `UCHET_COLLECTOR_JOBS` | collector-jobs | 4 (0 turns the collector off) |
+//! | `UCHET_MQTT_URL` | mqtt-url | none: no LoRaWAN uplinks (`mqtt://[user:password@]host[:port]`) |
+//! | `UCHET_MQTT_TOPIC` | mqtt-topic | application/+/device/+/event/up |
+//! | `UCHET_MQTT_CLIENT_ID` | mqtt-client-id | uchet-{HOSTNAME} |
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +51,25 @@ pub struct UchetSection {
     pub secure_cookies: bool,
     /// Poll jobs (buildings) this process runs at once; 0 leaves polling to other servers.
     pub collector_jobs: usize,
+    /// The broker ChirpStack publishes uplinks to; empty turns LoRaWAN intake off.
+    pub mqtt_url: String,
+    /// With several servers, a shared subscription (`$share/uchet/application/+/device/+/event/up`)
+    /// gives each uplink to one of them.
+    pub mqtt_topic: String,
+    /// Empty: `uchet-{HOSTNAME}`. Must not change between restarts (the broker keeps the
+    /// session under it) and must differ between servers.
+    pub mqtt_client_id: String,
+}
+
+impl UchetSection {
+    pub fn mqtt_client_id(&self) -> String {
+        if self.mqtt_client_id.trim().is_empty() {
+            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "server".into());
+            format!("uchet-{host}")
+        } else {
+            self.mqtt_client_id.trim().to_string()
+        }
+    }
 }
 
 impl Default for UchetSection {
@@ -60,6 +82,9 @@ impl Default for UchetSection {
             log_format: LogFormat::Pretty,
             secure_cookies: false,
             collector_jobs: 4,
+            mqtt_url: String::new(),
+            mqtt_topic: "application/+/device/+/event/up".into(),
+            mqtt_client_id: String::new(),
         }
     }
 }
@@ -149,6 +174,15 @@ pub fn apply_env(
             .trim()
             .parse()
             .map_err(|_| ConfigError::Env("UCHET_COLLECTOR_JOBS", format!("not a number: {v:?}")))?;
+    }
+    if let Some(v) = get("UCHET_MQTT_URL") {
+        u.mqtt_url = v;
+    }
+    if let Some(v) = get("UCHET_MQTT_TOPIC") {
+        u.mqtt_topic = v;
+    }
+    if let Some(v) = get("UCHET_MQTT_CLIENT_ID") {
+        u.mqtt_client_id = v;
     }
     if let Some(v) = get("UCHET_LOG_FORMAT") {
         u.log_format = match v.trim() {

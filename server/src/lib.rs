@@ -59,6 +59,16 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
         tokio::spawn(collect::run(db.clone(), config.uchet.collector_jobs));
     }
+    if !config.uchet.mqtt_url.trim().is_empty() {
+        let settings = collect::transport::mqtt::MqttSettings::from_url(
+            &config.uchet.mqtt_url,
+            &config.uchet.mqtt_client_id(),
+            &config.uchet.mqtt_topic,
+        )?;
+        let maps = collect::field_map::FieldMaps::load(&config.uchet.data_dir)?;
+        tracing::info!(broker = %settings.host, port = settings.port, topic = %settings.topic, "LoRaWAN uplinks over MQTT");
+        tokio::spawn(collect::uplink::run(db.clone(), settings, maps));
+    }
     let pkg = std::path::Path::new(config.leptos.site_root.as_ref())
         .join(config.leptos.site_pkg_dir.as_ref());
     tokio::task::spawn_blocking(move || match web::assets::precompress(&pkg) {

@@ -20,6 +20,7 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("home_summary", String::new(), Permission::ViewData),
         ("dashboard", "span=month".into(), Permission::ViewData),
         ("polling_console", "category=ElectricityFlats".into(), Permission::ViewData),
+        ("not_polled", "days=3".into(), Permission::ViewData),
         (
             "poll_now",
             format!("object={}", w.a.object_id),
@@ -185,6 +186,20 @@ both_backends!(a_dispatcher_of_company_b_reads_nothing_of_company_a, |w| {
     )
     .await;
     assert_eq!(common::error_of(&text), Some(AppError::NotFound), "A's console: {text}");
+    let (_, text, _) = common::call(
+        &w.app,
+        "not_polled",
+        &format!("object={}&days=3", w.a.object_id),
+        Some(b),
+    )
+    .await;
+    assert_eq!(common::error_of(&text), Some(AppError::NotFound), "A's quiet meters: {text}");
+    let (_, text, _) = common::call(&w.app, "not_polled", "days=3", Some(b)).await;
+    let list: app::models::not_polled::SilentList = serde_json::from_str(&text).unwrap();
+    assert!(
+        list.objects.iter().all(|(id, _)| *id == w.b.object_id),
+        "only B's buildings: {list:?}"
+    );
     let (_, text, _) = common::call(&w.app, "company_card", "", Some(b)).await;
     let card: app::models::views::CompanyView = serde_json::from_str(&text).unwrap();
     assert_eq!(card.id, w.b.company_id);

@@ -308,6 +308,28 @@ db_test!(
         let read = c.rows.iter().find(|r| r.meter_id != silent).unwrap();
         assert_eq!(read.values[0], Some(dec("1")));
         assert!(read.polled.is_some() && read.changed.is_some());
+
+        // «Не опрашиваются» lists it with the reason, for the building and company-wide.
+        for object in [Some(s.object_id), None] {
+            let list = app::queries::not_polled::list(&db, &caller, object, 3).await.unwrap();
+            assert_eq!(list.rows.len(), 1, "{list:?}");
+            let row = &list.rows[0];
+            assert_eq!(row.meter_id, silent);
+            assert_eq!(row.silence, app::models::not_polled::Silence::NoAnswer);
+            assert_eq!(row.message, "нет ответа");
+            assert_eq!((row.last_contact.as_deref(), row.days), (None, None));
+            assert!(row.polled.is_some());
+        }
+        // A meter heard from long ago is listed as quiet, the one read today is not.
+        meter::set_last_contact(&db, silent, app::storage::now() - 10 * 86_400)
+            .await
+            .unwrap();
+        let quiet = app::storage::silent_meter::list(&db, s.company_id, None, app::storage::now() - 3 * 86_400)
+            .await
+            .unwrap();
+        assert_eq!(quiet.iter().map(|m| m.meter_id).collect::<Vec<_>>(), vec![silent]);
+        assert_eq!(quiet[0].poll_ok, Some(false));
+        assert!(app::queries::not_polled::list(&db, &caller, None, 0).await.is_err());
     }
 );
 

@@ -64,3 +64,13 @@ pub fn SortTh<K: Copy + PartialEq + Send + Sync + 'static>(
         </th>
     }
 }
+
+/// A list's search: every word of `query` must appear somewhere in `hay` (any case; a comma
+/// after a word is ignored, so «мосфильмовская, 98» finds the address).
+pub fn all_words_in(hay: &str, query: &str) -> bool {
+    let hay = hay.to_lowercase();
+    query
+        .to_lowercase()
+        .split_whitespace()
+        .all(|w| hay.contains(w.trim_end_matches(',')))
+}

@@ -55,3 +55,25 @@ pub async fn poll_now(object: i64, meter: Option<i64>) -> Result<i64, AppError> 
     .ok();
     Ok(job.id)
 }
+
+/// «Не опрашиваются»: quiet meters of one building, or of every building when none is asked.
+#[server(endpoint = "not_polled")]
+pub async fn not_polled(object: Option<i64>, days: i64) -> Result<crate::models::not_polled::SilentList, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    crate::queries::not_polled::list(&db, &c, object, days).await
+}
+
+/// The terminal tab: the raw exchange of a meter's last poll.
+#[server(endpoint = "poll_exchange")]
+pub async fn poll_exchange(object: Option<i64>, meter: Option<i64>) -> Result<crate::models::polling::Terminal, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    let chosen = crate::prefs::read_cookie(crate::components::layout::OBJECT_COOKIE)
+        .and_then(|v| v.parse().ok());
+    crate::queries::console::terminal(&db, &c, object, chosen, meter).await
+}

@@ -62,12 +62,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/monitoring/map", Msg::MenuMap, ViewData, false),
                 item("/monitoring/abnormal", Msg::MenuAbnormal, ViewData, false),
                 item("/monitoring/events", Msg::MenuEvents, ViewData, false),
-                item(
-                    "/monitoring/not-polled",
-                    Msg::MenuNotPolled,
-                    ViewData,
-                    false,
-                ),
+                item("/monitoring/not-polled", Msg::MenuNotPolled, ViewData, true),
                 item("/monitoring/polling", Msg::MenuPolling, ViewData, true),
             ],
         ),

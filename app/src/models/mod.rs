@@ -8,6 +8,7 @@ pub mod field;
 pub mod format;
 pub mod menu;
 pub mod meter_card;
+pub mod not_polled;
 pub mod polling;
 pub mod readings_table;
 pub mod resource;

@@ -113,3 +113,29 @@ pub struct Console {
     pub job: Option<JobProgress>,
     pub can_poll: bool,
 }
+
+/// One frame of a meter's poll on the terminal tab.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeLine {
+    /// `HH:MM:SS.mmm`, building time.
+    pub time: String,
+    /// Sent to the meter (otherwise received: a reply, a damaged reply or noise).
+    pub sent: bool,
+    /// Bytes as spaced hex: `01 08 05 00`.
+    pub hex: String,
+}
+
+/// The terminal tab: the raw exchange of the last poll of a chosen meter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Terminal {
+    pub object_id: i64,
+    pub object_name: String,
+    /// The building's meters on buses: id and «кв. 12 · Меркурий 230 · 41234012».
+    pub meters: Vec<(i64, String)>,
+    pub meter_id: Option<i64>,
+    /// When the shown poll was, how it went.
+    pub polled: Option<String>,
+    pub ok: Option<bool>,
+    pub message: String,
+    pub lines: Vec<ExchangeLine>,
+}

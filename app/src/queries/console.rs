@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use crate::auth::caller::Caller;
 use crate::consumption::calendar;
 use crate::errors::AppError;
-use crate::models::polling::{Category, Console, ConsoleRow, JobProgress};
+use crate::models::polling::{Category, Console, ConsoleRow, ExchangeLine, JobProgress, Terminal};
 use crate::models::{format, Permission, Placement};
 use crate::queries::readings_table::{pick_object, zone};
 use crate::storage::meter_line::{self, LineFilter};
@@ -144,5 +144,102 @@ pub async fn console(
         not_polled: automatic.len() as i64 - polled,
         job,
         can_poll: caller.role.allows(Permission::EditData),
+    })
+}
+
+/// Bytes as spaced hex, two digits a byte.
+fn spaced(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(2)
+        .map(|c| std::str::from_utf8(c).unwrap_or("??"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(serde::Deserialize)]
+struct StoredFrame {
+    t: i64,
+    d: char,
+    hex: String,
+}
+
+/// The terminal tab: the building's meters on buses and the last exchange of the asked one
+/// (else of the first that has been polled).
+pub async fn terminal(
+    db: &Db,
+    caller: &Caller,
+    asked: Option<i64>,
+    chosen: Option<i64>,
+    meter: Option<i64>,
+) -> Result<Terminal, AppError> {
+    let o = pick_object(db, caller, asked, chosen).await?;
+    let tz = zone(&o);
+    let buses = poll_target::buses_of_object(db, caller.company_id, o.id).await?;
+    let filter = LineFilter {
+        resources: Vec::new(),
+        placement: None,
+        search: String::new(),
+        before: now() + 1,
+    };
+    let mut lines = meter_line::list(db, caller.company_id, o.id, &filter).await?;
+    lines.retain(|l| buses.get(&l.meter_id).is_some_and(|(p, _)| !p.is_empty()));
+    lines.sort_by_key(|l| {
+        (
+            l.placement != Placement::Common,
+            l.premise.as_deref().and_then(|p| p.parse::<i64>().ok()),
+            l.meter_id,
+        )
+    });
+    let meters: Vec<(i64, String)> = lines
+        .iter()
+        .map(|l| {
+            let place = match (l.placement, &l.premise) {
+                (Placement::Individual, Some(p)) => format!("кв. {p}"),
+                _ => "ОДПУ".into(),
+            };
+            (l.meter_id, format!("{place} · {} · {}", l.model, l.serial))
+        })
+        .collect();
+    if let Some(id) = meter {
+        if !meters.iter().any(|(m, _)| *m == id) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let results = poll_result::latest_for_object(db, caller.company_id, o.id).await?;
+    let meter_id = meter.or_else(|| {
+        meters
+            .iter()
+            .find(|(id, _)| results.contains_key(id))
+            .or(meters.first())
+            .map(|(id, _)| *id)
+    });
+    let last = match meter_id {
+        Some(id) => poll_result::latest_for_meter(db, caller.company_id, id).await?,
+        None => None,
+    };
+    let frames: Vec<StoredFrame> = last
+        .as_ref()
+        .and_then(|r| serde_json::from_str(&r.exchange).ok())
+        .unwrap_or_default();
+    Ok(Terminal {
+        object_id: o.id,
+        object_name: o.name.clone(),
+        meters,
+        meter_id,
+        polled: last.as_ref().map(|r| local(tz, r.at)),
+        ok: last.as_ref().map(|r| r.ok),
+        message: last.map(|r| r.message).unwrap_or_default(),
+        lines: frames
+            .into_iter()
+            .map(|f| ExchangeLine {
+                time: chrono::DateTime::from_timestamp_millis(f.t)
+                    .unwrap_or_default()
+                    .with_timezone(&tz)
+                    .format("%H:%M:%S%.3f")
+                    .to_string(),
+                sent: f.d == '>',
+                hex: spaced(&f.hex),
+            })
+            .collect(),
     })
 }

@@ -8,4 +8,5 @@ pub mod field_sheet;
 pub mod history;
 pub mod console;
 pub mod meter_card;
+pub mod not_polled;
 pub mod readings_table;

@@ -8,6 +8,7 @@ pub mod login;
 pub mod meter;
 pub mod not_found;
 pub mod objects;
+pub mod not_polled;
 pub mod polling;
 pub mod readings;
 pub mod resident;

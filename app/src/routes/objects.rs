@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::components::error_view::ErrorBox;
 use crate::components::export::csv_href;
-use crate::components::table::{Sort, SortTh};
+use crate::components::table::{all_words_in, Sort, SortTh};
 use crate::functions::objects::list_objects;
 use crate::i18n::{use_i18n, Lang, Msg};
 use crate::models::format;
@@ -32,11 +32,7 @@ fn compare(a: &ObjectRow, b: &ObjectRow, col: Col) -> std::cmp::Ordering {
 
 /// Case-insensitive match on name, address and city; every word must match somewhere.
 fn matches(row: &ObjectRow, query: &str) -> bool {
-    let hay = format!("{} {} {}", row.name, row.address, row.city).to_lowercase();
-    query
-        .to_lowercase()
-        .split_whitespace()
-        .all(|w| hay.contains(w.trim_end_matches(',')))
+    all_words_in(&format!("{} {} {}", row.name, row.address, row.city), query)
 }
 
 fn csv_rows(rows: &[ObjectRow], lang: Lang) -> Vec<Vec<String>> {

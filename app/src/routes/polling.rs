@@ -9,10 +9,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_view::ErrorBox;
 use crate::components::layout::follow_selected_object;
-use crate::functions::polling::{poll_now, polling_console};
+use crate::functions::polling::{poll_exchange, poll_now, polling_console};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
-use crate::models::polling::{Category, Console, ConsoleRow};
+use crate::models::polling::{Category, Console, ConsoleRow, Terminal};
 
 fn category_label(c: Category) -> Msg {
     match c {
@@ -27,6 +27,30 @@ fn href(object: i64, c: Category) -> String {
     format!("/monitoring/polling?object={object}&cat={}", c.as_str())
 }
 
+fn terminal_href(object: i64, meter: Option<i64>) -> String {
+    match meter {
+        Some(m) => format!("/monitoring/polling?object={object}&cat=terminal&meter={m}"),
+        None => format!("/monitoring/polling?object={object}&cat=terminal"),
+    }
+}
+
+/// The category tabs and the terminal tab; `active` None is the terminal.
+fn tabs(object: i64, active: Option<Category>) -> impl IntoView {
+    let i18n = use_i18n();
+    let categories = Category::ALL
+        .into_iter()
+        .map(|c| {
+            let class = if Some(c) == active { "tab active" } else { "tab" };
+            view! { <a class=class href=href(object, c)>{i18n.t(category_label(c))}</a> }
+        })
+        .collect_view();
+    let class = if active.is_none() { "tab active" } else { "tab" };
+    view! {
+        {categories}
+        <a class=class href=terminal_href(object, None) data-testid="terminal-tab">{i18n.t(Msg::TermTab)}</a>
+    }
+}
+
 #[component]
 pub fn PollingPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -35,11 +59,23 @@ pub fn PollingPage() -> impl IntoView {
         params.with(|m| m.get("cat").and_then(|c| Category::parse(&c)).unwrap_or_default())
     });
     let object = Memo::new(move |_| params.with(|m| m.get("object").and_then(|v| v.parse::<i64>().ok())));
+    let terminal = Memo::new(move |_| params.with(|m| m.get("cat").as_deref() == Some("terminal")));
+    let meter = Memo::new(move |_| params.with(|m| m.get("meter").and_then(|v| v.parse::<i64>().ok())));
     let tick = RwSignal::new(0u32);
     let running = RwSignal::new(false);
     let console = Resource::new(
-        move || (object.get(), category.get(), tick.get()),
-        |(o, c, _)| polling_console(o, c),
+        move || (object.get(), category.get(), tick.get(), terminal.get()),
+        |(o, c, _, _)| polling_console(o, c),
+    );
+    let exchange = Resource::new(
+        move || (object.get(), meter.get(), terminal.get()),
+        |(o, m, t)| async move {
+            if t {
+                poll_exchange(o, m).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
     );
     let poll = Action::new(|(object, meter): &(i64, Option<i64>)| poll_now(*object, *meter));
     Effect::new(move |_| {
@@ -62,13 +98,24 @@ pub fn PollingPage() -> impl IntoView {
             on_cleanup(move || h.clear());
         }
     });
-    follow_selected_object(move |id| href(id, category.get_untracked()));
+    follow_selected_object(move |id| {
+        if terminal.get_untracked() {
+            terminal_href(id, None)
+        } else {
+            href(id, category.get_untracked())
+        }
+    });
     view! {
         <Title text=move || i18n.t(Msg::PollingTitle)/>
         <section class="page polling">
             <h1>{move || i18n.t(Msg::PollingTitle)}</h1>
             <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
+                    match exchange.await {
+                        Err(e) => return view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(Some(t)) => return view! { <TerminalView terminal=t/> }.into_any(),
+                        Ok(None) => {}
+                    }
                     match console.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(c) => {
@@ -125,13 +172,7 @@ fn ConsoleView(console: Console, poll: Action<(i64, Option<i64>), Result<i64, cr
     let object = console.object_id;
     let tariffs = console.rows.iter().map(|r| r.tariffs).max().unwrap_or(1);
     let can_poll = console.can_poll;
-    let tabs = Category::ALL
-        .into_iter()
-        .map(|c| {
-            let class = if c == console.category { "tab active" } else { "tab" };
-            view! { <a class=class href=href(object, c)>{i18n.t(category_label(c))}</a> }
-        })
-        .collect_view();
+    let tabs = tabs(object, Some(console.category));
     let rows = console.rows.clone();
     let empty = rows.is_empty();
     view! {
@@ -214,5 +255,70 @@ fn Row(
             })}
             {(can_poll && row.protocol.is_empty()).then(|| view! { <td></td> })}
         </tr>
+    }
+}
+
+/// The raw exchange of a meter's last poll, frame by frame.
+#[component]
+fn TerminalView(terminal: Terminal) -> impl IntoView {
+    let i18n = use_i18n();
+    let object = terminal.object_id;
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_meter = move |ev: leptos::ev::Event| {
+        let m = event_target_value(&ev).parse::<i64>().ok();
+        navigate(&terminal_href(object, m), Default::default());
+    };
+    let chosen = terminal.meter_id;
+    let options = terminal
+        .meters
+        .iter()
+        .map(|(id, label)| {
+            let id = *id;
+            view! { <option value=id.to_string() selected=chosen == Some(id)>{label.clone()}</option> }
+        })
+        .collect_view();
+    let status = match (terminal.polled.clone(), terminal.ok) {
+        (Some(at), Some(true)) => format!("{}: {at} · {}", i18n.t(Msg::PollLast), i18n.t(Msg::PollAnswered)),
+        (Some(at), _) => format!("{}: {at} · {}", i18n.t(Msg::PollLast), terminal.message),
+        (None, _) => i18n.t(Msg::TermEmpty).to_string(),
+    };
+    let body = if terminal.meters.is_empty() {
+        view! { <p class="empty">{i18n.t(Msg::TermNoMeters)}</p> }.into_any()
+    } else {
+        view! {
+            <div class="toolbar">
+                <label>{i18n.t(Msg::TermMeter)} " "
+                    <select class="term-meter" on:change=on_meter>{options}</select>
+                </label>
+            </div>
+            <p class="term-status" role="status">{status}</p>
+            <p class="muted">{i18n.t(Msg::TermLead)}</p>
+            <div class="table-wrap">
+                <table class="data terminal-table">
+                    <thead><tr>
+                        <th>{i18n.t(Msg::Time)}</th>
+                        <th>{i18n.t(Msg::TermDirection)}</th>
+                        <th>{i18n.t(Msg::TermBytes)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {terminal.lines.iter().map(|l| {
+                            let (class, arrow) = if l.sent { ("frame sent", "→") } else { ("frame received", "←") };
+                            view! {
+                                <tr class=class>
+                                    <td class="time">{l.time.clone()}</td>
+                                    <td class="direction">{arrow}</td>
+                                    <td class="hex"><code>{l.hex.clone()}</code></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any()
+    };
+    view! {
+        <h2>{terminal.object_name.clone()}</h2>
+        <nav class="tabs">{tabs(object, None)}</nav>
+        {body}
     }
 }

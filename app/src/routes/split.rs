@@ -34,6 +34,7 @@ lazy_page!(ReadingsRoute, crate::routes::readings::ReadingsPage);
 lazy_page!(EntryRoute, crate::routes::entry::EntryPage);
 lazy_page!(MeterRoute, crate::routes::meter::MeterPage);
 lazy_page!(PollingRoute, crate::routes::polling::PollingPage);
+lazy_page!(NotPolledRoute, crate::routes::not_polled::NotPolledPage);
 lazy_page!(CompanyRoute, crate::routes::settings::company::CompanyPage);
 lazy_page!(UsersRoute, crate::routes::settings::users::UsersPage);
 lazy_page!(

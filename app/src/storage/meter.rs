@@ -228,6 +228,43 @@ pub async fn set_last_contact(db: &Db, id: i64, at: i64) -> Result<()> {
     Ok(())
 }
 
+/// Marks many meters heard at `at`, a statement per 500 (uplinks arrive by the thousand).
+pub async fn set_last_contact_many(db: &Db, ids: &[i64], at: i64) -> Result<()> {
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        sqlx::query(&format!(
+            "UPDATE meters SET last_contact_at = $1
+             WHERE id IN ({list}) AND (last_contact_at IS NULL OR last_contact_at < $1)"
+        ))
+        .bind(at)
+        .execute(db.pool())
+        .await?;
+    }
+    Ok(())
+}
+
+/// The meters a communicator reaches, retired ones left out: a LoRaWAN device may carry
+/// several, one per input (the input number is kept as the bus address).
+pub async fn list_for_communicator(
+    db: &Db,
+    company_id: i64,
+    communicator_id: i64,
+) -> Result<Vec<Meter>> {
+    let rows = sqlx::query(
+        "SELECT * FROM meters WHERE company_id = $1 AND communicator_id = $2 AND state <> 'retired'
+         ORDER BY bus_address, id",
+    )
+    .bind(company_id)
+    .bind(communicator_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 pub async fn set_state(db: &Db, company_id: i64, id: i64, state: MeterState) -> Result<()> {
     let r = sqlx::query("UPDATE meters SET state = $3 WHERE company_id = $1 AND id = $2")
         .bind(company_id)

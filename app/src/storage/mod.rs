@@ -27,6 +27,7 @@ pub mod reading;
 pub mod resident;
 pub mod session;
 pub mod sign_in_failure;
+pub mod silent_meter;
 pub mod stale;
 pub mod testing;
 pub mod user;

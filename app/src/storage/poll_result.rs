@@ -21,6 +21,8 @@ pub struct PollResult {
     pub timeouts: i64,
     pub crc_errors: i64,
     pub garbage_bytes: i64,
+    /// The frames of the poll as JSON (`[{"t": unix ms, "d": ">" or "<", "hex": "…"}]`).
+    pub exchange: String,
 }
 
 fn from_row(r: &AnyRow) -> Result<PollResult> {
@@ -37,17 +39,19 @@ fn from_row(r: &AnyRow) -> Result<PollResult> {
         timeouts: r.try_get("timeouts")?,
         crc_errors: r.try_get("crc_errors")?,
         garbage_bytes: r.try_get("garbage_bytes")?,
+        exchange: r.try_get("exchange")?,
     })
 }
 
 pub async fn create(db: &Db, p: &PollResult) -> Result<()> {
     sqlx::query(
         "INSERT INTO poll_results (job_id, meter_id, company_id, at, ok, message, readings, duration_ms,
-           requests, timeouts, crc_errors, garbage_bytes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           requests, timeouts, crc_errors, garbage_bytes, exchange)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (job_id, meter_id) DO UPDATE SET at = excluded.at, ok = excluded.ok, message = excluded.message,
            readings = excluded.readings, duration_ms = excluded.duration_ms, requests = excluded.requests,
-           timeouts = excluded.timeouts, crc_errors = excluded.crc_errors, garbage_bytes = excluded.garbage_bytes",
+           timeouts = excluded.timeouts, crc_errors = excluded.crc_errors, garbage_bytes = excluded.garbage_bytes,
+           exchange = excluded.exchange",
     )
     .bind(p.job_id)
     .bind(p.meter_id)
@@ -61,6 +65,7 @@ pub async fn create(db: &Db, p: &PollResult) -> Result<()> {
     .bind(p.timeouts)
     .bind(p.crc_errors)
     .bind(p.garbage_bytes)
+    .bind(&p.exchange)
     .execute(db.pool())
     .await?;
     Ok(())
@@ -144,4 +149,16 @@ pub async fn progress(db: &Db, company_id: i64, job_id: i64) -> Result<(i64, i64
     .fetch_one(db.pool())
     .await?;
     Ok((row.try_get("done")?, row.try_get::<i64, _>("ok")?))
+}
+
+/// The latest result of one meter (with its exchange), for the console's terminal.
+pub async fn latest_for_meter(db: &Db, company_id: i64, meter_id: i64) -> Result<Option<PollResult>> {
+    let row = sqlx::query(
+        "SELECT * FROM poll_results WHERE company_id = $1 AND meter_id = $2 ORDER BY at DESC, job_id DESC LIMIT 1",
+    )
+    .bind(company_id)
+    .bind(meter_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(from_row).transpose()
 }

@@ -156,6 +156,31 @@ pub mod fixtures {
         channel::create_main(db, m).await.unwrap().id
     }
 
+    /// A company with one empty building on ул. Мосфильмовская; (company, object).
+    pub async fn company_with_building(db: &Db, company: &str, building: &str) -> (i64, i64) {
+        let c = company::create(
+            db,
+            &company::Company {
+                name: company.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let o = object::create(
+            db,
+            &object::Object {
+                company_id: c.id,
+                name: building.into(),
+                address: "ул. Мосфильмовская, д. 98 корп. 1".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        (c.id, o.id)
+    }
+
     /// A company with one building, one flat, one electricity meter with one channel.
     pub async fn building(db: &Db) -> Building {
         let c = company::create(

@@ -47,13 +47,14 @@ pub fn convert(value: Decimal, from: &str, to: &str) -> Option<Decimal> {
     Some(v.round_dp(6).normalize())
 }
 
-/// Readings of one poll of one meter, at device time `ts`, and the measurements that found
-/// no channel (for the poll log).
+/// Readings of one poll or uplink of one meter, at device time `ts`, and the measurements that
+/// found no channel (for the poll log).
 pub fn readings(
     resource: Resource,
     channels: &[Channel],
     measurements: &[Measurement],
     ts: i64,
+    source: Source,
 ) -> (Vec<Reading>, Vec<String>) {
     let mut by_channel: BTreeMap<i64, Reading> = BTreeMap::new();
     let mut skipped = Vec::new();
@@ -88,7 +89,7 @@ pub fn readings(
             },
             total: None,
             tariffs: [None; 4],
-            source: Source::Poll,
+            source,
             flags: 0,
             entered_by: None,
             entry_id: None,
@@ -141,7 +142,7 @@ mod tests {
             m("energy_a_plus", "100.25", "kWh", 2),
             m("energy_r_plus", "60.1", "kvarh", 0),
         ];
-        let (r, skipped) = readings(Resource::Electricity, &ch, &ms, 1000);
+        let (r, skipped) = readings(Resource::Electricity, &ch, &ms, 1000, Source::Poll);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].total, Some("300.5".parse().unwrap()));
         assert_eq!(r[0].tariffs[0], Some("200.25".parse().unwrap()));
@@ -163,7 +164,7 @@ mod tests {
             m("volume", "456.789", "m3", 0),
             last_month,
         ];
-        let (r, _) = readings(Resource::Heat, &ch, &ms, 1000);
+        let (r, _) = readings(Resource::Heat, &ch, &ms, 1000, Source::Poll);
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].total.unwrap().to_string(), "12.345");
         assert_eq!(r[1].total.unwrap().to_string(), "456.789");
@@ -197,7 +198,7 @@ mod tests {
         let ch = [channel(3, "heat_energy", "Gcal")];
         let mut odd = m("energy", "5", "Gcal", 0);
         odd.unit = "kvarh";
-        let (r, skipped) = readings(Resource::Heat, &ch, &[odd], 1000);
+        let (r, skipped) = readings(Resource::Heat, &ch, &[odd], 1000, Source::Poll);
         assert!(r.is_empty());
         assert_eq!(skipped.len(), 1);
     }

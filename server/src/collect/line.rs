@@ -73,12 +73,26 @@ pub enum LineError {
     Io(String),
 }
 
+/// One frame that went over the line, for the console's terminal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Frame {
+    /// Unix time in milliseconds.
+    pub t: i64,
+    /// `>` sent, `<` received (a reply, a damaged reply or noise).
+    pub d: char,
+    pub hex: String,
+}
+
+/// Frames kept per meter: a whole Mercury or M-Bus read with retries fits many times over.
+const TRACE_FRAMES: usize = 200;
+
 /// One open line.
 pub struct Line<S> {
     stream: S,
     settings: LineSettings,
     pub stats: LineStats,
     quiet_since: Instant,
+    trace: Vec<Frame>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
@@ -88,6 +102,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
             settings,
             stats: LineStats::default(),
             quiet_since: Instant::now(),
+            trace: Vec::new(),
+        }
+    }
+
+    /// The frames since the last call, oldest first.
+    pub fn take_trace(&mut self) -> Vec<Frame> {
+        std::mem::take(&mut self.trace)
+    }
+
+    fn record(&mut self, d: char, bytes: &[u8]) {
+        if self.trace.len() < TRACE_FRAMES && !bytes.is_empty() {
+            self.trace.push(Frame {
+                t: chrono::Utc::now().timestamp_millis(),
+                d,
+                hex: hex::encode(bytes),
+            });
         }
     }
 
@@ -111,6 +141,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
             tokio::time::sleep_until(self.quiet_since + self.settings.frame_gap).await;
             self.stats.requests += 1;
             self.stats.bytes_out += request.len() as u64;
+            self.record('>', request);
             self.stream
                 .write_all(request)
                 .await
@@ -154,6 +185,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
                     match scan(&buf) {
                         Scan::Done { start, end } => {
                             self.stats.garbage_bytes += (buf.len() - (end - start)) as u64;
+                            self.record('<', &buf);
                             return Ok(Ok(buf[start..end].to_vec()));
                         }
                         Scan::Bad | Scan::Incomplete | Scan::DoneIfQuiet { .. } => {}
@@ -166,6 +198,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
                 }
                 Err(_) => {
                     // Quiet after some bytes: a short reply, a damaged one, or noise.
+                    self.record('<', &buf);
                     match scan(&buf) {
                         Scan::DoneIfQuiet { start, end } => {
                             self.stats.garbage_bytes += (buf.len() - (end - start)) as u64;
@@ -194,6 +227,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
                 Ok(0) => return Err(LineError::Io("connection closed".into())),
                 Ok(n) => {
                     self.stats.garbage_bytes += n as u64;
+                    self.record('<', &chunk[..n]);
                     self.quiet_since = Instant::now();
                 }
                 Err(e) => return Err(LineError::Io(e.to_string())),
@@ -206,6 +240,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
     pub async fn send(&mut self, request: &[u8]) -> Result<(), LineError> {
         tokio::time::sleep_until(self.quiet_since + self.settings.frame_gap).await;
         self.stats.bytes_out += request.len() as u64;
+        self.record('>', request);
         self.stream
             .write_all(request)
             .await

@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod driver;
+pub mod field_map;
 pub mod ingest;
 pub mod line;
 pub mod poll;
@@ -13,6 +14,7 @@ pub mod protocol;
 pub mod schedule;
 pub mod simulator;
 pub mod transport;
+pub mod uplink;
 
 use std::time::Duration;
 

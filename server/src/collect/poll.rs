@@ -8,13 +8,14 @@ use app::storage::communicator::Communicator;
 use app::storage::poll_job::PollJob;
 use app::storage::poll_result::PollResult;
 use app::storage::poll_target::PollTarget;
+use app::storage::reading::Source;
 use app::storage::{
     self, bus_lease, channel, meter, poll_job, poll_result, poll_target, reading, Db, StorageError,
 };
 use futures::future::join_all;
 
 use super::driver::{self, DriverError, Readout};
-use super::line::{Line, LineStats};
+use super::line::{Frame, Line, LineStats};
 use super::protocol::mercury::{self, Level};
 use super::{ingest, transport};
 
@@ -110,6 +111,7 @@ async fn poll_bus(
                 0,
                 0,
                 &LineStats::default(),
+                &[],
             )
             .await?;
         }
@@ -129,6 +131,7 @@ async fn poll_bus(
                         0,
                         0,
                         &LineStats::default(),
+                        &[],
                     )
                     .await?;
                 }
@@ -142,16 +145,17 @@ async fn poll_bus(
             let read = read_meter(&mut line, t).await;
             let ms = started.elapsed().as_millis() as i64;
             let stats = delta(&line.stats, &before);
+            let trace = line.take_trace();
             match read {
                 Ok(readout) => {
                     let stored = store(db, t, &readout).await?;
                     outcome.ok += 1;
                     outcome.readings += stored.0;
-                    log(db, job_id, t, true, stored.1, stored.0, ms, &stats).await?;
+                    log(db, job_id, t, true, stored.1, stored.0, ms, &stats, &trace).await?;
                 }
                 Err(e) => {
                     tracing::warn!(meter = t.meter_id, bus = bus.id, error = %e, "meter not read");
-                    log(db, job_id, t, false, message(&e), 0, ms, &stats).await?;
+                    log(db, job_id, t, false, message(&e), 0, ms, &stats, &trace).await?;
                 }
             }
             let _ = bus_lease::acquire(db, bus.id, holder, BUS_LEASE_SECS).await;
@@ -195,7 +199,7 @@ async fn read_meter<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
 async fn store(db: &Db, t: &PollTarget, readout: &Readout) -> Result<(i64, String), StorageError> {
     let channels = channel::list_for_meter(db, t.company_id, t.meter_id).await?;
     let at = storage::now();
-    let (readings, skipped) = ingest::readings(t.resource, &channels, &readout.measurements, at);
+    let (readings, skipped) = ingest::readings(t.resource, &channels, &readout.measurements, at, Source::Poll);
     let stored = reading::insert_many(db, &readings).await? as i64;
     meter::set_last_contact(db, t.meter_id, at).await?;
     let mut note = skipped.join("; ");
@@ -252,6 +256,7 @@ async fn log(
     readings: i64,
     duration_ms: i64,
     s: &LineStats,
+    trace: &[Frame],
 ) -> Result<(), StorageError> {
     poll_result::create(
         db,
@@ -268,6 +273,7 @@ async fn log(
             timeouts: s.timeouts as i64,
             crc_errors: s.crc_errors as i64,
             garbage_bytes: s.garbage_bytes as i64,
+            exchange: serde_json::to_string(trace).unwrap_or_default(),
         },
     )
     .await

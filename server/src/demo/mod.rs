@@ -626,12 +626,9 @@ fn flat_model(resource: Resource) -> (&'static str, DigitCapacity) {
 /// Mercury's default bus address: the last three digits of the serial if below 240, else
 /// the last two.
 pub fn mercury_address(serial: u64) -> String {
-    let three = serial % 1000;
-    if three < 240 {
-        three.to_string()
-    } else {
-        (serial % 100).to_string()
-    }
+    crate::collect::protocol::mercury::default_address(&serial.to_string())
+        .map(|a| a.to_string())
+        .unwrap_or_default()
 }
 
 fn dates(rng: &mut SmallRng, m: &mut meter::Meter, today: NaiveDate) {

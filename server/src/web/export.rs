@@ -58,8 +58,8 @@ fn file(sheet: &Sheet, stem: &str, format: &str, lang: Lang) -> Response {
     res
 }
 
-/// `/export/readings.{xlsx|csv}?object=…&date=…&resource=…&type=…&q=…&sort=…&desc=…`
-pub async fn readings(
+/// `/export/{table}.{xlsx|csv}?…`: the table's own query after its name.
+pub async fn table(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -69,13 +69,19 @@ pub async fn readings(
     let lang = cookie(&parts, LANG_COOKIE)
         .map(|v| Lang::parse(&v))
         .unwrap_or_default();
-    let Some(format) = name.strip_prefix("readings.") else {
+    let Some((table, format)) = name.split_once('.') else {
         return (StatusCode::NOT_FOUND, "").into_response();
     };
+    if !matches!(table, "readings" | "not-polled") {
+        return (StatusCode::NOT_FOUND, "").into_response();
+    }
     let caller = match authorize_request(&state.db, &parts, Permission::ViewData).await {
         Ok(c) => c,
         Err(e) => return failure(e, lang),
     };
+    if table == "not-polled" {
+        return not_polled(&state, &caller, &pairs, format, lang).await;
+    }
     let query = ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let chosen =
         cookie(&parts, app::components::layout::OBJECT_COOKIE).and_then(|v| v.parse().ok());
@@ -90,4 +96,26 @@ pub async fn readings(
         table.date.format("%Y-%m-%d")
     );
     file(&exports::readings::sheet(&table, lang), &stem, format, lang)
+}
+
+/// `/export/not-polled.{xlsx|csv}?object=…&days=…`
+async fn not_polled(
+    state: &AppState,
+    caller: &app::auth::caller::Caller,
+    pairs: &[(String, String)],
+    format: &str,
+    lang: Lang,
+) -> Response {
+    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let object = get("object").and_then(|v| v.parse().ok());
+    let days = get("days")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(app::models::not_polled::DEFAULT_DAYS);
+    match app::queries::not_polled::list(&state.db, caller, object, days).await {
+        Ok(list) => {
+            let stem = format!("not-polled-{}", chrono::Utc::now().format("%Y-%m-%d"));
+            file(&exports::not_polled::sheet(&list, lang), &stem, format, lang)
+        }
+        Err(e) => failure(e, lang),
+    }
 }

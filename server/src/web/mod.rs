@@ -49,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pkg)
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
-        .route("/export/{name}", get(export::readings))
+        .route("/export/{name}", get(export::table))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -187,6 +187,12 @@ pub fn decode_reply(frame: &[u8], expected: Option<u8>) -> Result<Reply, MbusErr
             return Err(MbusError::Address { got, expected: e });
         }
     }
+    decode_user_data(data, address)
+}
+
+/// Reads the user data of a reply (CI field and records) without the wired frame around it,
+/// as it comes in a LoRaWAN or wireless payload.
+pub fn decode_user_data(data: &[u8], address: Option<u8>) -> Result<Reply, MbusError> {
     let block =
         parse_application_layer(data).map_err(|e| MbusError::Application(format!("{e:?}")))?;
     let mut reply = Reply {
@@ -550,6 +556,7 @@ mod tests {
         fn no_bytes_make_the_decoder_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
             let _ = scan(&bytes);
             let _ = decode_reply(&bytes, None);
+            let _ = decode_user_data(&bytes, None);
         }
 
         #[test]

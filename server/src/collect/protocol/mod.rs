@@ -2,6 +2,7 @@
 //! no I/O, so the collector, the simulators and the `decode` command share one reading of
 //! every frame. Every decoder returns an error, never panics, on any input.
 
+pub mod chirpstack;
 pub mod mbus;
 pub mod mercury;
 

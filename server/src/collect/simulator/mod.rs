@@ -1,8 +1,11 @@
 //! Simulated meters on simulated buses, for the tests and the demo: a Mercury 230 and an
 //! M-Bus heat or water meter, each answering on a pseudo-terminal or a TCP connection like a
 //! real one would, paced like a 9600 or 2400 baud line when asked, with a configurable
-//! turnaround, silence, damaged replies and noise.
+//! turnaround, silence, damaged replies and noise. For LoRaWAN, a ChirpStack stand-in that
+//! publishes uplink events and a private Mosquitto to publish them through.
 
+pub mod broker;
+pub mod chirpstack;
 pub mod mbus;
 pub mod mercury;
 

@@ -1,6 +1,7 @@
 //! Transports: how the collector reaches a bus. One file per kind of line; all give a byte
 //! stream the [`Line`](super::line::Line) talks over.
 
+pub mod mqtt;
 pub mod serial;
 pub mod tcp;
 

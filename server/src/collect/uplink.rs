@@ -1,0 +1,197 @@
+//! LoRaWAN uplinks into readings: find the device by its DevEUI, the meters on it, what the
+//! uplink says for each (by the model's field map), and store a whole batch in one write.
+//! An uplink that cannot be read, or comes from a device Uchet does not know, is logged and
+//! counted; only a storage failure stops a batch (and then nothing of it is acknowledged).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::models::Resource;
+use app::storage::channel::{self, Channel};
+use app::storage::reading::{self, Reading, Source};
+use app::storage::{self, communicator, decimal, meter, Db, StorageError};
+
+use super::field_map::FieldMaps;
+use super::ingest;
+use super::protocol::chirpstack;
+use super::transport::mqtt::{self, Message, MqttSettings};
+
+/// How long what we know of a device (its meters and channels) is trusted before it is read
+/// again, so a device added in the UI starts reporting within this time.
+const DEVICE_TTL: Duration = Duration::from_secs(60);
+
+/// What happened to uplinks, summed over batches.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UplinkStats {
+    pub uplinks: u64,
+    /// Readings stored (a redelivered uplink stores none).
+    pub readings: u64,
+    /// Uplinks from a DevEUI no communicator has.
+    pub unknown_devices: u64,
+    /// Uplinks that were not ChirpStack v4 uplink events.
+    pub bad: u64,
+    /// Uplinks whose values found no map or no channel.
+    pub unmapped: u64,
+}
+
+impl std::ops::AddAssign for UplinkStats {
+    fn add_assign(&mut self, o: UplinkStats) {
+        self.uplinks += o.uplinks;
+        self.readings += o.readings;
+        self.unknown_devices += o.unknown_devices;
+        self.bad += o.bad;
+        self.unmapped += o.unmapped;
+    }
+}
+
+struct DeviceMeter {
+    meter_id: i64,
+    resource: Resource,
+    model: String,
+    /// The device input the meter hangs on (its bus address; 1 when empty).
+    input: u32,
+    channels: Vec<Channel>,
+}
+
+/// Stores uplinks; keeps what it learnt of devices between batches.
+pub struct Uplinks {
+    db: Db,
+    maps: FieldMaps,
+    devices: HashMap<String, (Instant, Option<Arc<Vec<DeviceMeter>>>)>,
+    pub stats: UplinkStats,
+}
+
+impl Uplinks {
+    pub fn new(db: Db, maps: FieldMaps) -> Uplinks {
+        Uplinks {
+            db,
+            maps,
+            devices: HashMap::new(),
+            stats: UplinkStats::default(),
+        }
+    }
+
+    async fn device(
+        &mut self,
+        dev_eui: &str,
+    ) -> Result<Option<Arc<Vec<DeviceMeter>>>, StorageError> {
+        if let Some((at, known)) = self.devices.get(dev_eui) {
+            if at.elapsed() < DEVICE_TTL {
+                return Ok(known.clone());
+            }
+        }
+        let known = match communicator::get_by_dev_eui(&self.db, dev_eui).await? {
+            None => None,
+            Some(c) => {
+                let mut meters = Vec::new();
+                for m in meter::list_for_communicator(&self.db, c.company_id, c.id).await? {
+                    meters.push(DeviceMeter {
+                        meter_id: m.id,
+                        resource: m.resource,
+                        model: m.model.clone(),
+                        input: m.bus_address.trim().parse().unwrap_or(1),
+                        channels: channel::list_for_meter(&self.db, c.company_id, m.id).await?,
+                    });
+                }
+                Some(Arc::new(meters))
+            }
+        };
+        self.devices
+            .insert(dev_eui.to_string(), (Instant::now(), known.clone()));
+        Ok(known)
+    }
+
+    /// Stores a batch of messages in one write; returns what happened to this batch.
+    pub async fn store(&mut self, batch: &[Message]) -> Result<UplinkStats, StorageError> {
+        let mut stats = UplinkStats::default();
+        let mut readings = Vec::new();
+        let mut heard = Vec::new();
+        let now = storage::now();
+        for message in batch {
+            stats.uplinks += 1;
+            let uplink = match chirpstack::parse(&message.payload, Some(&message.topic)) {
+                Ok(u) => u,
+                Err(e) => {
+                    stats.bad += 1;
+                    tracing::warn!(topic = %message.topic, error = %e, "uplink not read");
+                    continue;
+                }
+            };
+            let Some(meters) = self.device(&uplink.dev_eui).await? else {
+                stats.unknown_devices += 1;
+                tracing::debug!(dev_eui = %uplink.dev_eui, "uplink from an unknown device");
+                continue;
+            };
+            let ts = uplink.time.map(|t| t.timestamp()).unwrap_or(now);
+            let mut mapped = false;
+            for m in meters.iter() {
+                let measurements = match self.maps.measurements(&m.model, m.input, &uplink) {
+                    Ok(ms) => ms,
+                    Err(e) => {
+                        tracing::warn!(dev_eui = %uplink.dev_eui, meter = m.meter_id, error = %e, "uplink not mapped");
+                        continue;
+                    }
+                };
+                let (rs, skipped) = ingest::readings(
+                    m.resource,
+                    &m.channels,
+                    &measurements,
+                    ts,
+                    Source::LoraUplink,
+                );
+                if !skipped.is_empty() {
+                    tracing::warn!(meter = m.meter_id, skipped = %skipped.join("; "), "uplink values without a channel");
+                }
+                if let Some(e) = rs.iter().find_map(|r| storable(r).err()) {
+                    // Refused here, so one odd value cannot hold up the stream.
+                    tracing::warn!(meter = m.meter_id, error = %e, "uplink value not stored");
+                    continue;
+                }
+                if !rs.is_empty() {
+                    mapped = true;
+                    heard.push(m.meter_id);
+                    readings.extend(rs);
+                }
+            }
+            if !mapped {
+                stats.unmapped += 1;
+            }
+        }
+        if !readings.is_empty() {
+            stats.readings = reading::insert_many(&self.db, &readings).await?;
+        }
+        heard.sort_unstable();
+        heard.dedup();
+        meter::set_last_contact_many(&self.db, &heard, now).await?;
+        self.stats += stats;
+        Ok(stats)
+    }
+}
+
+/// Takes uplinks from the broker for as long as the server runs. A batch that cannot be
+/// stored (the database is away) is tried again after a pause, and acknowledged only then.
+pub async fn run(db: Db, settings: MqttSettings, maps: FieldMaps) {
+    let mut uplinks = Uplinks::new(db, maps);
+    let mut subscription = mqtt::subscribe(&settings);
+    while let Some(batch) = subscription.next().await {
+        let mut pause = Duration::from_millis(200);
+        while let Err(e) = uplinks.store(&batch.messages).await {
+            tracing::warn!(error = %e, messages = batch.messages.len(), "uplinks not stored; trying again");
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(10));
+        }
+        if let Err(e) = subscription.ack(batch).await {
+            tracing::warn!(error = %e, "uplinks stored but not acknowledged; the broker will send them again");
+            return;
+        }
+    }
+}
+
+/// Whether every value of a reading can be stored exactly (six fraction digits at most).
+fn storable(r: &Reading) -> Result<(), StorageError> {
+    for v in std::iter::once(r.total).chain(r.tariffs).flatten() {
+        decimal::to_micro(v)?;
+    }
+    Ok(())
+}

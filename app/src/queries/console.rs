@@ -10,16 +10,10 @@ use crate::consumption::calendar;
 use crate::errors::AppError;
 use crate::models::polling::{Category, Console, ConsoleRow, ExchangeLine, JobProgress, Terminal};
 use crate::models::{format, Permission, Placement};
+use crate::queries::local_time;
 use crate::queries::readings_table::{pick_object, zone};
 use crate::storage::meter_line::{self, LineFilter};
 use crate::storage::{now, object, poll_job, poll_result, poll_target, Db};
-
-fn local(tz: Tz, ts: i64) -> String {
-    let t = chrono::DateTime::from_timestamp(ts, 0)
-        .unwrap_or_default()
-        .with_timezone(&tz);
-    format::date_time(t.naive_local())
-}
 
 /// The next scheduled poll of a building, building time.
 fn next_poll(tz: Tz, o: &object::Object, today_taken: bool) -> Option<String> {
@@ -85,8 +79,8 @@ pub async fn console(
                 protocol,
                 tariffs: l.tariffs.clamp(1, 4) as u8,
                 values: l.latest.as_ref().map(|x| x.values).unwrap_or([None; 5]),
-                changed: l.latest.as_ref().map(|x| local(tz, x.ts)),
-                polled: last.map(|r| local(tz, r.at)),
+                changed: l.latest.as_ref().map(|x| local_time(tz, x.ts)),
+                polled: last.map(|r| local_time(tz, r.at)),
                 ok: last.map(|r| r.ok),
                 message: last.map(|r| r.message.clone()).unwrap_or_default(),
             }
@@ -120,7 +114,7 @@ pub async fn console(
                 done,
                 total,
                 ok,
-                requested: local(tz, j.requested_at),
+                requested: local_time(tz, j.requested_at),
                 seconds: j.finished_at.unwrap_or_else(now) - j.claimed_at.unwrap_or(j.requested_at),
             })
         }
@@ -226,7 +220,7 @@ pub async fn terminal(
         object_name: o.name.clone(),
         meters,
         meter_id,
-        polled: last.as_ref().map(|r| local(tz, r.at)),
+        polled: last.as_ref().map(|r| local_time(tz, r.at)),
         ok: last.as_ref().map(|r| r.ok),
         message: last.map(|r| r.message).unwrap_or_default(),
         lines: frames

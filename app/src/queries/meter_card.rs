@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::history;
+use super::local_time;
 use super::readings_table::zone;
 use crate::auth::caller::Caller;
 use crate::consumption::{self, calendar, Archive};
@@ -24,12 +25,6 @@ fn source_name(s: Source) -> &'static str {
         Source::Estimate => "estimate",
         Source::Import => "import",
     }
-}
-
-fn local_time(tz: chrono_tz::Tz, ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| format::date_time(t.with_timezone(&tz).naive_local()))
-        .unwrap_or_default()
 }
 
 pub async fn card(

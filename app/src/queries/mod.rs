@@ -10,3 +10,10 @@ pub mod console;
 pub mod meter_card;
 pub mod not_polled;
 pub mod readings_table;
+
+/// A stored instant as building time, `dd.mm.yyyy HH:MM`.
+pub(crate) fn local_time(tz: chrono_tz::Tz, ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| crate::models::format::date_time(t.with_timezone(&tz).naive_local()))
+        .unwrap_or_default()
+}

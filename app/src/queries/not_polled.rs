@@ -5,15 +5,9 @@ use crate::auth::caller::Caller;
 use crate::errors::{AppError, Problem};
 use crate::i18n::Msg;
 use crate::models::not_polled::{Silence, SilentList, SilentRow};
-use crate::models::{format, Placement, Resource};
+use crate::models::{Placement, Resource};
+use crate::queries::local_time;
 use crate::storage::{now, object, silent_meter, Db};
-
-fn local(tz: chrono_tz::Tz, ts: i64) -> String {
-    let t = chrono::DateTime::from_timestamp(ts, 0)
-        .unwrap_or_default()
-        .with_timezone(&tz);
-    format::date_time(t.naive_local())
-}
 
 /// Meters that did not answer their latest poll or were not heard from for more than `days`.
 pub async fn list(
@@ -59,9 +53,9 @@ pub async fn list(
                 model: m.model,
                 serial: m.serial,
                 line: m.line,
-                last_contact: m.last_contact_at.map(|ts| local(tz, ts)),
+                last_contact: m.last_contact_at.map(|ts| local_time(tz, ts)),
                 days: m.last_contact_at.map(|ts| (at - ts).max(0) / 86_400),
-                polled: m.poll_at.map(|ts| local(tz, ts)),
+                polled: m.poll_at.map(|ts| local_time(tz, ts)),
                 silence,
                 message: if m.poll_ok == Some(false) {
                     m.poll_message

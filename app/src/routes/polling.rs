@@ -65,7 +65,13 @@ pub fn PollingPage() -> impl IntoView {
     let running = RwSignal::new(false);
     let console = Resource::new(
         move || (object.get(), category.get(), tick.get(), terminal.get()),
-        |(o, c, _, _)| polling_console(o, c),
+        |(o, c, _, t)| async move {
+            if t {
+                Ok(None)
+            } else {
+                polling_console(o, c).await.map(Some)
+            }
+        },
     );
     let exchange = Resource::new(
         move || (object.get(), meter.get(), terminal.get()),
@@ -118,7 +124,8 @@ pub fn PollingPage() -> impl IntoView {
                     }
                     match console.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(c) => {
+                        Ok(None) => ().into_any(),
+                        Ok(Some(c)) => {
                             running.set(c.job.as_ref().is_some_and(|j| j.running));
                             view! { <ConsoleView console=c poll=poll/> }.into_any()
                         }

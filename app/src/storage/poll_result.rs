@@ -121,7 +121,10 @@ pub async fn latest_for_object(
     object_id: i64,
 ) -> Result<std::collections::HashMap<i64, PollResult>> {
     let rows = sqlx::query(
-        "SELECT r.* FROM poll_results r
+        // Without the exchange: the console needs the outcome, the terminal reads one meter's.
+        "SELECT r.job_id, r.meter_id, r.company_id, r.at, r.ok, r.message, r.readings, r.duration_ms,
+                r.requests, r.timeouts, r.crc_errors, r.garbage_bytes, '' AS exchange
+         FROM poll_results r
          JOIN (SELECT x.meter_id, MAX(x.at) AS at FROM poll_results x JOIN meters m ON m.id = x.meter_id
                WHERE x.company_id = $1 AND m.object_id = $2 GROUP BY x.meter_id) l
            ON l.meter_id = r.meter_id AND l.at = r.at

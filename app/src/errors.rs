@@ -16,6 +16,8 @@ pub enum Problem {
     AlreadyExists,
     BadFormat,
     TooLong,
+    /// A repeated field (the password typed twice) differs.
+    Mismatch,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -34,6 +36,13 @@ pub enum AppError {
     NoCompany,
     #[error("too many attempts, wait {wait_seconds} s")]
     TooManyAttempts { wait_seconds: i64 },
+    /// An activation code or invite that is unknown, used or expired: one answer for all
+    /// three, so a guesser learns nothing.
+    #[error("activation code not valid")]
+    CodeNotValid,
+    /// An invite was asked for but no SMTP relay is configured.
+    #[error("mail is not configured")]
+    MailNotConfigured,
     #[error("field {field:?}: {problem:?}")]
     Invalid { field: Msg, problem: Problem },
     /// Details are logged on the server, never sent.
@@ -68,11 +77,15 @@ impl AppError {
                     Problem::AlreadyExists => Msg::ErrAlreadyExists,
                     Problem::BadFormat => Msg::ErrBadFormat,
                     Problem::TooLong => Msg::ErrTooLong,
+                    Problem::Mismatch => Msg::ErrMismatch,
                 };
                 format!("{}: {}", field.text(lang), p.text(lang))
             }
+            AppError::CodeNotValid => Msg::ErrCodeNotValid.text(lang).into(),
+            AppError::MailNotConfigured => Msg::ErrMailNotConfigured.text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
-            AppError::Transport(detail) => format!("{}: {detail}", Msg::ErrNetwork.text(lang)),
+            // the browser's own words ("TypeError: Failed to fetch") help nobody on a phone
+            AppError::Transport(_) => Msg::ErrNetwork.text(lang).into(),
         }
     }
 
@@ -83,8 +96,9 @@ impl AppError {
             AppError::Forbidden | AppError::Blocked | AppError::NoCompany => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
             AppError::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
-            AppError::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
+            AppError::Invalid { .. } | AppError::CodeNotValid => S::UNPROCESSABLE_ENTITY,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::MailNotConfigured => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
     }

@@ -14,6 +14,8 @@ pub mod routes;
 pub mod shell;
 
 #[cfg(feature = "ssr")]
+pub mod attachments;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod consumption;
@@ -21,6 +23,8 @@ pub mod consumption;
 pub mod exports;
 #[cfg(feature = "ssr")]
 pub mod ingest;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]

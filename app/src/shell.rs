@@ -7,13 +7,14 @@ use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
+use crate::routes::resident::readings::MyReadingsPage;
 use crate::routes::split::{
-    CompanyRoute, EntryRoute, HomeRoute, MeterRoute, MyPremisesRoute, NotPolledRoute, ObjectsRoute,
-    PollingRoute,
-    ReadingsRoute,
-    UsersRoute,
+    ActivationRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
+    MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyRequestRoute,
+    MyRequestsRoute, NoticeRoute, NoticesRoute, NotPolledRoute, ObjectsRoute, PollingRoute,
+    ReadingsRoute, UsersRoute,
 };
-use crate::routes::{field::FieldPage, login::LoginPage, not_found::NotFound};
+use crate::routes::{field::FieldPage, login::LoginPage, not_found::NotFound, register::RegisterPage};
 use leptos_router::Lazy;
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/register") view=RegisterPage/>
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
                     <Route path=path!("objects") view={Lazy::<ObjectsRoute>::new()}/>
@@ -66,7 +68,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("monitoring/not-polled") view={Lazy::<NotPolledRoute>::new()}/>
                     <Route path=path!("settings/company") view={Lazy::<CompanyRoute>::new()}/>
                     <Route path=path!("settings/users") view={Lazy::<UsersRoute>::new()}/>
+                    <Route path=path!("settings/activation") view={Lazy::<ActivationRoute>::new()}/>
+                    <Route path=path!("service/dispatch") view={Lazy::<DispatchRoute>::new()}/>
+                    <Route path=path!("service/dispatch/:id") view={Lazy::<DispatchRequestRoute>::new()}/>
+                    <Route path=path!("service/notices") view={Lazy::<NoticesRoute>::new()}/>
+                    <Route path=path!("service/notices/:id") view={Lazy::<NoticeRoute>::new()}/>
                     <Route path=path!("my") view={Lazy::<MyPremisesRoute>::new()}/>
+                    <Route path=path!("my/readings") view=MyReadingsPage/>
+                    <Route path=path!("my/consumption") view={Lazy::<MyConsumptionRoute>::new()}/>
+                    <Route path=path!("my/requests") view={Lazy::<MyRequestsRoute>::new()}/>
+                    <Route path=path!("my/requests/:id") view={Lazy::<MyRequestRoute>::new()}/>
+                    <Route path=path!("my/notices") view={Lazy::<MyNoticesRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -73,6 +73,7 @@ async fn main() {
             leptos_options,
             db: t.db.clone(),
             auth: Default::default(),
+            mail: Default::default(),
             metrics: server::telemetry::metrics(),
         });
         let now = storage::now();

@@ -14,6 +14,9 @@
 //! | `UCHET_MQTT_URL` | mqtt-url | none: no LoRaWAN uplinks (`mqtt://[user:password@]host[:port]`) |
 //! | `UCHET_MQTT_TOPIC` | mqtt-topic | application/+/device/+/event/up |
 //! | `UCHET_MQTT_CLIENT_ID` | mqtt-client-id | uchet-{HOSTNAME} |
+//! | `UCHET_SMTP_URL` | smtp-url | none: no invites by mail (`smtp://[user:password@]host[:port][?tls=starttls]`, `smtps://…`) |
+//! | `UCHET_SMTP_FROM` | smtp-from | Учёт <noreply@localhost> |
+//! | `UCHET_PUBLIC_URL` | public-url | the address a request came to (links in letters) |
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +62,9 @@ pub struct UchetSection {
     /// Empty: `uchet-{HOSTNAME}`. Must not change between restarts (the broker keeps the
     /// session under it) and must differ between servers.
     pub mqtt_client_id: String,
+    pub smtp_url: String,
+    pub smtp_from: String,
+    pub public_url: String,
 }
 
 impl UchetSection {
@@ -85,6 +91,9 @@ impl Default for UchetSection {
             mqtt_url: String::new(),
             mqtt_topic: "application/+/device/+/event/up".into(),
             mqtt_client_id: String::new(),
+            smtp_url: String::new(),
+            smtp_from: "Учёт <noreply@localhost>".into(),
+            public_url: String::new(),
         }
     }
 }
@@ -183,6 +192,15 @@ pub fn apply_env(
     }
     if let Some(v) = get("UCHET_MQTT_CLIENT_ID") {
         u.mqtt_client_id = v;
+    }
+    if let Some(v) = get("UCHET_SMTP_URL") {
+        u.smtp_url = v;
+    }
+    if let Some(v) = get("UCHET_SMTP_FROM") {
+        u.smtp_from = v;
+    }
+    if let Some(v) = get("UCHET_PUBLIC_URL") {
+        u.public_url = v;
     }
     if let Some(v) = get("UCHET_LOG_FORMAT") {
         u.log_format = match v.trim() {

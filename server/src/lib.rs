@@ -4,6 +4,7 @@
 pub mod collect;
 pub mod config;
 pub mod demo;
+pub mod mail;
 pub mod telemetry;
 pub mod web;
 
@@ -39,6 +40,16 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if config.uchet.demo {
         print_demo_logins();
     }
+    let mail_config = app::mail::MailConfig {
+        enabled: !config.uchet.smtp_url.trim().is_empty(),
+        public_url: config.uchet.public_url.clone(),
+        wake: Default::default(),
+    };
+    if mail_config.enabled {
+        let settings = mail::SmtpSettings::from_url(&config.uchet.smtp_url, &config.uchet.smtp_from)?;
+        tracing::info!(relay = %settings.host, port = settings.port, "mail through SMTP");
+        tokio::spawn(mail::run(db.clone(), settings, mail_config.wake.clone()));
+    }
     let state = web::AppState {
         leptos_options: config.leptos.clone(),
         db: db.clone(),
@@ -46,6 +57,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             session_hours: config.uchet.session_hours,
             secure_cookies: config.uchet.secure_cookies,
         },
+        mail: mail_config,
         metrics: telemetry::metrics(),
     };
     tokio::spawn(sweep_sessions(db.clone()));

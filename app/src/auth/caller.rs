@@ -78,6 +78,18 @@ pub async fn authorize(permission: Permission) -> Result<(Db, Caller), AppError>
     check(caller, permission).map(|c| (db, c))
 }
 
+/// [`authorize`] for a function that serves several roles in their own ways (typed readings
+/// come from field staff, dispatchers and residents): any one of the permissions will do, and
+/// the function then scopes by what the caller has.
+pub async fn authorize_any(permissions: &[Permission]) -> Result<(Db, Caller), AppError> {
+    let db = db()?;
+    let caller = current(&db).await?.ok_or(AppError::NotSignedIn)?;
+    match permissions.iter().find(|p| caller.role.allows(**p)) {
+        Some(p) => check(caller, *p).map(|c| (db, c)),
+        None => check(caller, permissions[0]).map(|c| (db, c)),
+    }
+}
+
 /// [`authorize`] for a plain HTTP request outside Leptos.
 pub async fn authorize_request(
     db: &Db,

@@ -38,6 +38,50 @@ pub fn session_cookie(token: &str, cfg: &AuthConfig) -> String {
     )
 }
 
+/// Refuses an attempt while `key` (a login; an address typing activation codes) has failed
+/// too often lately. Every server process shares the count through the database.
+pub async fn check_throttle(db: &crate::storage::Db, key: &str) -> Result<(), crate::errors::AppError> {
+    if let Some((failures, last)) = crate::storage::sign_in_failure::get(db, key).await? {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let wait_seconds = throttle::wait_seconds(failures, last, now_ms);
+        if wait_seconds > 0 {
+            return Err(crate::errors::AppError::TooManyAttempts { wait_seconds });
+        }
+    }
+    Ok(())
+}
+
+/// Counts a failed attempt against `key` (see [`check_throttle`]).
+pub async fn record_failure(db: &crate::storage::Db, key: &str) -> Result<(), crate::errors::AppError> {
+    let failed_at_ms = chrono::Utc::now().timestamp_millis();
+    crate::storage::sign_in_failure::record(db, key, failed_at_ms).await?;
+    Ok(())
+}
+
+/// Opens a session of `user_id` in `company_id` and hands its cookie to the browser with
+/// the server function's response.
+pub async fn start_session(
+    db: &crate::storage::Db,
+    user_id: i64,
+    company_id: i64,
+    ip: &str,
+) -> Result<(), crate::errors::AppError> {
+    use crate::errors::AppError;
+    let cfg = leptos::prelude::use_context::<AuthConfig>().unwrap_or_default();
+    let token = token::new_token();
+    let expires_at = crate::storage::now() + cfg.session_hours.clamp(1, 24) * 3600;
+    crate::storage::session::create(db, &token::hash(&token), user_id, company_id, expires_at, ip)
+        .await?;
+    crate::storage::user::touch_sign_in(db, user_id).await?;
+    crate::storage::audit::create(db, Some(company_id), Some(user_id), "sign_in", "", ip).await?;
+    let response = leptos::prelude::expect_context::<leptos_axum::ResponseOptions>();
+    response.append_header(
+        http::header::SET_COOKIE,
+        http::HeaderValue::from_str(&session_cookie(&token, &cfg)).map_err(|_| AppError::Internal)?,
+    );
+    Ok(())
+}
+
 /// The Set-Cookie value that ends one.
 pub fn expired_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")

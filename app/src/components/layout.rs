@@ -78,6 +78,7 @@ fn Frame(info: SessionView) -> impl IntoView {
     provide_context(info.clone());
     // the device queue of typed readings drains from whatever page is open
     crate::offline::sync::EntryQueue::provide(info.user_id);
+    super::side_menu::BadgesChanged::provide();
     view! {
         <div class="app" class:menu-open=move || menu_open.0.get()>
             <TopBar info=info.clone()/>

@@ -1,6 +1,8 @@
 //! Building blocks shared by pages.
 
+pub mod attach;
 pub mod chart;
+pub mod entry_sheet;
 pub mod error_view;
 pub mod export;
 pub mod layout;
@@ -8,4 +10,5 @@ pub mod reading_input;
 pub mod side_menu;
 pub mod sync_status;
 pub mod table;
+pub mod thread;
 pub mod top_bar;

@@ -3,6 +3,7 @@
 
 pub mod not_polled;
 pub mod readings;
+pub mod requests;
 pub mod sheet;
 
 pub use sheet::{Cell, Sheet};

@@ -26,10 +26,10 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::{caller, password as pw, session_cookie, throttle, token, AuthConfig};
+    use crate::auth::{caller, check_throttle, password as pw, record_failure, start_session};
     use crate::errors::Problem;
     use crate::i18n::Msg;
-    use crate::storage::{self, audit, membership, session, sign_in_failure, user};
+    use crate::storage::{audit, membership, sign_in_failure, user};
 
     let db = caller::db()?;
     let ip = caller::client_ip();
@@ -37,18 +37,10 @@ pub async fn sign_in(
     if login.is_empty() {
         return Err(AppError::invalid(Msg::Login, Problem::Required));
     }
-    let now = storage::now();
-    if let Some((failures, last)) = sign_in_failure::get(&db, &login).await? {
-        let now_ms = chrono::Utc::now().timestamp_millis();
-        let wait_seconds = throttle::wait_seconds(failures, last, now_ms);
-        if wait_seconds > 0 {
-            return Err(AppError::TooManyAttempts { wait_seconds });
-        }
-    }
+    check_throttle(&db, &login).await?;
     let found = user::get_by_login(&db, &login).await?;
     if !pw::verify(password, found.as_ref().map(|u| u.password_hash.clone())).await {
-        let failed_at_ms = chrono::Utc::now().timestamp_millis();
-        sign_in_failure::record(&db, &login, failed_at_ms).await?;
+        record_failure(&db, &login).await?;
         metrics::counter!("uchet_sign_in_failures_total").increment(1);
         audit::create(
             &db,
@@ -75,40 +67,11 @@ pub async fn sign_in(
         .find(|m| !m.blocked)
         .ok_or(AppError::Blocked)?;
     sign_in_failure::clear(&db, &login).await?;
-
-    let cfg = use_context::<AuthConfig>().unwrap_or_default();
-    let token = token::new_token();
-    let expires_at = now + cfg.session_hours.clamp(1, 24) * 3600;
-    session::create(
-        &db,
-        &token::hash(&token),
-        user.id,
-        first.company_id,
-        expires_at,
-        &ip,
-    )
-    .await?;
-    user::touch_sign_in(&db, user.id).await?;
-    audit::create(
-        &db,
-        Some(first.company_id),
-        Some(user.id),
-        "sign_in",
-        "",
-        &ip,
-    )
-    .await?;
+    start_session(&db, user.id, first.company_id, &ip).await?;
     tracing::info!(
         user_id = user.id,
         company_id = first.company_id,
         "signed in"
-    );
-
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&session_cookie(&token, &cfg))
-            .map_err(|_| AppError::Internal)?,
     );
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())

@@ -10,24 +10,30 @@ use crate::models::entry::{EntryInput, EntryResult};
 pub const MAX_ENTRIES_PER_SEND: usize = 5_000;
 
 /// Stores typed readings once each (by their device-made ids) and reports every value's
-/// fate. The source is the caller's role: field staff or dispatcher.
+/// fate. The source is the caller's role: field staff, dispatcher or resident; a resident
+/// reaches the meters of their own premises only.
 #[server(endpoint = "submit_readings", input = Json)]
 pub async fn submit_readings(entries: Vec<EntryInput>) -> Result<Vec<EntryResult>, AppError> {
-    use crate::auth::caller::authorize;
+    use crate::auth::caller::authorize_any;
     use crate::errors::Problem;
     use crate::i18n::Msg;
     use crate::models::{Permission, Role};
     use crate::storage::reading::Source;
 
-    let (db, c) = authorize(Permission::EnterReadings).await?;
+    let (db, c) = authorize_any(&[Permission::EnterReadings, Permission::OwnPremises]).await?;
     if entries.len() > MAX_ENTRIES_PER_SEND {
         return Err(AppError::invalid(Msg::MenuReadings, Problem::TooLong));
     }
-    let source = match c.role {
-        Role::FieldStaff => Source::FieldStaff,
-        _ => Source::Dispatcher,
+    let (source, only) = match c.role {
+        Role::FieldStaff => (Source::FieldStaff, None),
+        Role::Resident => (
+            Source::Resident,
+            Some(crate::storage::resident::meter_ids(&db, c.company_id, c.user_id).await?),
+        ),
+        _ => (Source::Dispatcher, None),
     };
-    let results = crate::ingest::entry::submit(&db, &c, source, entries).await?;
+    let results =
+        crate::ingest::entry::submit(&db, &c, source, only.as_deref(), entries).await?;
     let stored = results.iter().filter(|r| r.stored).count();
     tracing::info!(
         user = c.user_id,

@@ -2,14 +2,19 @@
 //! signing in and "who am I", with the session itself) and scopes every query to the
 //! caller's company. Endpoints are named so tests and other clients can call them.
 
+pub mod activation;
 pub mod auth;
+pub mod badges;
+pub mod cabinet;
 pub mod company;
 pub mod dashboard;
 pub mod entry;
 pub mod home;
 pub mod meters;
+pub mod notices;
 pub mod objects;
 pub mod polling;
 pub mod readings;
-pub mod resident;
+pub mod registration;
+pub mod requests;
 pub mod users;

@@ -64,11 +64,13 @@ async fn past_of(
     })
 }
 
-/// Stores one person's entries. `source` says whose screen they came from.
+/// Stores one person's entries. `source` says whose screen they came from; `only` limits
+/// the meters they may read (a resident's own), every other meter being unknown to them.
 pub async fn submit(
     db: &Db,
     caller: &Caller,
     source: Source,
+    only: Option<&[i64]>,
     entries: Vec<EntryInput>,
 ) -> Result<Vec<EntryResult>, AppError> {
     let now = crate::storage::now();
@@ -81,6 +83,10 @@ pub async fn submit(
         let stored_id = format!("u{}:{}", caller.user_id, entry.entry_id.trim());
         if entry.entry_id.trim().is_empty() || entry.entry_id.len() > 100 {
             results.push(refused(&entry, EntryProblem::BadEntryId));
+            continue;
+        }
+        if only.is_some_and(|ids| !ids.contains(&entry.meter_id)) {
+            results.push(refused(&entry, EntryProblem::UnknownMeter));
             continue;
         }
         let m = match meter::get(db, caller.company_id, entry.meter_id).await {

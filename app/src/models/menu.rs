@@ -36,9 +36,10 @@ const MENU: &[(Msg, &[MenuItem])] = {
             Msg::SectionCabinet,
             &[
                 item("/my", Msg::MenuMyPremises, OwnPremises, true),
-                item("/my/readings", Msg::MenuSubmitReadings, OwnPremises, false),
-                item("/my/requests", Msg::MenuRequests, OwnPremises, false),
-                item("/my/notices", Msg::MenuNotices, OwnPremises, false),
+                item("/my/readings", Msg::MenuSubmitReadings, OwnPremises, true),
+                item("/my/consumption", Msg::Consumption, OwnPremises, true),
+                item("/my/requests", Msg::MenuRequests, OwnPremises, true),
+                item("/my/notices", Msg::MenuNotices, OwnPremises, true),
             ],
         ),
         (
@@ -95,13 +96,15 @@ const MENU: &[(Msg, &[MenuItem])] = {
                     ServiceMeters,
                     false,
                 ),
-                item("/service/dispatch", Msg::MenuDispatch, EditData, false),
+                item("/service/dispatch", Msg::MenuDispatch, HandleRequests, true),
+                item("/service/notices", Msg::MenuResidentNotices, ViewData, true),
             ],
         ),
         (
             Msg::SectionSettings,
             &[
                 item("/settings/company", Msg::MenuCompany, ViewCompany, true),
+                item("/settings/activation", Msg::MenuActivation, EditData, true),
                 item("/settings/users", Msg::MenuUsers, ManageUsers, true),
             ],
         ),

@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser.
 
 pub mod amount;
+pub mod cabinet;
 pub mod capacity;
 pub mod dashboard;
 pub mod entry;
@@ -9,8 +10,10 @@ pub mod format;
 pub mod menu;
 pub mod meter_card;
 pub mod not_polled;
+pub mod notice;
 pub mod polling;
 pub mod readings_table;
+pub mod request;
 pub mod resource;
 pub mod role;
 pub mod views;

@@ -41,6 +41,8 @@ pub enum Permission {
     ManageCompany,
     /// A resident's own premises and nothing else.
     OwnPremises,
+    /// Answer residents' requests: reply, assign, move through the stages.
+    HandleRequests,
 }
 
 impl Role {
@@ -63,11 +65,17 @@ impl Role {
             ),
             Role::Dispatcher => matches!(
                 permission,
-                ViewObjects | ViewData | EditData | EnterReadings | ServiceMeters | ViewCompany
+                ViewObjects
+                    | ViewData
+                    | EditData
+                    | EnterReadings
+                    | ServiceMeters
+                    | ViewCompany
+                    | HandleRequests
             ),
             Role::ServiceEngineer => matches!(
                 permission,
-                ViewObjects | ViewData | ServiceMeters | ViewCompany
+                ViewObjects | ViewData | ServiceMeters | ViewCompany | HandleRequests
             ),
             Role::Reader => matches!(permission, ViewObjects | ViewData | ViewCompany),
             Role::FieldStaff => matches!(permission, ViewObjects | EnterReadings),
@@ -104,6 +112,7 @@ mod tests {
             Permission::ServiceMeters,
             Permission::ManageUsers,
             Permission::ManageCompany,
+            Permission::HandleRequests,
         ] {
             assert!(!Role::Reader.allows(p), "reader must not have {p:?}");
         }
@@ -129,6 +138,7 @@ mod tests {
             Permission::ViewCompany,
             Permission::ManageCompany,
             Permission::OwnPremises,
+            Permission::HandleRequests,
         ]
         .into_iter()
         .filter(|p| Role::Resident.allows(*p))

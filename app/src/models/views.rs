@@ -1,9 +1,9 @@
 //! What server functions return to pages. Plain data, serializable both ways.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::{Placement, Resource, Role};
+use super::{Resource, Role};
 
 /// Who is signed in, where, and what they may pick in the top bar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,26 +99,4 @@ pub struct SummaryView {
     pub meters_heard_last_day: i64,
     pub silent_meters: i64,
     pub silent_days: i64,
-}
-
-/// A resident's premise with its meters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PremiseView {
-    pub id: i64,
-    pub object_name: String,
-    pub address: String,
-    pub number: String,
-    pub accounts: Vec<String>,
-    pub meters: Vec<MeterBrief>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MeterBrief {
-    pub id: i64,
-    pub resource: Resource,
-    pub placement: Placement,
-    pub model: String,
-    pub serial: String,
-    pub tariffs: i64,
-    pub next_verification_on: Option<NaiveDate>,
 }

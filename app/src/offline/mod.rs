@@ -22,6 +22,13 @@ pub fn device_now() -> i64 {
     }
 }
 
+/// Today on the device clock (UTC date): the browser has no system clock chrono can read.
+pub fn device_today() -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp(device_now(), 0)
+        .unwrap_or_default()
+        .date_naive()
+}
+
 /// An entry id made on the device, unique across devices and sends: the screen, the device
 /// clock in milliseconds, a random part and, last, the meter (screens find a meter's answer
 /// by it).

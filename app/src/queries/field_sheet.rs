@@ -33,6 +33,16 @@ pub async fn buildings(db: &Db, caller: &Caller) -> Result<Vec<FieldBuilding>, A
 /// One building's sheet. Retired meters and meters with no channel are left out: nobody
 /// reads them. Flats come in the order people walk them; common meters last.
 pub async fn sheet(db: &Db, caller: &Caller, object_id: i64) -> Result<FieldSheet, AppError> {
+    sheet_of(db, caller, object_id, None).await
+}
+
+/// [`sheet`], with `only` some premises' meters (a resident's own).
+pub async fn sheet_of(
+    db: &Db,
+    caller: &Caller,
+    object_id: i64,
+    only: Option<&[i64]>,
+) -> Result<FieldSheet, AppError> {
     let o = object::get(db, caller.company_id, object_id).await?;
     let tz = zone(&o);
     let now = crate::storage::now();
@@ -44,6 +54,7 @@ pub async fn sheet(db: &Db, caller: &Caller, object_id: i64) -> Result<FieldShee
         .await?
         .into_iter()
         .filter(|l| l.state != MeterState::Retired && l.channel_id.is_some())
+        .filter(|l| only.is_none_or(|ids| l.premise_id.is_some_and(|p| ids.contains(&p))))
         .collect();
     lines.sort_by(|a, b| {
         let flat = |l: &meter_line::MeterLine| {

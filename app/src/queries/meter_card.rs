@@ -9,7 +9,6 @@ use super::readings_table::zone;
 use crate::auth::caller::Caller;
 use crate::consumption::{self, calendar, Archive};
 use crate::errors::AppError;
-use crate::models::format;
 use crate::models::meter_card::{DayConsumption, MeterCard, ReadingLine};
 use crate::models::Amount;
 use crate::storage::reading::{self, Period, Source};

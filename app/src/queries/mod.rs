@@ -2,6 +2,8 @@
 //! consumption, from the engine). Server functions and download handlers share these, so a
 //! table on screen and its Excel file always hold the same rows.
 
+pub mod activation;
+pub mod cabinet;
 pub mod dashboard;
 pub mod entry_sheet;
 pub mod field_sheet;
@@ -9,7 +11,9 @@ pub mod history;
 pub mod console;
 pub mod meter_card;
 pub mod not_polled;
+pub mod notices;
 pub mod readings_table;
+pub mod requests;
 
 /// A stored instant as building time, `dd.mm.yyyy HH:MM`.
 pub(crate) fn local_time(tz: chrono_tz::Tz, ts: i64) -> String {

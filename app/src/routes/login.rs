@@ -41,6 +41,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || i18n.t(Msg::SignIn)}
                     </button>
                 </ActionForm>
+                <p class="muted small"><a href="/register" data-testid="register-link">{move || i18n.t(Msg::RegInvitation)}</a></p>
                 <button type="button" class="link lang" data-testid="lang" on:click=move |_| i18n.set(i18n.lang().other())>
                     {move || i18n.t(Msg::Language)}
                 </button>

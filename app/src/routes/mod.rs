@@ -11,6 +11,8 @@ pub mod objects;
 pub mod not_polled;
 pub mod polling;
 pub mod readings;
+pub mod register;
 pub mod resident;
+pub mod service;
 pub mod settings;
 pub mod split;

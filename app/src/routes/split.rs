@@ -1,7 +1,7 @@
-//! The dispatcher's pages, loaded on demand. With `cargo leptos build --split` each one is
-//! cut into its own wasm chunk fetched when the page is first opened, so the bundle a phone
-//! loads first holds the frame, sign-in and the field screen only. Without `--split` they
-//! behave as ordinary routes.
+//! Pages loaded on demand. With `cargo leptos build --split` each one is cut into its own
+//! wasm chunk fetched when the page is first opened, so the bundle a phone loads first holds
+//! the frame, sign-in, registration and the two offline entry screens (field staff's and the
+//! resident's) only. Without `--split` they behave as ordinary routes.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -40,4 +40,31 @@ lazy_page!(UsersRoute, crate::routes::settings::users::UsersPage);
 lazy_page!(
     MyPremisesRoute,
     crate::routes::resident::premises::MyPremisesPage
+);
+lazy_page!(
+    MyConsumptionRoute,
+    crate::routes::resident::consumption::MyConsumptionPage
+);
+lazy_page!(
+    MyRequestsRoute,
+    crate::routes::resident::requests::MyRequestsPage
+);
+lazy_page!(
+    MyRequestRoute,
+    crate::routes::resident::requests::MyRequestPage
+);
+lazy_page!(
+    MyNoticesRoute,
+    crate::routes::resident::notices::MyNoticesPage
+);
+lazy_page!(DispatchRoute, crate::routes::service::dispatch::DispatchPage);
+lazy_page!(
+    DispatchRequestRoute,
+    crate::routes::service::dispatch_request::DispatchRequestPage
+);
+lazy_page!(NoticesRoute, crate::routes::service::notices::NoticesPage);
+lazy_page!(NoticeRoute, crate::routes::service::notice::NoticePage);
+lazy_page!(
+    ActivationRoute,
+    crate::routes::settings::activation::ActivationPage
 );

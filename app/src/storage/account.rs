@@ -33,6 +33,18 @@ pub async fn list_for_premise(db: &Db, company_id: i64, premise_id: i64) -> Resu
     .await?)
 }
 
+/// Every account of a building's premises.
+pub async fn list_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Account>> {
+    Ok(sqlx::query_as::<_, Account>(
+        "SELECT a.* FROM accounts a JOIN premises p ON p.id = a.premise_id
+         WHERE a.company_id = $1 AND p.object_id = $2 ORDER BY a.number",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 pub async fn get_by_number(db: &Db, company_id: i64, number: &str) -> Result<Option<Account>> {
     Ok(
         sqlx::query_as::<_, Account>(

@@ -6,6 +6,8 @@
 //! SQLite is the embedded default; PostgreSQL is chosen by a `postgres://` URL.
 
 pub mod account;
+pub mod activation_code;
+pub mod attachment;
 pub mod audit;
 pub mod bus_lease;
 pub mod channel;
@@ -14,9 +16,11 @@ pub mod consumption_day;
 pub mod communicator;
 pub mod company;
 pub mod decimal;
+pub mod mail;
 pub mod membership;
 pub mod meter;
 pub mod meter_line;
+pub mod notice;
 pub mod object;
 pub mod poll_job;
 pub mod poll_result;
@@ -25,6 +29,7 @@ pub mod preference;
 pub mod premise;
 pub mod reading;
 pub mod resident;
+pub mod service_request;
 pub mod session;
 pub mod sign_in_failure;
 pub mod silent_meter;

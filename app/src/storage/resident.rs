@@ -22,3 +22,72 @@ pub async fn list_premises(db: &Db, company_id: i64, user_id: i64) -> Result<Vec
     .fetch_all(db.pool())
     .await?)
 }
+
+/// Whether the user holds this premise of the company.
+pub async fn holds(db: &Db, company_id: i64, user_id: i64, premise_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM premise_residents WHERE company_id = $1 AND user_id = $2 AND premise_id = $3",
+    )
+    .bind(company_id)
+    .bind(user_id)
+    .bind(premise_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
+/// The meters of the user's premises in the company: all a resident may read.
+pub async fn meter_ids(db: &Db, company_id: i64, user_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT m.id FROM meters m JOIN premise_residents r ON r.premise_id = m.premise_id
+         WHERE r.company_id = $1 AND r.user_id = $2 AND m.company_id = $1 ORDER BY m.id",
+    )
+    .bind(company_id)
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// How many residents each premise of a building has (premises with none are left out).
+pub async fn count_by_premise(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as::<_, (i64, i64)>(
+        "SELECT r.premise_id, COUNT(*) FROM premise_residents r JOIN premises p ON p.id = r.premise_id
+         WHERE r.company_id = $1 AND p.object_id = $2 GROUP BY r.premise_id",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db_test;
+    use crate::storage::testing::fixtures;
+
+    db_test!(a_resident_holds_their_premise_and_its_meters_only, |db| {
+        let a = fixtures::building(&db).await;
+        let b = fixtures::building_of(&db, a.company_id, "2").await;
+        let u = crate::storage::user::create(
+            &db,
+            &crate::storage::user::User {
+                login: "r".into(),
+                password_hash: "-".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let p = crate::storage::premise::get(&db, a.company_id, a.premise_id).await.unwrap();
+        attach(&db, u.id, &p).await.unwrap();
+        attach(&db, u.id, &p).await.unwrap();
+        assert!(holds(&db, a.company_id, u.id, a.premise_id).await.unwrap());
+        assert!(!holds(&db, a.company_id, u.id, b.premise_id).await.unwrap());
+        assert_eq!(meter_ids(&db, a.company_id, u.id).await.unwrap(), vec![a.meter_id]);
+        assert_eq!(
+            count_by_premise(&db, a.company_id, a.object_id).await.unwrap(),
+            vec![(a.premise_id, 1)]
+        );
+    });
+}

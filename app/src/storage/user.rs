@@ -79,6 +79,15 @@ pub async fn set_blocked(db: &Db, id: i64, blocked: bool) -> Result<()> {
     Ok(())
 }
 
+/// Removes a user who never got anywhere (a registration that lost its code to a race).
+pub async fn delete(db: &Db, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn touch_sign_in(db: &Db, id: i64) -> Result<()> {
     sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
         .bind(id)

@@ -72,15 +72,19 @@ pub async fn table(
     let Some((table, format)) = name.split_once('.') else {
         return (StatusCode::NOT_FOUND, "").into_response();
     };
-    if !matches!(table, "readings" | "not-polled") {
-        return (StatusCode::NOT_FOUND, "").into_response();
-    }
-    let caller = match authorize_request(&state.db, &parts, Permission::ViewData).await {
+    let needs = match table {
+        "readings" | "not-polled" => Permission::ViewData,
+        "requests" => Permission::HandleRequests,
+        _ => return (StatusCode::NOT_FOUND, "").into_response(),
+    };
+    let caller = match authorize_request(&state.db, &parts, needs).await {
         Ok(c) => c,
         Err(e) => return failure(e, lang),
     };
-    if table == "not-polled" {
-        return not_polled(&state, &caller, &pairs, format, lang).await;
+    match table {
+        "not-polled" => return not_polled(&state, &caller, &pairs, format, lang).await,
+        "requests" => return requests(&state, &caller, &pairs, format, lang).await,
+        _ => {}
     }
     let query = ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let chosen =
@@ -115,6 +119,26 @@ async fn not_polled(
         Ok(list) => {
             let stem = format!("not-polled-{}", chrono::Utc::now().format("%Y-%m-%d"));
             file(&exports::not_polled::sheet(&list, lang), &stem, format, lang)
+        }
+        Err(e) => failure(e, lang),
+    }
+}
+
+/// `/export/requests.{xlsx|csv}?stage=…&object=…`: the desk under the same filters.
+async fn requests(
+    state: &AppState,
+    caller: &app::auth::caller::Caller,
+    pairs: &[(String, String)],
+    format: &str,
+    lang: Lang,
+) -> Response {
+    let filter = app::models::request::DeskFilter::from_pairs(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    match app::queries::requests::desk(&state.db, caller, &filter).await {
+        Ok(desk) => {
+            let stem = format!("requests-{}", chrono::Utc::now().format("%Y-%m-%d"));
+            file(&exports::requests::sheet(&desk, lang), &stem, format, lang)
         }
         Err(e) => failure(e, lang),
     }

@@ -1,6 +1,7 @@
 //! The HTTP side: Leptos pages and server functions, static files, health and metrics.
 
 pub mod assets;
+pub mod attachments;
 pub mod export;
 pub mod health;
 pub mod metrics;
@@ -11,7 +12,7 @@ use app::auth::AuthConfig;
 use app::storage::Db;
 use app::{shell, App};
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub auth: AuthConfig,
+    pub mail: app::mail::MailConfig,
     pub metrics: PrometheusHandle,
 }
 
@@ -37,10 +39,11 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
-        let (db, auth) = (state.db.clone(), state.auth.clone());
+        let (db, auth, mail) = (state.db.clone(), state.auth.clone(), state.mail.clone());
         move || {
             provide_context(db.clone());
             provide_context(auth.clone());
+            provide_context(mail.clone());
         }
     };
     let options = state.leptos_options.clone();
@@ -50,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/export/{name}", get(export::table))
+        .route("/attachments", post(attachments::upload))
+        .route("/attachments/{id}", get(attachments::download))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

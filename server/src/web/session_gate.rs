@@ -1,5 +1,6 @@
 //! Pages need a session: a signed-out browser asking for a page is sent to /login (and back
-//! after). Server functions check for themselves; static files and /login are open.
+//! after). Server functions check for themselves; static files, /login and /register are
+//! open.
 
 use app::auth::{token, SESSION_COOKIE};
 use app::prefs::cookie_value;
@@ -43,7 +44,8 @@ pub async fn require_session(State(state): State<AppState>, req: Request, next: 
     };
     match (path.as_str(), signed_in) {
         ("/login", true) => Redirect::to("/").into_response(),
-        ("/login", false) | (_, true) => next.run(req).await,
+        // a resident with a code registers before having a session
+        ("/login" | "/register", false) | (_, true) => next.run(req).await,
         (_, false) => {
             let target = req
                 .uri()

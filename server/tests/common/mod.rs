@@ -26,7 +26,12 @@ pub struct World {
     /// A dispatcher of company B.
     pub b_dispatcher: String,
     pub b_dispatcher_id: i64,
+    /// The SMTP listener the world's mailer sends to.
+    pub sink: server::mail::sink::Sink,
 }
+
+/// Where links in the world's letters point.
+pub const PUBLIC_URL: &str = "http://uchet.test";
 
 /// The personal account of company A's flat.
 pub const ACCOUNT_A: &str = "0076000101";
@@ -115,10 +120,24 @@ pub async fn world(backend: Backend) -> World {
     // tests run the real binary with hashed assets.
     let mut leptos_options = leptos_config().leptos;
     leptos_options.hash_files = false;
+    // a real SMTP exchange on loopback: the mailer runs as in the server
+    let sink = server::mail::sink::Sink::start(0).await.expect("smtp sink");
+    let mail = app::mail::MailConfig {
+        enabled: true,
+        public_url: PUBLIC_URL.into(),
+        wake: Default::default(),
+    };
+    let smtp = server::mail::SmtpSettings::from_url(
+        &format!("smtp://127.0.0.1:{}", sink.port),
+        "Учёт <noreply@uchet.test>",
+    )
+    .expect("smtp settings");
+    tokio::spawn(server::mail::run(db.clone(), smtp, mail.wake.clone()));
     let state = AppState {
         leptos_options,
         db: db.clone(),
         auth: AuthConfig::default(),
+        mail,
         metrics: server::telemetry::metrics(),
     };
     World {
@@ -131,6 +150,7 @@ pub async fn world(backend: Backend) -> World {
         a_user_ids,
         b_dispatcher,
         b_dispatcher_id,
+        sink,
     }
 }
 

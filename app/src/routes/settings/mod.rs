@@ -1,2 +1,3 @@
+pub mod activation;
 pub mod company;
 pub mod users;

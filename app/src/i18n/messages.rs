@@ -1,56 +1,9 @@
-//! Russian first, English available. Every text the UI shows is a `Msg`, so a missing
-//! translation is a compile error rather than a blank label.
-//!
-//! The language lives in the `uchet_lang` cookie: the server renders in it and the browser
-//! hydrates in it, so both sides agree and the choice is remembered.
+//! Every text of the UI, Russian then English, one line each. The words are the seeds' (the
+//! screens Russian housing staff know); a message missing here does not compile.
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const LANG_COOKIE: &str = "uchet_lang";
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    Ru,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ru => "ru",
-            Lang::En => "en",
-        }
-    }
-    pub fn parse(s: &str) -> Lang {
-        if s.trim().eq_ignore_ascii_case("en") {
-            Lang::En
-        } else {
-            Lang::Ru
-        }
-    }
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Ru => Lang::En,
-            Lang::En => Lang::Ru,
-        }
-    }
-}
-
-macro_rules! messages {
-    ($($name:ident => $ru:literal, $en:literal;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        pub enum Msg { $($name),* }
-        impl Msg {
-            pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$name, Lang::Ru) => $ru, (Msg::$name, Lang::En) => $en,)*
-                }
-            }
-        }
-    };
-}
+use super::Lang;
 
 messages! {
     AppName => "Учёт", "Uchet";
@@ -370,123 +323,105 @@ messages! {
     NpNever => "ни разу не выходил на связь", "never heard from";
     NpNone => "Все приборы на линиях связи выходили на связь.", "Every meter on a line has been heard from.";
     NpSearch => "Дом, квартира, № прибора, модель", "Building, flat, meter number, model";
-}
-
-/// The current language, shared by every component.
-#[derive(Clone, Copy)]
-pub struct I18n(pub RwSignal<Lang>);
-
-impl I18n {
-    /// Reads the language cookie (request header on the server, `document.cookie` in the
-    /// browser) and puts the signal into context.
-    pub fn provide() -> I18n {
-        let i18n = I18n(RwSignal::new(
-            crate::prefs::read_cookie(LANG_COOKIE)
-                .map(|v| Lang::parse(&v))
-                .unwrap_or_default(),
-        ));
-        provide_context(i18n);
-        i18n
-    }
-    pub fn lang(self) -> Lang {
-        self.0.get()
-    }
-    pub fn t(self, msg: Msg) -> &'static str {
-        msg.text(self.0.get())
-    }
-    /// Switches the language and remembers it for a year.
-    pub fn set(self, lang: Lang) {
-        crate::prefs::write_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600);
-        self.0.set(lang);
-    }
-}
-
-pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Lang::Ru)))
-}
-
-/// The Russian and English names of a role.
-pub fn role_name(role: crate::models::Role) -> Msg {
-    use crate::models::Role::*;
-    match role {
-        Administrator => Msg::RoleAdministrator,
-        Dispatcher => Msg::RoleDispatcher,
-        ServiceEngineer => Msg::RoleServiceEngineer,
-        Reader => Msg::RoleReader,
-        FieldStaff => Msg::RoleFieldStaff,
-        Resident => Msg::RoleResident,
-    }
-}
-
-pub fn resource_name(resource: crate::models::Resource) -> Msg {
-    use crate::models::Resource::*;
-    match resource {
-        Electricity => Msg::ResElectricity,
-        Heat => Msg::ResHeat,
-        ColdWater => Msg::ResColdWater,
-        HotWater => Msg::ResHotWater,
-        Gas => Msg::ResGas,
-        Wastewater => Msg::ResWastewater,
-    }
-}
-
-/// A month as a period's name: «ноябрь 2026», "November 2026".
-pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    const RU: [&str; 12] = [
-        "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
-        "октябрь", "ноябрь", "декабрь",
-    ];
-    const EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
-    ];
-    let names = if lang == Lang::Ru { RU } else { EN };
-    format!("{} {}", names[d.month0() as usize], d.year())
-}
-
-pub fn unit_name(resource: crate::models::Resource) -> Msg {
-    match resource.unit() {
-        "kWh" => Msg::UnitKwh,
-        "Gcal" => Msg::UnitGcal,
-        _ => Msg::UnitM3,
-    }
-}
-
-pub fn state_name(state: crate::models::MeterState) -> Msg {
-    use crate::models::MeterState::*;
-    match state {
-        Commissioning => Msg::StateCommissioning,
-        InOperation => Msg::StateInOperation,
-        Verification => Msg::StateUnderVerification,
-        Repair => Msg::StateRepair,
-        Retired => Msg::StateRetired,
-    }
-}
-
-/// A reading's source as stored (`poll`, `field_staff`…), in words.
-pub fn source_name(source: &str) -> Msg {
-    match source {
-        "poll" => Msg::SrcPoll,
-        "lora" => Msg::SrcLora,
-        "dispatcher" => Msg::SrcDispatcher,
-        "field_staff" => Msg::SrcFieldStaff,
-        "resident" => Msg::SrcResident,
-        "estimate" => Msg::SrcEstimate,
-        _ => Msg::SrcImport,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_language_codes_fall_back_to_russian() {
-        assert_eq!(Lang::parse("en"), Lang::En);
-        assert_eq!(Lang::parse("EN"), Lang::En);
-        assert_eq!(Lang::parse("de"), Lang::Ru);
-        assert_eq!(Msg::SignIn.text(Lang::Ru), "Войти");
-        assert_eq!(Msg::SignIn.text(Lang::En), "Sign in");
-    }
+    Yes => "да", "yes";
+    No => "нет", "no";
+    ErrMismatch => "не совпадает", "does not match";
+    ErrCodeNotValid => "Код не найден, уже использован или истёк. Попросите в управляющей компании новый.", "The code is unknown, used or expired. Ask the company for a new one.";
+    ErrMailNotConfigured => "Отправка почты не настроена (UCHET_SMTP_URL). Выдайте код на бумаге.", "Mail is not configured (UCHET_SMTP_URL). Hand out a printed code.";
+    PasswordAgain => "Пароль ещё раз", "Password again";
+    MenuActivation => "Коды активации", "Activation codes";
+    MenuResidentNotices => "Уведомления жителям", "Notices to residents";
+    RegTitle => "Регистрация в личном кабинете", "Register in the residents' cabinet";
+    RegLead => "Код активации выдаёт управляющая компания: в письме-приглашении или на бумаге.", "Your housing company gives you an activation code: in an invite letter or on paper.";
+    RegCode => "Код активации", "Activation code";
+    RegValidUntil => "Действует до", "Valid until";
+    RegConsent => "Согласие на обработку персональных данных", "Consent to personal data processing";
+    RegConsentText => "Даю согласие на обработку моих персональных данных (152-ФЗ)", "I consent to the processing of my personal data (Federal Law 152-FZ)";
+    RegSubmit => "Зарегистрироваться", "Register";
+    RegHaveAccount => "Уже есть учётная запись? Войдите и добавьте помещение по коду в личном кабинете.", "Have an account already? Sign in and add the premise by its code in your cabinet.";
+    RegInvitation => "Житель? Регистрация по коду", "Resident? Register with a code";
+    CabAddPremise => "Добавить помещение по коду активации", "Add a premise with an activation code";
+    CabAddButton => "Добавить", "Add";
+    CabContacts => "Контакты управляющей компании", "Your housing company";
+    CabOfflineCopy => "Нет сети — показаны данные, сохранённые на устройстве", "Offline — showing data kept on this device";
+    CabReadingsLead => "Введите показания с табло счётчиков. Лишние цифры не поместятся; без сети показания сохранятся на телефоне и уйдут, когда сеть появится.", "Type what your meters show. Extra digits will not fit; with no network the readings stay on your phone and go out when it returns.";
+    CabByDay => "По дням", "By day";
+    CodesLead => "Код открывает жителю личный кабинет помещения. Действует неделю; для помещений, где житель уже зарегистрирован, коды не выдаются.", "A code opens the premise's cabinet to its resident. It holds a week; premises with a registered resident get none.";
+    CodesPremise => "Помещение", "Premise";
+    CodesResidents => "Зарегистрировано", "Registered";
+    CodesForAll => "Создать коды для всех помещений без доступа", "Make codes for every premise without access";
+    CodesMake => "Создать код", "Make a code";
+    CodesRenew => "Новый код", "New code";
+    CodesMade => "создано кодов", "codes made";
+    CodesPrint => "Печать", "Print";
+    CodesInvite => "Приглашение", "Invite";
+    CodesInviteButton => "Пригласить", "Invite";
+    CodesActivated => "Помещений с доступом", "Premises with access";
+    CodesMailWaiting => "письмо ждёт отправки", "letter waiting";
+    CodesMailSent => "письмо отправлено", "letter sent";
+    CodesMailFailed => "письмо не отправлено", "letter not sent";
+    CodesSlipText => "Код для регистрации в личном кабинете жителя:", "Your code for the residents' cabinet:";
+    AttachPick => "Приложить фото или файл", "Attach a photo or file";
+    AttachUploading => "Загрузка…", "Uploading…";
+    AttachRemove => "убрать", "remove";
+    ReqNew => "Новая заявка", "New request";
+    ReqMine => "Мои заявки", "My requests";
+    ReqNoneYet => "Заявок нет", "No requests";
+    ReqRequest => "Заявка", "Request";
+    ReqNumber => "№ заявки", "Request No.";
+    ReqCreated => "Создана", "Created";
+    ReqAuthor => "Заявитель", "Applicant";
+    ReqPremise => "Помещение", "Premise";
+    ReqSpecialist => "Специалист", "Specialist";
+    ReqStage => "Стадия", "Stage";
+    ReqAssignee => "Исполнитель", "Assignee";
+    ReqMessage => "Сообщение", "Message";
+    ReqMessageHint => "Что случилось, где, когда удобно принять мастера", "What happened, where, when the technician may come";
+    ReqFile => "Отправить заявку", "Send the request";
+    ReqReply => "Ответ", "Reply";
+    ReqSend => "Отправить", "Send";
+    ReqCancel => "Отменить заявку", "Cancel the request";
+    ReqNewAnswer => "новый ответ", "new answer";
+    ReqNewCount => "Новых заявок", "New requests";
+    ReqOpenOnly => "В работе", "Open";
+    ReqFrom => "с", "from";
+    ReqTo => "по", "to";
+    ReqSearch => "№, дом, квартира, заявитель, текст", "No., building, flat, applicant, text";
+    ReqStaff => "управляющая компания", "housing company";
+    ReqStageChanged => "Стадия", "Stage";
+    ReqAssignedTo => "Исполнитель назначен", "Assigned to";
+    ReqUnassigned => "Исполнитель снят", "Unassigned";
+    StageRegistration => "Регистрация", "Registration";
+    StageQualification => "Квалификация", "Qualification";
+    StageExecution => "Исполнение", "Execution";
+    StageCompletion => "Завершена", "Completed";
+    StageCancelled => "Отменена", "Cancelled";
+    SpecElectrician => "Электрик", "Electrician";
+    SpecPlumber => "Сантехник", "Plumber";
+    SpecLift => "Лифт", "Lift";
+    SpecIntercom => "Домофон", "Intercom";
+    SpecOther => "Другое", "Other";
+    NoticeNew => "Новое уведомление", "New notice";
+    NoticeEdit => "Изменить уведомление", "Edit the notice";
+    NoticeNone => "Уведомлений нет", "No notices";
+    NoticeKindLabel => "Вид", "Kind";
+    NoticeUrgent => "Срочное", "Urgent";
+    NoticePermanent => "Постоянное", "Permanent";
+    NoticeTitle => "Заголовок", "Title";
+    NoticeBody => "Текст", "Text";
+    NoticeWorksUntil => "Дата окончания работ", "Works end on";
+    NoticeAttachment => "Вложение", "Attachment";
+    NoticeRecipients => "Кому", "To";
+    NoticeWholeBuilding => "весь дом", "the whole building";
+    NoticeSelectAll => "Выбрать все дома", "Select all buildings";
+    NoticeSave => "Сохранить", "Save";
+    NoticeSaved => "Сохранено", "Saved";
+    NoticePublish => "Опубликовать", "Publish";
+    NoticeUnpublish => "Снять с публикации", "Unpublish";
+    NoticePublished => "Опубликовано", "Published";
+    NoticeIsPublished => "Опубликовано", "Published";
+    NoticeIsDraft => "Не опубликовано", "Not published";
+    NoticeReadBy => "Прочитали", "Read by";
+    NoticeReadAt => "Прочитано", "Read at";
+    NoticeReceipts => "Кто прочитал", "Who has read it";
 }

@@ -1,0 +1,204 @@
+//! Russian first, English available. Every text the UI shows is a `Msg`, so a missing
+//! translation is a compile error rather than a blank label.
+//!
+//! The language lives in the `uchet_lang` cookie: the server renders in it and the browser
+//! hydrates in it, so both sides agree and the choice is remembered.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const LANG_COOKIE: &str = "uchet_lang";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Lang {
+        if s.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Ru
+        }
+    }
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => $ru:literal, $en:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum Msg { $($name),* }
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::Ru) => $ru, (Msg::$name, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+mod messages;
+pub use messages::Msg;
+
+/// The current language, shared by every component.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+impl I18n {
+    /// Reads the language cookie (request header on the server, `document.cookie` in the
+    /// browser) and puts the signal into context.
+    pub fn provide() -> I18n {
+        let i18n = I18n(RwSignal::new(
+            crate::prefs::read_cookie(LANG_COOKIE)
+                .map(|v| Lang::parse(&v))
+                .unwrap_or_default(),
+        ));
+        provide_context(i18n);
+        i18n
+    }
+    pub fn lang(self) -> Lang {
+        self.0.get()
+    }
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self.0.get())
+    }
+    /// Switches the language and remembers it for a year.
+    pub fn set(self, lang: Lang) {
+        crate::prefs::write_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600);
+        self.0.set(lang);
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Lang::Ru)))
+}
+
+/// The Russian and English names of a role.
+pub fn role_name(role: crate::models::Role) -> Msg {
+    use crate::models::Role::*;
+    match role {
+        Administrator => Msg::RoleAdministrator,
+        Dispatcher => Msg::RoleDispatcher,
+        ServiceEngineer => Msg::RoleServiceEngineer,
+        Reader => Msg::RoleReader,
+        FieldStaff => Msg::RoleFieldStaff,
+        Resident => Msg::RoleResident,
+    }
+}
+
+pub fn resource_name(resource: crate::models::Resource) -> Msg {
+    use crate::models::Resource::*;
+    match resource {
+        Electricity => Msg::ResElectricity,
+        Heat => Msg::ResHeat,
+        ColdWater => Msg::ResColdWater,
+        HotWater => Msg::ResHotWater,
+        Gas => Msg::ResGas,
+        Wastewater => Msg::ResWastewater,
+    }
+}
+
+/// A month as a period's name: «ноябрь 2026», "November 2026".
+pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const RU: [&str; 12] = [
+        "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+        "октябрь", "ноябрь", "декабрь",
+    ];
+    const EN: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    let names = if lang == Lang::Ru { RU } else { EN };
+    format!("{} {}", names[d.month0() as usize], d.year())
+}
+
+pub fn unit_name(resource: crate::models::Resource) -> Msg {
+    match resource.unit() {
+        "kWh" => Msg::UnitKwh,
+        "Gcal" => Msg::UnitGcal,
+        _ => Msg::UnitM3,
+    }
+}
+
+pub fn state_name(state: crate::models::MeterState) -> Msg {
+    use crate::models::MeterState::*;
+    match state {
+        Commissioning => Msg::StateCommissioning,
+        InOperation => Msg::StateInOperation,
+        Verification => Msg::StateUnderVerification,
+        Repair => Msg::StateRepair,
+        Retired => Msg::StateRetired,
+    }
+}
+
+pub fn stage_name(stage: crate::models::request::Stage) -> Msg {
+    use crate::models::request::Stage::*;
+    match stage {
+        Registration => Msg::StageRegistration,
+        Qualification => Msg::StageQualification,
+        Execution => Msg::StageExecution,
+        Completion => Msg::StageCompletion,
+        Cancelled => Msg::StageCancelled,
+    }
+}
+
+pub fn specialist_name(s: crate::models::request::Specialist) -> Msg {
+    use crate::models::request::Specialist::*;
+    match s {
+        Electrician => Msg::SpecElectrician,
+        Plumber => Msg::SpecPlumber,
+        Lift => Msg::SpecLift,
+        Intercom => Msg::SpecIntercom,
+        Other => Msg::SpecOther,
+    }
+}
+
+pub fn notice_kind_name(k: crate::models::notice::NoticeKind) -> Msg {
+    match k {
+        crate::models::notice::NoticeKind::Urgent => Msg::NoticeUrgent,
+        crate::models::notice::NoticeKind::Permanent => Msg::NoticePermanent,
+    }
+}
+
+/// A reading's source as stored (`poll`, `field_staff`…), in words.
+pub fn source_name(source: &str) -> Msg {
+    match source {
+        "poll" => Msg::SrcPoll,
+        "lora" => Msg::SrcLora,
+        "dispatcher" => Msg::SrcDispatcher,
+        "field_staff" => Msg::SrcFieldStaff,
+        "resident" => Msg::SrcResident,
+        "estimate" => Msg::SrcEstimate,
+        _ => Msg::SrcImport,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_language_codes_fall_back_to_russian() {
+        assert_eq!(Lang::parse("en"), Lang::En);
+        assert_eq!(Lang::parse("EN"), Lang::En);
+        assert_eq!(Lang::parse("de"), Lang::Ru);
+        assert_eq!(Msg::SignIn.text(Lang::Ru), "Войти");
+        assert_eq!(Msg::SignIn.text(Lang::En), "Sign in");
+    }
+}

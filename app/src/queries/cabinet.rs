@@ -1,0 +1,204 @@
+//! The residents' cabinet: a resident's premises with their meters and last readings, a
+//! premise's consumption by month or by day (the engine over each meter chain, summed per
+//! resource), the sheets a resident types readings into, and the company's contacts. Every
+//! premise comes from the session's user: nothing a browser sends widens it.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::history;
+use super::local_time;
+use super::readings_table::zone;
+use crate::auth::caller::Caller;
+use crate::consumption::{self, calendar, Archive};
+use crate::errors::AppError;
+use crate::models::cabinet::{
+    CabinetMeter, CabinetPremise, CabinetView, CompanyContacts, LastReading, PremiseConsumption,
+    ResourceLine,
+};
+use crate::models::field::FieldSheet;
+use crate::models::{Amount, MeterState, Resource};
+use crate::storage::reading::{self, flags};
+use crate::storage::{account, company, meter, object, premise, resident, Db};
+
+/// The company as a resident reaches it.
+pub async fn contacts(db: &Db, company_id: i64) -> Result<CompanyContacts, AppError> {
+    let c = company::get(db, company_id).await?;
+    Ok(CompanyContacts {
+        name: c.name,
+        phone: c.phone,
+        email: c.email,
+        address: if c.actual_address.is_empty() {
+            c.legal_address
+        } else {
+            c.actual_address
+        },
+        working_hours: c.working_hours,
+    })
+}
+
+/// The meter's last reading, confirmed or not (the resident sees what they sent).
+async fn last_reading(
+    db: &Db,
+    company_id: i64,
+    m: &meter::Meter,
+    tz: chrono_tz::Tz,
+) -> Result<Option<LastReading>, AppError> {
+    let Some(ch) = history::main_channel(db, company_id, m.id).await? else {
+        return Ok(None);
+    };
+    let latest =
+        reading::latest_integral_before(db, company_id, ch.id, crate::storage::now() + 1, false)
+            .await?;
+    Ok(latest.map(|r| {
+        let [t1, t2, t3, t4] = r.tariffs;
+        LastReading {
+            at: local_time(tz, r.ts),
+            values: [r.total, t1, t2, t3, t4],
+            pending: r.flags & flags::NEEDS_CONFIRMATION != 0 && r.flags & flags::REJECTED == 0,
+            rejected: r.flags & flags::REJECTED != 0,
+        }
+    }))
+}
+
+pub async fn cabinet(db: &Db, caller: &Caller) -> Result<CabinetView, AppError> {
+    let mut premises = Vec::new();
+    for p in resident::list_premises(db, caller.company_id, caller.user_id).await? {
+        let o = object::get(db, caller.company_id, p.object_id).await?;
+        let tz = zone(&o);
+        let accounts = account::list_for_premise(db, caller.company_id, p.id)
+            .await?
+            .into_iter()
+            .map(|a| a.number)
+            .collect();
+        let mut meters = Vec::new();
+        for m in meter::list_for_premise(db, caller.company_id, p.id).await? {
+            let last = last_reading(db, caller.company_id, &m, tz).await?;
+            meters.push(CabinetMeter {
+                id: m.id,
+                resource: m.resource,
+                model: m.model,
+                serial: m.serial,
+                tariffs: m.tariffs.clamp(1, 4) as u8,
+                fraction: m.capacity.fraction(),
+                state: m.state,
+                installed_on: m.installed_on,
+                verified_on: m.verified_on,
+                next_verification_on: m.next_verification_on,
+                last,
+            });
+        }
+        // meters in operation first, retired ones last
+        meters.sort_by_key(|m| (m.state == MeterState::Retired, m.resource.as_str(), m.id));
+        premises.push(CabinetPremise {
+            id: p.id,
+            object_id: o.id,
+            object_name: o.name,
+            address: o.address,
+            number: p.number,
+            accounts,
+            meters,
+        });
+    }
+    Ok(CabinetView {
+        premises,
+        company: contacts(db, caller.company_id).await?,
+    })
+}
+
+/// One of the caller's premises; any other is "not found", whoever it belongs to.
+async fn own_premise(db: &Db, caller: &Caller, premise_id: i64) -> Result<premise::Premise, AppError> {
+    if !resident::holds(db, caller.company_id, caller.user_id, premise_id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(premise::get(db, caller.company_id, premise_id).await?)
+}
+
+/// A premise's consumption: a year by month, or (with `month`) that month by day. Each meter
+/// chain goes through the engine once; a replaced meter is counted through its successor.
+pub async fn consumption(
+    db: &Db,
+    caller: &Caller,
+    premise_id: Option<i64>,
+    year: Option<i32>,
+    month: Option<NaiveDate>,
+) -> Result<PremiseConsumption, AppError> {
+    let mine = resident::list_premises(db, caller.company_id, caller.user_id).await?;
+    let p = match premise_id {
+        Some(id) => own_premise(db, caller, id).await?,
+        None => mine.first().cloned().ok_or(AppError::NotFound)?,
+    };
+    let mut premises = Vec::new();
+    for x in &mine {
+        let o = object::get(db, caller.company_id, x.object_id).await?;
+        premises.push((x.id, format!("{}, {}", o.address, x.number)));
+    }
+    let o = object::get(db, caller.company_id, p.object_id).await?;
+    let tz = zone(&o);
+    let today = calendar::local_date(tz, crate::storage::now());
+    let (bounds, labels, first) = match month {
+        Some(m) => {
+            let first = calendar::first_of_month(m);
+            let days = calendar::days_in_month(first);
+            let labels = (1..=days).map(|d| d.to_string()).collect();
+            (calendar::day_bounds(tz, first, days), labels, first)
+        }
+        None => {
+            let y = year.unwrap_or(today.year());
+            let first = NaiveDate::from_ymd_opt(y, 1, 1).ok_or(AppError::NotFound)?;
+            let labels = (1..=12).map(|m| format!("{m:02}")).collect();
+            (calendar::month_bounds(tz, first, 12), labels, first)
+        }
+    };
+    let (from, to) = (bounds[0], *bounds.last().expect("bounds"));
+    let mut lines: Vec<ResourceLine> = Vec::new();
+    for m in meter::list_for_premise(db, caller.company_id, p.id).await? {
+        if meter::successor(db, caller.company_id, m.id).await?.is_some() {
+            continue;
+        }
+        let hist = history::of_meter(db, &m, from, to).await?;
+        let totals = consumption::consumption(&hist, Archive::Integral, &bounds)[0].clone();
+        match lines.iter_mut().find(|l| l.resource == m.resource) {
+            Some(l) => {
+                for (sum, v) in l.values.iter_mut().zip(totals) {
+                    *sum = *sum + v;
+                }
+            }
+            None => lines.push(ResourceLine {
+                resource: m.resource,
+                values: totals,
+                total: Amount::NoData,
+            }),
+        }
+    }
+    for l in &mut lines {
+        l.total = l.values.iter().copied().sum();
+    }
+    lines.sort_by_key(|l| Resource::ALL.iter().position(|r| *r == l.resource));
+    Ok(PremiseConsumption {
+        premise_id: p.id,
+        title: format!("{}, {}", o.address, p.number),
+        premises,
+        year: first.year(),
+        month: month.map(calendar::first_of_month),
+        labels,
+        resources: lines,
+    })
+}
+
+/// The sheets a resident types readings into: one per building, holding only their own
+/// premises' meters in operation.
+pub async fn sheets(db: &Db, caller: &Caller) -> Result<Vec<FieldSheet>, AppError> {
+    let mine = resident::list_premises(db, caller.company_id, caller.user_id).await?;
+    let mut objects: Vec<i64> = mine.iter().map(|p| p.object_id).collect();
+    objects.dedup();
+    let mut out = Vec::new();
+    for object_id in objects {
+        let ids: Vec<i64> = mine
+            .iter()
+            .filter(|p| p.object_id == object_id)
+            .map(|p| p.id)
+            .collect();
+        out.push(super::field_sheet::sheet_of(db, caller, object_id, Some(&ids)).await?);
+    }
+    Ok(out)
+}

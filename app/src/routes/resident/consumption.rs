@@ -1,0 +1,185 @@
+//! My consumption (F44): a premise's year by month, or a month by day, per resource — a chart
+//! of one resource and a table of all. Gaps are never filled: «–*» where nothing is known,
+//! «1,77*» where part is.
+
+use chrono::{Datelike, Months, NaiveDate};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::components::chart::{ChartKind, ConsumptionChart, Series};
+use crate::components::error_view::ErrorBox;
+use crate::functions::cabinet::my_consumption;
+use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Msg};
+use crate::models::cabinet::PremiseConsumption;
+use crate::models::Resource as Res;
+
+/// The address of a period: a year, or a month (by day).
+fn href(premise: i64, year: i32, month: Option<NaiveDate>) -> String {
+    match month {
+        Some(m) => format!("/my/consumption?premise={premise}&month={}", m.format("%Y-%m-%d")),
+        None => format!("/my/consumption?premise={premise}&year={year}"),
+    }
+}
+
+#[component]
+pub fn MyConsumptionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let args = Memo::new(move |_| {
+        q.with(|q| {
+            (
+                q.get("premise").and_then(|v| v.parse::<i64>().ok()),
+                q.get("year").and_then(|v| v.parse::<i32>().ok()),
+                q.get("month")
+                    .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()),
+            )
+        })
+    });
+    let data = Resource::new(move || args.get(), |(p, y, m)| my_consumption(p, y, m));
+    view! {
+        <Title text=move || i18n.t(Msg::Consumption)/>
+        <section class="page my-consumption">
+            <h1>{move || i18n.t(Msg::Consumption)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(c) => view! { <ConsumptionView c/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let premise = c.premise_id;
+    let (year, month) = (c.year, c.month);
+    let (prev, next, period) = match month {
+        Some(m) => (
+            href(premise, year, Some(m - Months::new(1))),
+            href(premise, year, Some(m + Months::new(1))),
+            month_year(i18n.lang(), m),
+        ),
+        None => (
+            href(premise, year - 1, None),
+            href(premise, year + 1, None),
+            year.to_string(),
+        ),
+    };
+    let switch = match month {
+        Some(_) => (href(premise, year, None), Msg::DashForYear),
+        None => {
+            let today = crate::offline::device_today();
+            let m = if today.year() == year {
+                today.with_day(1)
+            } else {
+                NaiveDate::from_ymd_opt(year, 12, 1)
+            };
+            (href(premise, year, m), Msg::CabByDay)
+        }
+    };
+    let go = navigate.clone();
+    let on_premise = move |ev: leptos::ev::Event| {
+        if let Ok(p) = event_target_value(&ev).parse::<i64>() {
+            go(&href(p, year, month), Default::default());
+        }
+    };
+    let resources: Vec<Res> = c.resources.iter().map(|l| l.resource).collect();
+    let charted = RwSignal::new(resources.first().copied());
+    let premise_options = c
+        .premises
+        .iter()
+        .map(|(id, name)| view! { <option value=id.to_string() selected=*id == premise>{name.clone()}</option> })
+        .collect_view();
+    let lines = StoredValue::new(c.resources.clone());
+    let labels = c.labels.clone();
+    let chart = move || {
+        let Some(r) = charted.get() else {
+            return ().into_any();
+        };
+        let Some(line) = lines.with_value(|l| l.iter().find(|x| x.resource == r).cloned()) else {
+            return ().into_any();
+        };
+        let series = vec![Series {
+            name: i18n.t(resource_name(r)).to_string(),
+            values: line
+                .values
+                .iter()
+                .map(|a| a.known().map(|v| v.normalize().to_string()).unwrap_or_else(|| "-".into()))
+                .collect(),
+        }];
+        let unit = i18n.t(unit_name(r)).to_string();
+        view! { <ConsumptionChart labels=labels.clone() series unit kind=Signal::derive(|| ChartKind::Grouped)/> }.into_any()
+    };
+    let head = c
+        .resources
+        .iter()
+        .map(|l| {
+            let r = l.resource;
+            view! { <th class="num">{move || i18n.t(resource_name(r))} ", " {move || i18n.t(unit_name(r))}</th> }
+        })
+        .collect_view();
+    let rows = c
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let label = match month {
+                Some(m) => format!("{label}.{:02}", m.month()),
+                None => label.clone(),
+            };
+            let cells = c
+                .resources
+                .iter()
+                .map(|l| view! { <td class="num">{l.values[i].display()}</td> })
+                .collect_view();
+            view! { <tr><td>{label}</td>{cells}</tr> }
+        })
+        .collect_view();
+    let totals = c
+        .resources
+        .iter()
+        .map(|l| view! { <td class="num"><strong>{l.total.display()}</strong></td> })
+        .collect_view();
+    view! {
+        <div class="toolbar">
+            {(c.premises.len() > 1).then(|| view! {
+                <label>{move || i18n.t(Msg::Flat)} " " <select on:change=on_premise>{premise_options}</select></label>
+            })}
+            <a class="button small" href=prev>"← "</a>
+            <strong class="period" data-testid="period">{period}</strong>
+            <a class="button small" href=next>" →"</a>
+            <a class="button small" href=switch.0>{move || i18n.t(switch.1)}</a>
+        </div>
+        <p class="muted">{c.title.clone()}</p>
+        {(resources.len() > 1).then(|| {
+            let buttons = resources
+                .iter()
+                .map(|r| {
+                    let r = *r;
+                    view! {
+                        <button type="button" class="button small" class:primary=move || charted.get() == Some(r)
+                            on:click=move |_| charted.set(Some(r))>
+                            {move || i18n.t(resource_name(r))}
+                        </button>
+                    }
+                })
+                .collect_view();
+            view! { <div class="toolbar chart-resources">{buttons}</div> }
+        })}
+        {chart}
+        <div class="table-wrap">
+            <table class="data my-consumption-table">
+                <thead><tr><th>{move || if month.is_some() { i18n.t(Msg::Date) } else { i18n.t(Msg::Month) }}</th>{head}</tr></thead>
+                <tbody>{rows}</tbody>
+                <tfoot><tr><td>{move || i18n.t(Msg::Total)}</td>{totals}</tr></tfoot>
+            </table>
+        </div>
+        <p class="muted small">{move || i18n.t(Msg::GapNote)}</p>
+    }
+}

@@ -1,0 +1,247 @@
+//! «Диспетчерская» (F35; Kvant-Energo 3.4.1–3.4.3): residents' requests, new ones bold at
+//! the top and counted in the menu; filters by stage, specialist, building, flat, period and
+//! number; search, sort, CSV and Excel like every list.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::error_view::ErrorBox;
+use crate::components::export::csv_href;
+use crate::components::table::{all_words_in, Sort, SortTh};
+use crate::functions::requests::desk;
+use crate::i18n::{specialist_name, stage_name, use_i18n, Lang, Msg};
+use crate::models::request::{DeskFilter, DeskView, RequestRow, Specialist, Stage};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Col {
+    Number,
+    Object,
+    Specialist,
+    Stage,
+    Assignee,
+}
+
+fn compare(a: &RequestRow, b: &RequestRow, col: Col) -> std::cmp::Ordering {
+    match col {
+        Col::Number => a.number.cmp(&b.number),
+        Col::Object => (&a.object, a.flat.parse::<i64>().ok()).cmp(&(&b.object, b.flat.parse::<i64>().ok())),
+        Col::Specialist => a.specialist.as_str().cmp(b.specialist.as_str()),
+        Col::Stage => (a.stage as u8).cmp(&(b.stage as u8)),
+        Col::Assignee => a.assignee.cmp(&b.assignee),
+    }
+}
+
+fn matches(r: &RequestRow, q: &str, lang: Lang) -> bool {
+    let hay = format!(
+        "{} {} {} {} {} {} {}",
+        r.number,
+        r.object,
+        r.flat,
+        r.author,
+        r.excerpt,
+        specialist_name(r.specialist).text(lang),
+        r.assignee.clone().unwrap_or_default()
+    );
+    all_words_in(&hay, q)
+}
+
+fn csv_rows(rows: &[RequestRow], lang: Lang) -> Vec<Vec<String>> {
+    let mut out = vec![[
+        Msg::ReqNumber,
+        Msg::ReqCreated,
+        Msg::NpObject,
+        Msg::ColFlat,
+        Msg::ReqAuthor,
+        Msg::ReqSpecialist,
+        Msg::ReqStage,
+        Msg::ReqAssignee,
+        Msg::ReqMessage,
+    ]
+    .iter()
+    .map(|m| m.text(lang).to_string())
+    .collect()];
+    out.extend(rows.iter().map(|r| {
+        vec![
+            r.number.to_string(),
+            r.created.clone(),
+            r.object.clone(),
+            r.flat.clone(),
+            r.author.clone(),
+            specialist_name(r.specialist).text(lang).into(),
+            stage_name(r.stage).text(lang).into(),
+            r.assignee.clone().unwrap_or_default(),
+            r.excerpt.clone(),
+        ]
+    }));
+    out
+}
+
+#[component]
+pub fn DispatchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let filter = Memo::new(move |_| {
+        q.with(|q| {
+            let pairs: Vec<(String, String)> = ["stage", "specialist", "object", "flat", "from", "to", "number"]
+                .iter()
+                .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                .collect();
+            DeskFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        })
+    });
+    let view = Resource::new(move || filter.get(), desk);
+    view! {
+        <Title text=move || i18n.t(Msg::MenuDispatch)/>
+        <section class="page dispatch">
+            <h1>{move || i18n.t(Msg::MenuDispatch)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match view.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(d) => view! { <Desk desk=d filter=filter.get_untracked()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Desk(desk: DeskView, filter: DeskFilter) -> impl IntoView {
+    let i18n = use_i18n();
+    let total = desk.rows.len();
+    let stage_value = if filter.open_only {
+        "open".to_string()
+    } else {
+        filter.stage.map(|s| s.as_str().to_string()).unwrap_or_default()
+    };
+    let stages = Stage::ALL
+        .into_iter()
+        .map(|s| view! { <option value=s.as_str() selected=stage_value == s.as_str()>{move || i18n.t(stage_name(s))}</option> })
+        .collect_view();
+    let specialists = Specialist::ALL
+        .into_iter()
+        .map(|s| view! { <option value=s.as_str() selected=filter.specialist == Some(s)>{move || i18n.t(specialist_name(s))}</option> })
+        .collect_view();
+    let objects = desk
+        .objects
+        .iter()
+        .map(|(id, name)| view! { <option value=id.to_string() selected=filter.object == Some(*id)>{name.clone()}</option> })
+        .collect_view();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let excel = format!("/export/requests.xlsx?{}", filter.to_query());
+    let rows = StoredValue::new(desk.rows);
+    let search = RwSignal::new(String::new());
+    let sort_key = RwSignal::new(Sort { key: Col::Number, ascending: false });
+    // new ones first (the server's order) until a column is chosen
+    let chosen = RwSignal::new(false);
+    Effect::new(move |before: Option<Sort<Col>>| {
+        let now = sort_key.get();
+        if before.is_some_and(|b| b != now) {
+            chosen.set(true);
+        }
+        now
+    });
+    let shown = Memo::new(move |_| {
+        let q = search.get();
+        let lang = i18n.lang();
+        let mut v: Vec<RequestRow> = rows.with_value(|r| r.iter().filter(|r| matches(r, &q, lang)).cloned().collect());
+        if chosen.get() {
+            let s = sort_key.get();
+            v.sort_by(|a, b| {
+                let o = compare(a, b, s.key);
+                if s.ascending { o } else { o.reverse() }
+            });
+        }
+        v
+    });
+    view! {
+        <p class="desk-summary" role="status">
+            {move || i18n.t(Msg::ReqNewCount)} ": " <strong data-testid="new-count">{desk.new_count}</strong>
+        </p>
+        <Form method="GET" action="/service/dispatch" attr:class="filters desk-filters">
+            <label>{move || i18n.t(Msg::ReqStage)}
+                <select name="stage">
+                    <option value="" selected=stage_value.is_empty()>{move || i18n.t(Msg::KindAll)}</option>
+                    <option value="open" selected=stage_value == "open">{move || i18n.t(Msg::ReqOpenOnly)}</option>
+                    {stages}
+                </select>
+            </label>
+            <label>{move || i18n.t(Msg::ReqSpecialist)}
+                <select name="specialist">
+                    <option value="">{move || i18n.t(Msg::KindAll)}</option>
+                    {specialists}
+                </select>
+            </label>
+            <label>{move || i18n.t(Msg::NpObject)}
+                <select name="object">
+                    <option value="">{move || i18n.t(Msg::NpAllObjects)}</option>
+                    {objects}
+                </select>
+            </label>
+            <label>{move || i18n.t(Msg::ColFlat)}
+                <input name="flat" size="5" value=filter.flat.clone().unwrap_or_default()/>
+            </label>
+            <label>{move || i18n.t(Msg::ReqFrom)} <input type="date" name="from" value=date(filter.from)/></label>
+            <label>{move || i18n.t(Msg::ReqTo)} <input type="date" name="to" value=date(filter.to)/></label>
+            <label>{move || i18n.t(Msg::ReqNumber)}
+                <input name="number" size="6" inputmode="numeric" value=filter.number.map(|n| n.to_string()).unwrap_or_default()/>
+            </label>
+            <button type="submit" class="button primary">{move || i18n.t(Msg::Show)}</button>
+            <a class="button" href="/service/dispatch">{move || i18n.t(Msg::EntryClear)}</a>
+        </Form>
+        <div class="toolbar">
+            <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::ReqSearch) aria-label=move || i18n.t(Msg::Search)/>
+            <span class="count" data-testid="count">{move || format!("{} {} / {}", i18n.t(Msg::Shown), shown.read().len(), total)}</span>
+            <a class="button" download="requests.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{move || i18n.t(Msg::ExportCsv)}</a>
+            <a class="button" href=excel download data-testid="export-xlsx">{move || i18n.t(Msg::ExportXlsx)}</a>
+        </div>
+        <div class="table-wrap">
+            <table class="data desk-table">
+                <thead>
+                    <tr>
+                        <SortTh label=Msg::ReqNumber key=Col::Number sort=sort_key numeric=true/>
+                        <th>{move || i18n.t(Msg::ReqCreated)}</th>
+                        <SortTh label=Msg::NpObject key=Col::Object sort=sort_key/>
+                        <SortTh label=Msg::ReqSpecialist key=Col::Specialist sort=sort_key/>
+                        <SortTh label=Msg::ReqStage key=Col::Stage sort=sort_key/>
+                        <SortTh label=Msg::ReqAssignee key=Col::Assignee sort=sort_key/>
+                        <th>{move || i18n.t(Msg::ReqMessage)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let v = shown.get();
+                        if v.is_empty() {
+                            let text = if total == 0 { Msg::ReqNoneYet } else { Msg::NothingFound };
+                            view! { <tr><td colspan="7" class="empty">{move || i18n.t(text)}</td></tr> }.into_any()
+                        } else {
+                            v.into_iter().map(|r| view! { <DeskLine row=r/> }).collect_view().into_any()
+                        }
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn DeskLine(row: RequestRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let (stage, specialist) = (row.stage, row.specialist);
+    let fresh = stage == Stage::Registration;
+    let href = format!("/service/dispatch/{}", row.id);
+    view! {
+        <tr class="desk-row" class:new=fresh class:unread=row.unread data-request=row.id.to_string() data-stage=stage.as_str()>
+            <td class="num"><a href=href.clone()>{row.number}</a></td>
+            <td>{row.created.clone()}</td>
+            <td>{row.object.clone()} ", " {move || i18n.t(Msg::Flat)} " " {row.flat.clone()}<br/><span class="muted small">{row.author.clone()}</span></td>
+            <td>{move || i18n.t(specialist_name(specialist))}</td>
+            <td><span class=format!("stage stage-{}", stage.as_str())>{move || i18n.t(stage_name(stage))}</span></td>
+            <td>{row.assignee.clone().unwrap_or_else(|| "—".into())}</td>
+            <td class="excerpt"><a href=href>{row.excerpt.clone()}</a></td>
+        </tr>
+    }
+}

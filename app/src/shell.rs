@@ -7,14 +7,13 @@ use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
-use crate::routes::resident::readings::MyReadingsPage;
 use crate::routes::split::{
-    ActivationRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
-    MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyRequestRoute,
+    ActivationRoute, AuditRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
+    MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyReadingsRoute, MyRequestRoute,
     MyRequestsRoute, NoticeRoute, NoticesRoute, NotPolledRoute, ObjectsRoute, PollingRoute,
-    ReadingsRoute, UsersRoute,
+    ReadingsRoute, RegisterRoute, UsersRoute,
 };
-use crate::routes::{field::FieldPage, login::LoginPage, not_found::NotFound, register::RegisterPage};
+use crate::routes::{field::FieldPage, login::LoginPage, not_found::NotFound};
 use leptos_router::Lazy;
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
@@ -56,7 +55,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/register") view=RegisterPage/>
+                <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
                     <Route path=path!("objects") view={Lazy::<ObjectsRoute>::new()}/>
@@ -69,12 +68,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/company") view={Lazy::<CompanyRoute>::new()}/>
                     <Route path=path!("settings/users") view={Lazy::<UsersRoute>::new()}/>
                     <Route path=path!("settings/activation") view={Lazy::<ActivationRoute>::new()}/>
+                    <Route path=path!("settings/audit") view={Lazy::<AuditRoute>::new()}/>
                     <Route path=path!("service/dispatch") view={Lazy::<DispatchRoute>::new()}/>
                     <Route path=path!("service/dispatch/:id") view={Lazy::<DispatchRequestRoute>::new()}/>
                     <Route path=path!("service/notices") view={Lazy::<NoticesRoute>::new()}/>
                     <Route path=path!("service/notices/:id") view={Lazy::<NoticeRoute>::new()}/>
                     <Route path=path!("my") view={Lazy::<MyPremisesRoute>::new()}/>
-                    <Route path=path!("my/readings") view=MyReadingsPage/>
+                    <Route path=path!("my/readings") view={Lazy::<MyReadingsRoute>::new()}/>
                     <Route path=path!("my/consumption") view={Lazy::<MyConsumptionRoute>::new()}/>
                     <Route path=path!("my/requests") view={Lazy::<MyRequestsRoute>::new()}/>
                     <Route path=path!("my/requests/:id") view={Lazy::<MyRequestRoute>::new()}/>

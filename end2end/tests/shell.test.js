@@ -9,7 +9,7 @@ after(async () => { await browser?.close(); });
 
 const ROLES = [
   { login: 'dispatcher', role: 'Диспетчер', sections: ['Учёт', 'Обход', 'Мониторинг', 'Отчёты', 'Биллинг', 'Сервис', 'Настройки'], has: ['Главная', 'Объекты', 'Организация'], hasNot: ['Пользователи'] },
-  { login: 'admin', role: 'Администратор', sections: ['Учёт', 'Настройки'], has: ['Объекты', 'Пользователи', 'Организация'], hasNot: ['Главная'] },
+  { login: 'admin', role: 'Администратор', sections: ['Учёт', 'Настройки'], has: ['Объекты', 'Пользователи', 'Организация', 'Журнал действий'], hasNot: ['Главная'] },
   { login: 'engineer', role: 'Сервисный инженер', sections: ['Учёт', 'Мониторинг', 'Отчёты', 'Биллинг', 'Сервис', 'Настройки'], has: ['Главная'], hasNot: ['Пользователи'] },
   { login: 'reader', role: 'Только просмотр', sections: ['Учёт', 'Мониторинг', 'Отчёты', 'Биллинг', 'Сервис', 'Настройки'], has: ['Главная', 'Объекты'], hasNot: ['Пользователи'] },
   { login: 'controller', role: 'Контролёр', sections: ['Учёт', 'Обход'], has: ['Объекты', 'Передача показаний по дому'], hasNot: ['Главная', 'Пользователи'] },
@@ -201,6 +201,23 @@ test('a visited page reloads with no network through the service worker', async 
   const unseen = await page.goto('/settings/company').catch(() => null);
   assert.match(await page.content(), /Нет связи|Карточка организации|Расход ресурсов/);
   await context.setOffline(false);
+  await context.close();
+});
+
+test('an administrator reads the actions log, narrows it and downloads it', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'admin');
+  await page.goto('/settings/audit?action=sign_in');
+  await hydrated(page);
+  await page.waitForSelector('table.audit-table tbody tr[data-action="sign_in"]');
+  const users = await page.$$eval('table.audit-table tbody tr', (rs) => rs.map((r) => r.cells[1].textContent));
+  assert.ok(users.some((u) => u.includes('Смирнова Ольга Викторовна')), `the admin's own sign-in: ${users}`);
+  assert.ok(await page.$$eval('table.audit-table tbody tr', (rs) => rs.every((r) => r.dataset.action === 'sign_in')));
+  const excel = await page.getAttribute('[data-testid="export-xlsx"]', 'href');
+  assert.equal(excel, '/export/audit.xlsx?action=sign_in');
+  const file = await page.request.get(excel);
+  assert.equal(file.status(), 200);
+  await page.screenshot({ path: SHOTS + 'audit-desktop.png' });
   await context.close();
 });
 

@@ -65,6 +65,7 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
             Permission::ViewData,
         ),
         ("list_users", String::new(), Permission::ManageUsers),
+        ("audit_log", "query[action]=sign_in".into(), Permission::ManageUsers),
         (
             "create_user",
             "login=new-one&full_name=Новый&password=password-123&role=reader".into(),

@@ -1,6 +1,7 @@
 //! File exports of tables: one sheet model written as Excel (.xlsx) or CSV, so every list
 //! offers both and they never disagree.
 
+pub mod audit;
 pub mod not_polled;
 pub mod readings;
 pub mod requests;

@@ -42,15 +42,19 @@ pub async fn sign_in(
     if !pw::verify(password, found.as_ref().map(|u| u.password_hash.clone())).await {
         record_failure(&db, &login).await?;
         metrics::counter!("uchet_sign_in_failures_total").increment(1);
-        audit::create(
-            &db,
-            None,
-            found.as_ref().map(|u| u.id),
-            "sign_in_failed",
-            &login,
-            &ip,
-        )
-        .await?;
+        // a known person's failed sign-in shows in each of their companies' journals
+        let companies: Vec<Option<i64>> = match &found {
+            Some(u) => membership::list_for_user(&db, u.id)
+                .await?
+                .into_iter()
+                .map(|m| Some(m.company_id))
+                .collect(),
+            None => vec![None],
+        };
+        for company in companies {
+            audit::create(&db, company, found.as_ref().map(|u| u.id), "sign_in_failed", &login, &ip)
+                .await?;
+        }
         tracing::info!(login = %login, ip = %ip, "sign-in failed");
         return Err(AppError::SignInFailed);
     }

@@ -36,6 +36,18 @@ fn local_time(ts: i64) -> Option<chrono::NaiveDateTime> {
         .map(|t| t.with_timezone(&chrono_tz::Europe::Moscow).naive_local())
 }
 
+/// The history of the company's users' actions (F42), under the journal's filters.
+#[server(endpoint = "audit_log")]
+pub async fn audit_log(
+    query: crate::models::audit::AuditQuery,
+) -> Result<crate::models::audit::AuditView, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ManageUsers).await?;
+    crate::queries::audit::journal(&db, &c, &query).await
+}
+
 #[server(endpoint = "create_user")]
 pub async fn create_user(
     login: String,

@@ -1,8 +1,6 @@
 //! Every text of the UI, Russian then English, one line each. The words are the seeds' (the
 //! screens Russian housing staff know); a message missing here does not compile.
 
-use serde::{Deserialize, Serialize};
-
 use super::Lang;
 
 messages! {
@@ -424,4 +422,27 @@ messages! {
     NoticeReadBy => "Прочитали", "Read by";
     NoticeReadAt => "Прочитано", "Read at";
     NoticeReceipts => "Кто прочитал", "Who has read it";
+    MenuAudit => "Журнал действий", "Actions log";
+    AuAt => "Дата и время", "Date and time";
+    AuUser => "Пользователь", "User";
+    AuAction => "Действие", "Action";
+    AuDetails => "Подробности", "Details";
+    AuIp => "IP-адрес", "IP address";
+    AuTruncated => "Показаны последние 2 000 записей — сузьте период или выберите пользователя.", "The last 2,000 lines are shown — narrow the period or pick a user.";
+    AuSignIn => "Вход в систему", "Signed in";
+    AuSignInFailed => "Неудачный вход", "Failed sign-in";
+    AuSignOut => "Выход из системы", "Signed out";
+    AuSwitchCompany => "Смена организации", "Switched company";
+    AuCreateUser => "Создан пользователь", "Created a user";
+    AuBlockUser => "Пользователь заблокирован", "Blocked a user";
+    AuUnblockUser => "Пользователь разблокирован", "Unblocked a user";
+    AuReadingConfirm => "Показание подтверждено", "Confirmed a reading";
+    AuReadingReject => "Показание отклонено", "Rejected a reading";
+    AuPollManual => "Опрос по запросу", "Polled on request";
+    AuCreateCodes => "Созданы коды активации", "Made activation codes";
+    AuInviteResident => "Приглашение жителю", "Invited a resident";
+    AuActivatePremise => "Регистрация жителя по коду", "A resident registered by code";
+    AuSaveNotice => "Уведомление сохранено", "Saved a notice";
+    AuPublishNotice => "Уведомление опубликовано", "Published a notice";
+    AuUnpublishNotice => "Уведомление снято", "Withdrew a notice";
 }

@@ -38,15 +38,45 @@ impl Lang {
     }
 }
 
+/// Builds `Msg` and its tables from the list in `messages.rs`. The texts are a table indexed
+/// by the message (a match over hundreds of arms costs the phone's bundle more), and a
+/// message travels as its name, read back through the table of names.
 macro_rules! messages {
     ($($name:ident => $ru:literal, $en:literal;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        /// A text of the UI, in both languages.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Msg { $($name),* }
+
         impl Msg {
+            const ALL: &'static [Msg] = &[$(Msg::$name),*];
+            const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+            const TEXTS: &'static [[&'static str; 2]] = &[$([$ru, $en]),*];
+
             pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$name, Lang::Ru) => $ru, (Msg::$name, Lang::En) => $en,)*
-                }
+                Self::TEXTS[self as usize][lang as usize]
+            }
+
+            /// The name it travels under (`"Login"`).
+            pub fn name(self) -> &'static str {
+                Self::NAMES[self as usize]
+            }
+
+            pub fn from_name(name: &str) -> Option<Msg> {
+                Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+            }
+        }
+
+        impl serde::Serialize for Msg {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for Msg {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Msg, D::Error> {
+                let name = <String as serde::Deserialize>::deserialize(d)?;
+                Msg::from_name(&name)
+                    .ok_or_else(|| <D::Error as serde::de::Error>::custom(format!("unknown message {name}")))
             }
         }
     };
@@ -192,6 +222,15 @@ pub fn source_name(source: &str) -> Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_travel_by_name_and_come_back() {
+        let json = serde_json::to_string(&Msg::PasswordAgain).unwrap();
+        assert_eq!(json, "\"PasswordAgain\"");
+        assert_eq!(serde_json::from_str::<Msg>(&json).unwrap(), Msg::PasswordAgain);
+        assert!(serde_json::from_str::<Msg>("\"NoSuchMessage\"").is_err());
+        assert_eq!(Msg::from_name(Msg::AppName.name()), Some(Msg::AppName));
+    }
 
     #[test]
     fn unknown_language_codes_fall_back_to_russian() {

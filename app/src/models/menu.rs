@@ -106,6 +106,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/settings/company", Msg::MenuCompany, ViewCompany, true),
                 item("/settings/activation", Msg::MenuActivation, EditData, true),
                 item("/settings/users", Msg::MenuUsers, ManageUsers, true),
+                item("/settings/audit", Msg::MenuAudit, ManageUsers, true),
             ],
         ),
     ]

@@ -42,6 +42,11 @@ lazy_page!(
     crate::routes::resident::premises::MyPremisesPage
 );
 lazy_page!(
+    MyReadingsRoute,
+    crate::routes::resident::readings::MyReadingsPage
+);
+lazy_page!(RegisterRoute, crate::routes::register::RegisterPage);
+lazy_page!(
     MyConsumptionRoute,
     crate::routes::resident::consumption::MyConsumptionPage
 );
@@ -64,6 +69,7 @@ lazy_page!(
 );
 lazy_page!(NoticesRoute, crate::routes::service::notices::NoticesPage);
 lazy_page!(NoticeRoute, crate::routes::service::notice::NoticePage);
+lazy_page!(AuditRoute, crate::routes::settings::audit::AuditPage);
 lazy_page!(
     ActivationRoute,
     crate::routes::settings::activation::ActivationPage

@@ -75,6 +75,7 @@ pub async fn table(
     let needs = match table {
         "readings" | "not-polled" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
+        "audit" => Permission::ManageUsers,
         _ => return (StatusCode::NOT_FOUND, "").into_response(),
     };
     let caller = match authorize_request(&state.db, &parts, needs).await {
@@ -84,6 +85,7 @@ pub async fn table(
     match table {
         "not-polled" => return not_polled(&state, &caller, &pairs, format, lang).await,
         "requests" => return requests(&state, &caller, &pairs, format, lang).await,
+        "audit" => return audit(&state, &caller, &pairs, format, lang).await,
         _ => {}
     }
     let query = ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -139,6 +141,26 @@ async fn requests(
         Ok(desk) => {
             let stem = format!("requests-{}", chrono::Utc::now().format("%Y-%m-%d"));
             file(&exports::requests::sheet(&desk, lang), &stem, format, lang)
+        }
+        Err(e) => failure(e, lang),
+    }
+}
+
+/// `/export/audit.{xlsx|csv}?user=…&action=…&from=…&to=…`: the actions log under its filters.
+async fn audit(
+    state: &AppState,
+    caller: &app::auth::caller::Caller,
+    pairs: &[(String, String)],
+    format: &str,
+    lang: Lang,
+) -> Response {
+    let query = app::models::audit::AuditQuery::from_pairs(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    match app::queries::audit::journal(&state.db, caller, &query).await {
+        Ok(view) => {
+            let stem = format!("audit-{}", chrono::Utc::now().format("%Y-%m-%d"));
+            file(&exports::audit::sheet(&view, lang), &stem, format, lang)
         }
         Err(e) => failure(e, lang),
     }

@@ -61,20 +61,31 @@ pub async fn refresh_stale(
                 .buffer_unordered(PARALLEL)
                 .collect()
                 .await;
+        // the old and the new meter of a replacement, both marked, name one chain: its
+        // rows are written once, from the earlier day (that computation covers the other)
+        let mut by_head: BTreeMap<i64, Replacement> = BTreeMap::new();
         for replacements in computed {
             for r in replacements? {
-                let t = Touched {
-                    object_id: r.owner.object_id,
-                    resource: r.owner.resource,
-                    placement: r.owner.placement,
-                    first: r.first,
-                };
-                objects
-                    .entry((t.object_id, t.resource.as_str(), t.placement.as_str()))
-                    .and_modify(|o| o.first = o.first.min(t.first))
-                    .or_insert(t);
-                writes.push(r);
+                match by_head.get(&r.owner.meter_id) {
+                    Some(kept) if kept.first <= r.first => {}
+                    _ => {
+                        by_head.insert(r.owner.meter_id, r);
+                    }
+                }
             }
+        }
+        for r in by_head.into_values() {
+            let t = Touched {
+                object_id: r.owner.object_id,
+                resource: r.owner.resource,
+                placement: r.owner.placement,
+                first: r.first,
+            };
+            objects
+                .entry((t.object_id, t.resource.as_str(), t.placement.as_str()))
+                .and_modify(|o| o.first = o.first.min(t.first))
+                .or_insert(t);
+            writes.push(r);
         }
         consumption_day::replace_many(db, &writes).await?;
         seen.extend(marks);
@@ -395,6 +406,38 @@ mod tests {
         let building = building_days(&db, &b).await;
         assert_eq!(building[0], (1, Some(d("10"))));
         assert!(building.iter().all(|(_, v)| v.unwrap() >= Decimal::ZERO));
+    });
+
+    db_test!(a_replacement_whose_two_meters_are_marked_together_rolls_up_once, |db| {
+        let b = fixtures::building(&db).await;
+        let mut m = meter::Meter::new(
+            b.company_id,
+            b.object_id,
+            Resource::Electricity,
+            "Меркурий 230",
+            "SN-NEW",
+            DigitCapacity::new(6, 2).unwrap(),
+        );
+        m.premise_id = Some(b.premise_id);
+        m.placement = Placement::Individual;
+        m.replaces_meter_id = Some(b.meter_id);
+        let new = meter::create(&db, &m).await.unwrap();
+        let new_ch = fixtures::main_channel(&db, &new).await;
+        // one write marks both meters of the chain
+        store(
+            &db,
+            &[
+                at_midnight(&b, b.channel_id, 1, "100"),
+                at_midnight(&b, b.channel_id, 2, "110"),
+                at_midnight(&b, new_ch, 3, "3"),
+                at_midnight(&b, new_ch, 4, "7"),
+            ],
+        )
+        .await;
+        let days = days_of(&db, new.id).await;
+        assert_eq!(days[0], (1, "10".to_string()));
+        assert_eq!(days.last().unwrap(), &(3, "4".to_string()));
+        assert!(days_of(&db, b.meter_id).await.is_empty());
     });
 
     db_test!(a_reading_waiting_for_confirmation_counts_once_accepted, |db| {

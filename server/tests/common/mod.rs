@@ -74,6 +74,8 @@ async fn session_for(db: &Db, login: &str, company_id: i64, role: Role) -> (Stri
 }
 
 pub async fn world(backend: Backend) -> World {
+    // the server's warnings and errors show under a failing test (captured otherwise)
+    let _ = tracing_subscriber::fmt().with_test_writer().with_max_level(tracing::Level::WARN).try_init();
     let test_db = TestDb::new(backend).await;
     let db = test_db.db.clone();
     let a = fixtures::building(&db).await;

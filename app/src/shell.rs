@@ -8,10 +8,10 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
 use crate::routes::split::{
-    ActivationRoute, AuditRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
+    AccountRoute, ActivationRoute, AuditRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
     MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyReadingsRoute, MyRequestRoute,
     MyRequestsRoute, NoticeRoute, NoticesRoute, NotPolledRoute, ObjectsRoute, PollingRoute,
-    ReadingsRoute, RegisterRoute, UsersRoute,
+    ReadingsRoute, RegisterRoute, SubscribersRoute, UsersRoute,
 };
 use crate::routes::{field::FieldPage, login::LoginPage, not_found::NotFound};
 use leptos_router::Lazy;
@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("objects") view={Lazy::<ObjectsRoute>::new()}/>
                     <Route path=path!("readings") view={Lazy::<ReadingsRoute>::new()}/>
                     <Route path=path!("entry") view={Lazy::<EntryRoute>::new()}/>
+                    <Route path=path!("subscribers") view={Lazy::<SubscribersRoute>::new()}/>
+                    <Route path=path!("subscribers/:account") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("field") view=FieldPage/>
                     <Route path=path!("meters/:id") view={Lazy::<MeterRoute>::new()}/>
                     <Route path=path!("monitoring/polling") view={Lazy::<PollingRoute>::new()}/>

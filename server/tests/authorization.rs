@@ -67,6 +67,16 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("list_users", String::new(), Permission::ManageUsers),
         ("audit_log", "query[action]=sign_in".into(), Permission::ManageUsers),
         (
+            "subscribers",
+            format!("query[object]={}", w.a.object_id),
+            Permission::ViewData,
+        ),
+        (
+            "account_card",
+            format!("account={}", common::ACCOUNT_A),
+            Permission::ViewData,
+        ),
+        (
             "create_user",
             "login=new-one&full_name=Новый&password=password-123&role=reader".into(),
             Permission::ManageUsers,

@@ -65,6 +65,19 @@ pub fn SortTh<K: Copy + PartialEq + Send + Sync + 'static>(
     }
 }
 
+/// Page numbers to show: the first, the last, and two either side of the current one.
+pub fn page_numbers(current: u32, pages: u32) -> Vec<Option<u32>> {
+    let mut out = Vec::new();
+    for p in 1..=pages {
+        if p == 1 || p == pages || p.abs_diff(current) <= 2 {
+            out.push(Some(p));
+        } else if out.last() != Some(&None) {
+            out.push(None);
+        }
+    }
+    out
+}
+
 /// A list's search: every word of `query` must appear somewhere in `hay` (any case; a comma
 /// after a word is ignored, so «мосфильмовская, 98» finds the address).
 pub fn all_words_in(hay: &str, query: &str) -> bool {

@@ -6,5 +6,6 @@ pub mod not_polled;
 pub mod readings;
 pub mod requests;
 pub mod sheet;
+pub mod subscribers;
 
 pub use sheet::{Cell, Sheet};

@@ -17,4 +17,5 @@ pub mod polling;
 pub mod readings;
 pub mod registration;
 pub mod requests;
+pub mod subscribers;
 pub mod users;

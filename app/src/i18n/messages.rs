@@ -423,6 +423,17 @@ messages! {
     NoticeReadAt => "Прочитано", "Read at";
     NoticeReceipts => "Кто прочитал", "Who has read it";
     MenuAudit => "Журнал действий", "Actions log";
+    SubTitle => "Абоненты и потребление", "Subscribers and consumption";
+    SubOwner => "Владелец", "Owner";
+    SubIndividual => "Итого по квартирным приборам (ИПУ)", "Total of individual meters";
+    SubCommon => "Общедомовые приборы (ОДПУ), отдельно", "Common meters (ОДПУ), apart";
+    SubCommonApart => "Общедомовые приборы в итог по квартирам не входят.", "Common meters are not in the flats' total.";
+    SubSearch => "Лицевой счёт, квартира, владелец или № прибора", "Account, flat, owner or meter number";
+    SubMonthNotOver => "месяц не закончился — расход за неполный месяц", "the month is not over — consumption so far";
+    SubCabinet => "Личный кабинет", "Residents' cabinet";
+    SubNoCabinet => "никто не зарегистрирован", "nobody registered";
+    SubLastReceived => "Получено", "Received";
+    SubMonthConsumption => "Расход за месяц", "Month's consumption";
     AuAt => "Дата и время", "Date and time";
     AuUser => "Пользователь", "User";
     AuAction => "Действие", "Action";

@@ -49,7 +49,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/objects", Msg::MenuObjects, ViewObjects, true),
                 item("/readings", Msg::MenuReadings, ViewData, true),
                 item("/consumption", Msg::MenuConsumption, ViewData, false),
-                item("/subscribers", Msg::MenuSubscribers, ViewData, false),
+                item("/subscribers", Msg::MenuSubscribers, ViewData, true),
                 item("/entry", Msg::MenuManualEntry, EditData, true),
             ],
         ),

@@ -17,6 +17,7 @@ pub mod readings_table;
 pub mod request;
 pub mod resource;
 pub mod role;
+pub mod subscribers;
 pub mod views;
 
 pub use amount::Amount;

@@ -36,8 +36,9 @@ pub async fn contacts(db: &Db, company_id: i64) -> Result<CompanyContacts, AppEr
     })
 }
 
-/// The meter's last reading, confirmed or not (the resident sees what they sent).
-async fn last_reading(
+/// The meter's last reading, confirmed or not (the resident sees what they sent; staff
+/// see it marked).
+pub(crate) async fn last_reading(
     db: &Db,
     company_id: i64,
     m: &meter::Meter,

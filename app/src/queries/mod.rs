@@ -15,6 +15,7 @@ pub mod not_polled;
 pub mod notices;
 pub mod readings_table;
 pub mod requests;
+pub mod subscribers;
 
 /// A stored instant as building time, `dd.mm.yyyy HH:MM`.
 pub(crate) fn local_time(tz: chrono_tz::Tz, ts: i64) -> String {

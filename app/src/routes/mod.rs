@@ -1,5 +1,6 @@
 //! Pages, one file each, grouped by area.
 
+pub mod account;
 pub mod dashboard;
 pub mod entry;
 pub mod field;
@@ -16,3 +17,4 @@ pub mod resident;
 pub mod service;
 pub mod settings;
 pub mod split;
+pub mod subscribers;

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_view::ErrorBox;
 use crate::components::layout::follow_selected_object;
+use crate::components::table::page_numbers;
 use crate::functions::readings::{readings_table, save_readings_columns};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
@@ -57,19 +58,6 @@ fn placement_label(p: PlacementFilter) -> Msg {
         PlacementFilter::Flats => Msg::KindFlats,
         PlacementFilter::Common => Msg::KindCommon,
     }
-}
-
-/// Page numbers to show: the first, the last, and two either side of the current one.
-fn page_numbers(current: u32, pages: u32) -> Vec<Option<u32>> {
-    let mut out = Vec::new();
-    for p in 1..=pages {
-        if p == 1 || p == pages || p.abs_diff(current) <= 2 {
-            out.push(Some(p));
-        } else if out.last() != Some(&None) {
-            out.push(None);
-        }
-    }
-    out
 }
 
 #[component]

@@ -71,6 +71,11 @@ lazy_page!(NoticesRoute, crate::routes::service::notices::NoticesPage);
 lazy_page!(NoticeRoute, crate::routes::service::notice::NoticePage);
 lazy_page!(AuditRoute, crate::routes::settings::audit::AuditPage);
 lazy_page!(
+    SubscribersRoute,
+    crate::routes::subscribers::SubscribersListPage
+);
+lazy_page!(AccountRoute, crate::routes::account::AccountPage);
+lazy_page!(
     ActivationRoute,
     crate::routes::settings::activation::ActivationPage
 );

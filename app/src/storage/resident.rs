@@ -48,6 +48,18 @@ pub async fn meter_ids(db: &Db, company_id: i64, user_id: i64) -> Result<Vec<i64
     .await?)
 }
 
+/// The names of the residents registered on a premise.
+pub async fn names_of(db: &Db, company_id: i64, premise_id: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT u.full_name FROM users u JOIN premise_residents r ON r.user_id = u.id
+         WHERE r.company_id = $1 AND r.premise_id = $2 ORDER BY u.full_name",
+    )
+    .bind(company_id)
+    .bind(premise_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// How many residents each premise of a building has (premises with none are left out).
 pub async fn count_by_premise(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as::<_, (i64, i64)>(

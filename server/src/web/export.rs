@@ -73,7 +73,7 @@ pub async fn table(
         return (StatusCode::NOT_FOUND, "").into_response();
     };
     let needs = match table {
-        "readings" | "not-polled" => Permission::ViewData,
+        "readings" | "not-polled" | "subscribers" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "audit" => Permission::ManageUsers,
         _ => return (StatusCode::NOT_FOUND, "").into_response(),
@@ -86,6 +86,7 @@ pub async fn table(
         "not-polled" => return not_polled(&state, &caller, &pairs, format, lang).await,
         "requests" => return requests(&state, &caller, &pairs, format, lang).await,
         "audit" => return audit(&state, &caller, &pairs, format, lang).await,
+        "subscribers" => return subscribers(&state, &caller, &pairs, format, lang).await,
         _ => {}
     }
     let query = ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -161,6 +162,26 @@ async fn audit(
         Ok(view) => {
             let stem = format!("audit-{}", chrono::Utc::now().format("%Y-%m-%d"));
             file(&exports::audit::sheet(&view, lang), &stem, format, lang)
+        }
+        Err(e) => failure(e, lang),
+    }
+}
+
+/// `/export/subscribers.{xlsx|csv}?object=…&month=…&q=…`: every account of the list, all pages.
+async fn subscribers(
+    state: &AppState,
+    caller: &app::auth::caller::Caller,
+    pairs: &[(String, String)],
+    format: &str,
+    lang: Lang,
+) -> Response {
+    let query = app::models::subscribers::SubscribersQuery::from_pairs(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    match app::queries::subscribers::table(&state.db, caller, &query).await {
+        Ok(t) => {
+            let stem = format!("subscribers-{}-{}", t.object.id, t.month.format("%Y-%m"));
+            file(&exports::subscribers::sheet(&t, lang), &stem, format, lang)
         }
         Err(e) => failure(e, lang),
     }

@@ -1,0 +1,305 @@
+//! «Абоненты и потребление» (F9): a building's personal accounts with the month's
+//! consumption per resource and tariff, from the consumption rollup (the dashboard's source,
+//! so the two agree), and one account's card. A replaced meter counts under the meter that
+//! replaced it; a meter with nothing measured makes its premise's figure partial.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use super::readings_table::{pick_object, zone};
+use crate::auth::caller::Caller;
+use crate::components::table::all_words_in;
+use crate::consumption::{calendar, SLOTS};
+use crate::errors::AppError;
+use crate::models::amount::shown_slots;
+use crate::models::subscribers::{
+    AccountView, AccountMeter, ResourceColumns, SubscriberRow, SubscriberSort, SubscribersPage,
+    SubscribersQuery,
+};
+use crate::models::{Amount, MeterState, Placement, Resource};
+use crate::storage::consumption_day::{self, Span};
+use crate::storage::{account, meter, object, premise, resident, Db};
+
+/// The month a query means: its own, else the last whole month in the building's time.
+fn month_of(q: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    match q {
+        Some(d) => calendar::first_of_month(d),
+        None => calendar::first_of_month(today) - Months::new(1),
+    }
+}
+
+/// Chain heads: meters no other meter replaced.
+fn heads(meters: &[meter::Meter]) -> Vec<&meter::Meter> {
+    let replaced: HashSet<i64> = meters.iter().filter_map(|m| m.replaces_meter_id).collect();
+    meters.iter().filter(|m| !replaced.contains(&m.id)).collect()
+}
+
+/// Per slot: the sum so far, or `None` while no meter with that register was added.
+type Sums = [Option<Amount>; SLOTS];
+
+/// Adds a meter's figures to `into`, on the registers the meter has only (a one-tariff
+/// meter adds nothing to T1–T4).
+fn add(into: &mut Sums, v: &[Amount; SLOTS], tariffs: i64) {
+    let has = |s: usize| s == 0 || (tariffs > 1 && s as i64 <= tariffs);
+    for s in (0..SLOTS).filter(|s| has(*s)) {
+        into[s] = Some(match into[s] {
+            None => v[s],
+            Some(sum) => sum + v[s],
+        });
+    }
+}
+
+/// The whole filtered, sorted list (every page); the page is cut by [`list`].
+pub struct Table {
+    pub object: object::Object,
+    pub month: NaiveDate,
+    pub whole: bool,
+    pub columns: Vec<ResourceColumns>,
+    pub rows: Vec<SubscriberRow>,
+    pub individual: Vec<Sums>,
+    pub common: Vec<Sums>,
+}
+
+pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Table, AppError> {
+    let o = pick_object(db, caller, q.object, None).await?;
+    // readings that came in since the rollup last ran count now, as on the dashboard
+    crate::rollup::refresh_stale(db, Some(caller.company_id), super::dashboard::REFRESH_BUDGET).await?;
+    let tz = zone(&o);
+    let today = calendar::local_date(tz, crate::storage::now());
+    let month = month_of(q.month, today);
+    let meters = meter::list_for_object(db, caller.company_id, o.id).await?;
+    let stored: HashMap<i64, [Amount; SLOTS]> =
+        consumption_day::of_object(db, caller.company_id, o.id, Span::Month, month)
+            .await?
+            .into_iter()
+            .collect();
+    let chains = heads(&meters);
+
+    // one column group per resource the building meters, tariff slots as its meters have
+    let mut columns: Vec<ResourceColumns> = Vec::new();
+    for r in Resource::ALL {
+        let tariffs = chains
+            .iter()
+            .filter(|m| m.resource == r)
+            .map(|m| m.tariffs.clamp(1, 4) as usize)
+            .max();
+        if let Some(n) = tariffs {
+            let slots: Vec<usize> = (1..=n).collect();
+            columns.push(ResourceColumns {
+                resource: r,
+                slots: shown_slots(&slots),
+            });
+        }
+    }
+    let group = |r: Resource| columns.iter().position(|c| c.resource == r);
+
+    let empty = || vec![[None; SLOTS]; columns.len()];
+    let mut per_premise: HashMap<i64, Vec<Sums>> = HashMap::new();
+    let mut serials: HashMap<i64, Vec<String>> = HashMap::new();
+    let (mut individual, mut common) = (empty(), empty());
+    for m in &chains {
+        let Some(g) = group(m.resource) else { continue };
+        let v = stored.get(&m.id).copied().unwrap_or([Amount::NoData; SLOTS]);
+        match (m.placement, m.premise_id) {
+            (Placement::Individual, Some(p)) => {
+                add(&mut per_premise.entry(p).or_insert_with(empty)[g], &v, m.tariffs);
+                add(&mut individual[g], &v, m.tariffs);
+                serials.entry(p).or_default().push(m.serial.clone());
+            }
+            _ => add(&mut common[g], &v, m.tariffs),
+        }
+    }
+
+    let accounts = account::list_for_object(db, caller.company_id, o.id).await?;
+    let mut rows = Vec::new();
+    for p in premise::list(db, caller.company_id, o.id).await? {
+        let values = per_premise.get(&p.id).cloned().unwrap_or_else(empty);
+        let mut own: Vec<&account::Account> = accounts.iter().filter(|a| a.premise_id == p.id).collect();
+        if own.is_empty() && !per_premise.contains_key(&p.id) {
+            continue; // a premise with neither an account nor meters is nobody's row
+        }
+        own.sort_by(|a, b| a.number.cmp(&b.number));
+        let hay_serials = serials.get(&p.id).map(|s| s.join(" ")).unwrap_or_default();
+        let mut push = |number: String, owner: String| {
+            let row = SubscriberRow {
+                account: number,
+                premise_id: p.id,
+                flat: p.number.clone(),
+                owner,
+                values: values.clone(),
+            };
+            let hay = format!("{} кв. {} {} {}", row.account, row.flat, row.owner, hay_serials);
+            if all_words_in(&hay, q.q.trim()) {
+                rows.push(row);
+            }
+        };
+        if own.is_empty() {
+            push(String::new(), String::new());
+        }
+        for a in own {
+            push(a.number.clone(), a.owner_name.clone());
+        }
+    }
+    sort(&mut rows, q.sort, q.desc);
+    Ok(Table {
+        object: o,
+        month,
+        whole: is_over(month, today),
+        columns,
+        rows,
+        individual,
+        common,
+    })
+}
+
+fn sort(rows: &mut [SubscriberRow], by: SubscriberSort, desc: bool) {
+    let flat = |r: &SubscriberRow| premise::natural_key(&r.flat);
+    rows.sort_by(|a, b| {
+        let o = match by {
+            SubscriberSort::Flat => flat(a).cmp(&flat(b)),
+            SubscriberSort::Account => a.account.cmp(&b.account),
+            SubscriberSort::Owner => a.owner.cmp(&b.owner),
+            SubscriberSort::Resource(g) => {
+                let v = |r: &SubscriberRow| r.values.get(g as usize).and_then(|x| x[0]).and_then(|a| a.known());
+                v(a).cmp(&v(b))
+            }
+        };
+        let o = o.then_with(|| flat(a).cmp(&flat(b)));
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+}
+
+/// One page of the list.
+pub async fn list(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<SubscribersPage, AppError> {
+    let t = table(db, caller, q).await?;
+    let per_page = q.page_size();
+    let pages = t.rows.len().div_ceil(per_page).max(1);
+    let page = q.page.clamp(1, pages);
+    let total_rows = t.rows.len();
+    let rows = t
+        .rows
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    Ok(SubscribersPage {
+        object_id: t.object.id,
+        object_name: t.object.name.clone(),
+        objects: object::list(db, caller.company_id)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect(),
+        month: t.month,
+        whole: t.whole,
+        columns: t.columns,
+        rows,
+        total_rows,
+        page,
+        per_page,
+        individual: t.individual,
+        common: t.common,
+    })
+}
+
+/// One personal account's card for a month: its premise, who is registered in the cabinet,
+/// and every meter (retired ones too) with the last reading and the month's consumption.
+pub async fn account_card(
+    db: &Db,
+    caller: &Caller,
+    number: &str,
+    month: Option<NaiveDate>,
+) -> Result<AccountView, AppError> {
+    let a = account::get_by_number(db, caller.company_id, number.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = premise::get(db, caller.company_id, a.premise_id).await?;
+    let o = object::get(db, caller.company_id, p.object_id).await?;
+    let tz = zone(&o);
+    let month = month_of(month, calendar::local_date(tz, crate::storage::now()));
+    let all = meter::list_for_object(db, caller.company_id, o.id).await?;
+    let replaced: HashSet<i64> = all.iter().filter_map(|m| m.replaces_meter_id).collect();
+    let mut meters = Vec::new();
+    for m in all.into_iter().filter(|m| m.premise_id == Some(p.id)) {
+        let month_amounts = if replaced.contains(&m.id) {
+            [Amount::NoData; SLOTS]
+        } else {
+            consumption_day::of_meter(db, m.id, Span::Month, month, month)
+                .await?
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or([Amount::NoData; SLOTS])
+        };
+        meters.push(AccountMeter {
+            id: m.id,
+            resource: m.resource,
+            tariffs: m.tariffs.clamp(1, 4) as u8,
+            fraction: m.capacity.fraction(),
+            last: super::cabinet::last_reading(db, caller.company_id, &m, tz).await?,
+            model: m.model,
+            serial: m.serial,
+            state: m.state,
+            installed_on: m.installed_on,
+            verified_on: m.verified_on,
+            next_verification_on: m.next_verification_on,
+            month: month_amounts,
+        });
+    }
+    meters.sort_by_key(|m| (m.state == MeterState::Retired, Resource::ALL.iter().position(|r| *r == m.resource), m.id));
+    Ok(AccountView {
+        account: a.number,
+        owner: a.owner_name,
+        object_id: o.id,
+        object_name: o.name,
+        address: o.address,
+        flat: p.number,
+        area: p.area,
+        residents: p.residents,
+        cabinet: resident::names_of(db, caller.company_id, p.id).await?,
+        month,
+        meters,
+    })
+}
+
+/// Whether a month is over in the building's calendar (its figures are whole).
+pub fn is_over(month: NaiveDate, today: NaiveDate) -> bool {
+    (month + Months::new(1)) <= today.with_day(1).unwrap_or(today)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn a_meter_adds_only_the_registers_it_has_and_a_missing_month_makes_the_sum_partial() {
+        let full = |v: i64| Amount::Full(Decimal::from(v));
+        let mut sums: Sums = [None; SLOTS];
+        // a two-tariff meter: total, T1, T2
+        add(&mut sums, &[full(10), full(6), full(4), Amount::NoData, Amount::NoData], 2);
+        assert_eq!(sums, [Some(full(10)), Some(full(6)), Some(full(4)), None, None]);
+        // a one-tariff meter adds to the total only
+        add(&mut sums, &[full(5), Amount::NoData, Amount::NoData, Amount::NoData, Amount::NoData], 1);
+        assert_eq!(sums[0], Some(full(15)));
+        assert_eq!(sums[1], Some(full(6)));
+        // a meter that measured nothing this month: the sum is partial
+        add(&mut sums, &[Amount::NoData; SLOTS], 1);
+        assert_eq!(sums[0], Some(Amount::Partial(Decimal::from(15))));
+    }
+
+    #[test]
+    fn the_default_month_is_the_last_whole_one() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(month_of(None, today), NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        let chosen = NaiveDate::from_ymd_opt(2026, 7, 19);
+        assert_eq!(month_of(chosen, today), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        assert!(is_over(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), today));
+        assert!(!is_over(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), today));
+    }
+}

@@ -1,0 +1,142 @@
+//! A personal account's card (F9): the premise, who of its people use the cabinet, and its
+//! meters — installed, verified, next verification, the last reading per tariff and the
+//! month's consumption; retired meters greyed but still open to their page.
+
+use chrono::{Months, NaiveDate};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::components::error_view::ErrorBox;
+use crate::functions::subscribers::account_card;
+use crate::i18n::{month_year, resource_name, state_name, unit_name, use_i18n, Msg};
+use crate::models::amount::slot_label;
+use crate::models::subscribers::{AccountView, AccountMeter};
+use crate::models::{format, MeterState};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let args = Memo::new(move |_| {
+        let account = params.with(|p| p.get("account").unwrap_or_default());
+        let month = query.with(|q| q.get("month").and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()));
+        (account, month)
+    });
+    let card = Resource::new(move || args.get(), |(a, m)| account_card(a, m));
+    view! {
+        <Title text=move || i18n.t(Msg::Account)/>
+        <section class="page account">
+            <p><a href="/subscribers">"← " {move || i18n.t(Msg::SubTitle)}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match card.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(c) => view! { <Card card=c/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Card(card: AccountView) -> impl IntoView {
+    let i18n = use_i18n();
+    let at = |m: NaiveDate| format!("/subscribers/{}?month={}", format::url_encode(&card.account), m.format("%Y-%m-%d"));
+    let (prev, next) = (at(card.month - Months::new(1)), at(card.month + Months::new(1)));
+    let cabinet = if card.cabinet.is_empty() {
+        i18n.t(Msg::SubNoCabinet).to_string()
+    } else {
+        card.cabinet.join(", ")
+    };
+    let month = card.month;
+    let meters = card
+        .meters
+        .iter()
+        .map(|m| view! { <MeterLine meter=m.clone() month/> })
+        .collect_view();
+    view! {
+        <h1>{move || i18n.t(Msg::Account)} " " {card.account.clone()}</h1>
+        <dl class="card-list">
+            <dt>{move || i18n.t(Msg::Address)}</dt>
+            <dd>{card.address.clone()} ", " {move || i18n.t(Msg::Flat)} " " {card.flat.clone()} " (" {card.object_name.clone()} ")"</dd>
+            <dt>{move || i18n.t(Msg::SubOwner)}</dt><dd>{card.owner.clone()}</dd>
+            <dt>{move || i18n.t(Msg::Area)}</dt><dd>{card.area.replace('.', ",")}</dd>
+            <dt>{move || i18n.t(Msg::Residents)}</dt><dd>{card.residents}</dd>
+            <dt>{move || i18n.t(Msg::SubCabinet)}</dt><dd data-testid="cabinet">{cabinet}</dd>
+        </dl>
+        <div class="toolbar period">
+            <a class="button small" href=prev>"←"</a>
+            <strong class="period-name" data-testid="month">{month_year(i18n.lang(), card.month)}</strong>
+            <a class="button small" href=next>"→"</a>
+        </div>
+        <div class="table-wrap">
+            <table class="data account-meters" data-testid="account-meters">
+                <thead><tr>
+                    <th>{move || i18n.t(Msg::NpResource)}</th>
+                    <th>{move || i18n.t(Msg::ColMeter)}</th>
+                    <th>{move || i18n.t(Msg::ColValue)}</th>
+                    <th>{move || i18n.t(Msg::SubLastReceived)}</th>
+                    <th class="num">{move || i18n.t(Msg::SubMonthConsumption)}</th>
+                    <th>{move || i18n.t(Msg::State)}</th>
+                </tr></thead>
+                <tbody>{meters}</tbody>
+            </table>
+        </div>
+        <p class="note">{move || i18n.t(Msg::GapNote)}</p>
+    }
+}
+
+#[component]
+fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
+    let i18n = use_i18n();
+    let m = meter;
+    let retired = m.state == MeterState::Retired;
+    let resource = m.resource;
+    let state = m.state;
+    let fraction = m.fraction as u32;
+    let date = |d: Option<NaiveDate>| d.map(format::date).unwrap_or_else(|| "—".into());
+    // the registers it shows: T1…Tn for a multi-tariff meter, else the total
+    let slots: Vec<usize> = if m.tariffs > 1 { (1..=m.tariffs as usize).collect() } else { vec![0] };
+    let value = m.last.as_ref().map(|l| {
+        slots
+            .iter()
+            .filter_map(|s| l.values[*s].or(if *s == 0 { l.values[1] } else { None }).map(|v| (s, v)))
+            .map(|(s, v)| if *s == 0 { format::fixed(v, fraction) } else { format!("T{s}: {}", format::fixed(v, fraction)) })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    });
+    let consumed = {
+        let mut shown: Vec<usize> = slots.clone();
+        if m.tariffs > 1 {
+            shown.push(0);
+        }
+        shown
+            .into_iter()
+            .map(|s| format!("{} {}", slot_label(s, i18n.t(Msg::Total)), m.month[s].display_fixed(0)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let consumed = if m.tariffs > 1 { consumed } else { m.month[0].display_fixed(0) };
+    let link = format!("/meters/{}?month={}", m.id, month.format("%Y-%m-%d"));
+    view! {
+        <tr class:retired=retired data-meter=m.id.to_string() data-resource=resource.as_str()>
+            <td>{move || i18n.t(resource_name(resource))} <span class="muted small">", " {move || i18n.t(unit_name(resource))}</span></td>
+            <td>
+                <a href=link>{m.serial.clone()}</a> <span class="muted small">{m.model.clone()}</span><br/>
+                <span class="muted small meter-life">
+                    {move || i18n.t(Msg::Installed)} " " {date(m.installed_on)} " · " {move || i18n.t(Msg::Verified)} " " {date(m.verified_on)}
+                    " · " {move || i18n.t(Msg::NextVerification)} " " {date(m.next_verification_on)}
+                </span>
+            </td>
+            <td class="value">{value.unwrap_or_else(|| "—".into())}
+                {m.last.as_ref().filter(|l| l.pending).map(|_| view! { <span class="warn-text small">" " {move || i18n.t(Msg::WaitsConfirmation)}</span> })}
+            </td>
+            <td>{m.last.as_ref().map(|l| l.at.clone()).unwrap_or_else(|| "—".into())}</td>
+            <td class="num month">{consumed}</td>
+            <td>{move || i18n.t(state_name(state))}</td>
+        </tr>
+    }
+}

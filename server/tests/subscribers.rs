@@ -1,0 +1,208 @@
+//! «Абоненты и потребление» (F9) over HTTP on both databases: a row per account with the
+//! month's consumption per tariff, individual and common totals apart, search, sort and
+//! pages, the account card, and the same figures as the dashboard, the meter page and the
+//! Excel file.
+
+mod common;
+
+use app::models::capacity::DigitCapacity;
+use app::models::dashboard::{Dashboard, Span};
+use app::models::meter_card::MeterCard;
+use app::models::subscribers::{AccountView, SubscribersPage};
+use app::models::{Amount, MeterState, Placement, Resource, Role};
+use app::storage::reading::{self, Kind, Period, Reading, Source};
+use app::storage::testing::fixtures;
+use app::storage::{account, meter, premise};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// Moscow midnight at the start of October 2025's day `day` (32 is 1 November).
+fn oct(day: i64) -> i64 {
+    let first = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
+    app::consumption::calendar::day_start(chrono_tz::Europe::Moscow, first + chrono::Duration::days(day - 1))
+}
+
+fn daily(company_id: i64, channel_id: i64, ts: i64, total: Decimal, t: [Option<Decimal>; 2]) -> Reading {
+    Reading {
+        channel_id,
+        company_id,
+        period: Period::Day,
+        ts,
+        kind: Kind::Integral,
+        total: Some(total),
+        tariffs: [t[0], t[1], None, None],
+        source: Source::Poll,
+        flags: 0,
+        entered_by: None,
+        entry_id: None,
+        received_at: ts,
+    }
+}
+
+async fn page(w: &common::World, body: &str) -> SubscribersPage {
+    let (status, text, _) = common::call(&w.app, "subscribers", body, Some(w.cookie(Role::Reader))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Company A's building: flat 1 (account 0076000101) with a two-tariff electricity meter of
+/// 12,5 kWh a day (8,25 + 4,25) through October 2025, flat 2 with a cold-water meter that
+/// was replaced on the 16th (old meter 0,2 m³ a day, new one 0,3), a flat with an account
+/// and no meters, and a common water meter of 5 m³ a day.
+async fn october(w: &common::World) -> (i64, i64) {
+    let mut power = meter::get(&w.db, w.a.company_id, w.a.meter_id).await.unwrap();
+    power.tariffs = 2;
+    sqlx::query("UPDATE meters SET tariffs = 2 WHERE id = $1").bind(power.id).execute(w.db.pool()).await.unwrap();
+    let readings: Vec<Reading> = (1..=32)
+        .map(|day| {
+            let i = Decimal::from(day - 1);
+            daily(w.a.company_id, w.a.channel_id, oct(day), d("1000") + d("12.5") * i,
+                [Some(d("600") + d("8.25") * i), Some(d("400") + d("4.25") * i)])
+        })
+        .collect();
+    reading::insert_many(&w.db, &readings).await.unwrap();
+
+    let flat2 = premise::create(&w.db, &premise::Premise {
+        company_id: w.a.company_id,
+        object_id: w.a.object_id,
+        number: "2".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    account::create(&w.db, &account::Account {
+        id: 0,
+        company_id: w.a.company_id,
+        premise_id: flat2.id,
+        number: "0076000102".into(),
+        owner_name: "Сидорова Е. В.".into(),
+    })
+    .await
+    .unwrap();
+    let water = |serial: &str| {
+        let mut m = meter::Meter::new(w.a.company_id, w.a.object_id, Resource::ColdWater, "Пульсар", serial, DigitCapacity::new(5, 3).unwrap());
+        m.premise_id = Some(flat2.id);
+        m.placement = Placement::Individual;
+        m
+    };
+    let mut old = water("W-OLD");
+    old.state = MeterState::Retired;
+    let old = meter::create(&w.db, &old).await.unwrap();
+    let old_ch = fixtures::main_channel(&w.db, &old).await;
+    let mut new = water("W-NEW");
+    new.replaces_meter_id = Some(old.id);
+    let new = meter::create(&w.db, &new).await.unwrap();
+    let new_ch = fixtures::main_channel(&w.db, &new).await;
+    let mut rs: Vec<Reading> = (1..=16)
+        .map(|day| daily(w.a.company_id, old_ch, oct(day), d("50") + d("0.2") * Decimal::from(day - 1), [None, None]))
+        .collect();
+    rs.extend((16..=32).map(|day| daily(w.a.company_id, new_ch, oct(day), d("0.3") * Decimal::from(day - 16), [None, None])));
+    reading::insert_many(&w.db, &rs).await.unwrap();
+
+    let flat3 = premise::create(&w.db, &premise::Premise {
+        company_id: w.a.company_id,
+        object_id: w.a.object_id,
+        number: "3".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    account::create(&w.db, &account::Account {
+        id: 0,
+        company_id: w.a.company_id,
+        premise_id: flat3.id,
+        number: "0076000103".into(),
+        owner_name: "Ветров А. А.".into(),
+    })
+    .await
+    .unwrap();
+
+    let mut odpu = meter::Meter::new(w.a.company_id, w.a.object_id, Resource::ColdWater, "Пульсар", "ODPU-1", DigitCapacity::new(6, 3).unwrap());
+    odpu.placement = Placement::Common;
+    let odpu = meter::create(&w.db, &odpu).await.unwrap();
+    let odpu_ch = fixtures::main_channel(&w.db, &odpu).await;
+    let water: Vec<Reading> = (1..=32)
+        .map(|day| daily(w.a.company_id, odpu_ch, oct(day), Decimal::from(5 * day), [None, None]))
+        .collect();
+    reading::insert_many(&w.db, &water).await.unwrap();
+    (flat2.id, new.id)
+}
+
+both_backends!(a_row_per_account_with_the_months_consumption_and_totals_apart, |w| {
+    let (_, new_water) = october(w).await;
+    let p = page(w, &format!("query[object]={}&query[month]=2025-10-01", w.a.object_id)).await;
+    assert_eq!(p.month, NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
+    assert!(p.whole);
+    assert_eq!(p.columns.iter().map(|c| c.resource).collect::<Vec<_>>(), vec![Resource::Electricity, Resource::ColdWater]);
+    assert_eq!(p.columns[0].slots, vec![1, 2, 0], "T1, T2 and the total");
+    assert_eq!(p.columns[1].slots, vec![0]);
+    assert_eq!(p.rows.iter().map(|r| r.account.as_str()).collect::<Vec<_>>(), vec![common::ACCOUNT_A, "0076000102", "0076000103"]);
+    let full = |s: &str| Some(Amount::Full(d(s)));
+    let power = p.rows[0].values[0];
+    assert_eq!((power[0], power[1], power[2]), (full("387.5"), full("255.75"), full("131.75")));
+    // 15 days of the old meter (0,2) and 16 of the new one (0,3): 7,8 m³, no negative step
+    assert_eq!(p.rows[1].values[1][0], full("7.8"));
+    assert_eq!(p.rows[1].values[0][0], None, "flat 2 has no electricity meter: an empty cell");
+    assert_eq!(p.rows[2].values[1][0], None, "an account with no meters has nothing");
+    assert_eq!(p.individual[0][0], full("387.5"));
+    assert_eq!(p.individual[1][0], full("7.8"));
+    assert_eq!(p.common[1][0], full("155"), "the common meter apart");
+    assert_eq!(p.common[0][0], None, "no common electricity meter");
+
+    // the dashboard counts the same month the same
+    let (_, text, _) = common::call(&w.app, "dashboard", "span=month&date=2025-10-01", Some(w.cookie(Role::Reader))).await;
+    let dash: Dashboard = serde_json::from_str(&text).unwrap();
+    let dash_power = dash.resources.iter().find(|r| r.resource == Resource::Electricity).unwrap();
+    assert_eq!(dash_power.values[0], Some(d("387.5")));
+    assert_eq!(dash_power.values[1], Some(d("255.75")));
+    let dash_water = dash.resources.iter().find(|r| r.resource == Resource::ColdWater).unwrap();
+    assert_eq!(dash_water.values[0], Some(d("7.8")));
+    assert_eq!(dash.common[0].values[0], Some(d("155")));
+
+    // the account card and the meter page too
+    let (status, text, _) = common::call(&w.app, "account_card", "account=0076000102&month=2025-10-01", Some(w.cookie(Role::Reader))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let card: AccountView = serde_json::from_str(&text).unwrap();
+    assert_eq!(card.flat, "2");
+    assert_eq!(card.meters.len(), 2, "the retired meter is still listed");
+    assert_eq!(card.meters[0].serial, "W-NEW");
+    assert_eq!(card.meters[0].month[0], Amount::Full(d("7.8")));
+    assert_eq!(card.meters[1].state, MeterState::Retired);
+    assert_eq!(card.meters[1].month[0], Amount::NoData, "counted under its successor");
+    assert_eq!(card.meters[0].last.as_ref().unwrap().values[0], Some(d("4.8")));
+    let (_, text, _) = common::call(&w.app, "meter_card", &format!("id={new_water}&month=2025-10-01"), Some(w.cookie(Role::Reader))).await;
+    let meter_card: MeterCard = serde_json::from_str(&text).unwrap();
+    assert_eq!(meter_card.month_total[0], Amount::Full(d("7.8")));
+
+    // and the Excel file holds the rows and totals
+    let (status, body, _) = common::get(&w.app, &format!("/export/subscribers.csv?object={}&month=2025-10-01", w.a.object_id), Some(w.cookie(Role::Reader))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("0076000102") && body.contains("7,8"), "{body}");
+    assert!(body.contains("387,5") && body.contains("155"), "{body}");
+});
+
+both_backends!(the_list_searches_sorts_and_pages_and_stays_in_its_company, |w| {
+    october(w).await;
+    let found = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[q]=Сидорова", w.a.object_id)).await;
+    assert_eq!(found.rows.len(), 1);
+    assert_eq!(found.rows[0].account, "0076000102");
+    let by_serial = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[q]=W-NEW", w.a.object_id)).await;
+    assert_eq!(by_serial.total_rows, 1);
+    let desc = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[sort]=r0&query[desc]=true", w.a.object_id)).await;
+    assert_eq!(desc.rows[0].account, common::ACCOUNT_A, "most electricity first");
+    let paged = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[per_page]=25&query[page]=9", w.a.object_id)).await;
+    assert_eq!((paged.page, paged.rows.len(), paged.total_rows), (1, 3, 3), "a page past the end is the last");
+
+    let (_, text, _) = common::call(&w.app, "subscribers", &format!("query[object]={}", w.a.object_id), Some(&w.b_dispatcher)).await;
+    assert_eq!(common::error_of(&text), Some(app::errors::AppError::NotFound));
+    let (_, text, _) = common::call(&w.app, "account_card", &format!("account={}", common::ACCOUNT_A), Some(&w.b_dispatcher)).await;
+    assert_eq!(common::error_of(&text), Some(app::errors::AppError::NotFound));
+    let (_, text, _) = common::call(&w.app, "account_card", &format!("account={}", common::ACCOUNT_A), Some(w.cookie(Role::Resident))).await;
+    assert_eq!(common::error_of(&text), Some(app::errors::AppError::Forbidden));
+});

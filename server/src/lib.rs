@@ -69,7 +69,8 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
                 Err(e) => tracing::warn!(error = %e, "demo buses not started"),
             }
         }
-        tokio::spawn(collect::run(db.clone(), config.uchet.collector_jobs));
+        let maps = collect::protocol::modbus::RegisterMaps::load(&config.uchet.data_dir)?;
+        tokio::spawn(collect::run(db.clone(), config.uchet.collector_jobs, maps));
     }
     if !config.uchet.mqtt_url.trim().is_empty() {
         let settings = collect::transport::mqtt::MqttSettings::from_url(

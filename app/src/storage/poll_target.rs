@@ -18,6 +18,8 @@ pub struct PollTarget {
     pub resource: Resource,
     pub tariffs: i64,
     pub serial: String,
+    /// The meter model: a Modbus device's register map is found by it.
+    pub model: String,
     pub protocol: String,
     pub bus_address: String,
     pub bus_password: String,
@@ -33,6 +35,7 @@ fn from_row(r: &AnyRow) -> Result<PollTarget> {
         resource: Resource::parse(&resource).ok_or(StorageError::BadValue("meters.resource"))?,
         tariffs: r.try_get("tariffs")?,
         serial: r.try_get("serial")?,
+        model: r.try_get("model")?,
         protocol: r.try_get("protocol")?,
         bus_address: r.try_get("bus_address")?,
         bus_password: r.try_get("bus_password")?,
@@ -43,7 +46,7 @@ fn from_row(r: &AnyRow) -> Result<PollTarget> {
 /// The meters a job covers, ordered by bus and address.
 pub async fn list(db: &Db, job: &PollJob) -> Result<Vec<PollTarget>> {
     let rows = sqlx::query(
-        "SELECT id, company_id, object_id, resource, tariffs, serial, protocol, bus_address, bus_password, communicator_id
+        "SELECT id, company_id, object_id, resource, tariffs, serial, model, protocol, bus_address, bus_password, communicator_id
          FROM meters
          WHERE company_id = $1 AND object_id = $2 AND protocol <> '' AND state = 'in_operation'
            AND communicator_id IS NOT NULL

@@ -20,7 +20,7 @@ fn parameter(resource: Resource, quantity: &str) -> Option<&'static str> {
         (Resource::Electricity, "energy_a_minus") => "energy_a_minus",
         (Resource::Electricity, "energy_r_plus") => "energy_r_plus",
         (Resource::Electricity, "energy_r_minus") => "energy_r_minus",
-        (Resource::Heat, "energy") => "heat_energy",
+        (Resource::Heat, "energy" | "heat_energy") => "heat_energy",
         (_, "volume") => "volume",
         (_, "t_supply") => "t_supply",
         (_, "t_return") => "t_return",

@@ -19,6 +19,7 @@ pub mod uplink;
 use std::time::Duration;
 
 use app::storage::{poll_job, Db, StorageError};
+use protocol::modbus::RegisterMaps;
 
 /// A claim on a job older than this is taken as abandoned by a dead process.
 const JOB_LEASE_SECS: i64 = 1800;
@@ -29,17 +30,28 @@ pub fn holder_name() -> String {
     format!("{host}:{}", std::process::id())
 }
 
-/// Claims and runs the next due job, if any; returns whether there was one.
+/// Claims and runs the next due job, if any, with the bundled Modbus register maps; returns
+/// whether there was one.
 pub async fn run_next(db: &Db, holder: &str) -> Result<Option<poll::Outcome>, StorageError> {
+    run_next_with(db, holder, &RegisterMaps::bundled()).await
+}
+
+/// [`run_next`] with the server's register maps.
+pub async fn run_next_with(
+    db: &Db,
+    holder: &str,
+    maps: &RegisterMaps,
+) -> Result<Option<poll::Outcome>, StorageError> {
     let Some(job) = poll_job::claim(db, holder, JOB_LEASE_SECS).await? else {
         return Ok(None);
     };
-    poll::run(db, holder, &job).await.map(Some)
+    poll::run(db, holder, &job, maps).await.map(Some)
 }
 
 /// Runs the collector beside the web server: plans scheduled polls every half minute, and
 /// runs up to `parallel` jobs at once (different buildings and buses in parallel).
-pub async fn run(db: Db, parallel: usize) {
+pub async fn run(db: Db, parallel: usize, maps: RegisterMaps) {
+    let maps = std::sync::Arc::new(maps);
     let holder = holder_name();
     let mut running = tokio::task::JoinSet::new();
     let mut last_plan = None::<tokio::time::Instant>;
@@ -53,9 +65,9 @@ pub async fn run(db: Db, parallel: usize) {
         while running.len() < parallel {
             match poll_job::claim(&db, &holder, JOB_LEASE_SECS).await {
                 Ok(Some(job)) => {
-                    let (db, holder) = (db.clone(), holder.clone());
+                    let (db, holder, maps) = (db.clone(), holder.clone(), maps.clone());
                     running.spawn(async move {
-                        if let Err(e) = poll::run(&db, &holder, &job).await {
+                        if let Err(e) = poll::run(&db, &holder, &job, &maps).await {
                             tracing::warn!(job = job.id, error = %e, "poll job failed");
                         }
                     });

@@ -14,9 +14,11 @@ use app::storage::{
 };
 use futures::future::join_all;
 
+use super::driver::modbus::Framing;
 use super::driver::{self, DriverError, Readout};
 use super::line::{Frame, Line, LineStats};
 use super::protocol::mercury::{self, Level};
+use super::protocol::modbus::RegisterMaps;
 use super::{ingest, transport};
 
 /// How long a bus lease lasts before it must be renewed; a dead process frees the bus after
@@ -32,7 +34,12 @@ pub struct Outcome {
 }
 
 /// Runs a claimed job to the end and records it.
-pub async fn run(db: &Db, holder: &str, job: &PollJob) -> Result<Outcome, StorageError> {
+pub async fn run(
+    db: &Db,
+    holder: &str,
+    job: &PollJob,
+    maps: &RegisterMaps,
+) -> Result<Outcome, StorageError> {
     let targets = poll_target::list(db, job).await?;
     let mut by_bus: BTreeMap<i64, Vec<PollTarget>> = BTreeMap::new();
     for t in targets {
@@ -46,7 +53,7 @@ pub async fn run(db: &Db, holder: &str, job: &PollJob) -> Result<Outcome, Storag
     let runs = buses
         .into_iter()
         .zip(by_bus.into_values())
-        .map(|(bus, targets)| poll_bus(db, &lessee, job.id, bus, targets));
+        .map(|(bus, targets)| poll_bus(db, &lessee, job.id, bus, targets, maps));
     let mut outcome = Outcome::default();
     let mut error = String::new();
     for r in join_all(runs).await {
@@ -86,6 +93,7 @@ async fn poll_bus(
     job_id: i64,
     bus: Communicator,
     targets: Vec<PollTarget>,
+    maps: &RegisterMaps,
 ) -> Result<Outcome, StorageError> {
     let mut outcome = Outcome {
         meters: targets.len() as i64,
@@ -138,6 +146,19 @@ async fn poll_bus(
                 return Ok(());
             }
         };
+        // Modbus devices talk through tokio-modbus, which takes the whole line: they need a
+        // line of their own.
+        let (modbus, targets): (Vec<PollTarget>, Vec<PollTarget>) =
+            targets.iter().cloned().partition(|t| t.protocol == "modbus");
+        if !modbus.is_empty() && !targets.is_empty() {
+            for t in &modbus {
+                let note = "Modbus-приборы опрашиваются на своей линии, без приборов других протоколов";
+                log(db, job_id, t, false, note.into(), 0, 0, &LineStats::default(), &[]).await?;
+            }
+        } else if !modbus.is_empty() {
+            let framing = if bus.line == "modbus_tcp" { Framing::Tcp } else { Framing::Rtu };
+            return poll_modbus(db, job_id, &bus, stream, framing, &modbus, maps, &mut outcome).await;
+        }
         let mut line = Line::new(stream, transport::settings(&bus));
         for t in &targets {
             let before = line.stats.clone();
@@ -166,6 +187,53 @@ async fn poll_bus(
     bus_lease::release(db, bus.id, holder).await?;
     result?;
     Ok(outcome)
+}
+
+/// Polls the Modbus devices of a line, one after another, through one tokio-modbus client.
+#[allow(clippy::too_many_arguments)]
+async fn poll_modbus(
+    db: &Db,
+    job_id: i64,
+    bus: &Communicator,
+    stream: Box<dyn transport::Stream>,
+    framing: Framing,
+    targets: &[PollTarget],
+    maps: &RegisterMaps,
+    outcome: &mut Outcome,
+) -> Result<(), StorageError> {
+    let settings = transport::settings(bus);
+    let (mut ctx, tap) = driver::modbus::attach(stream, framing);
+    for t in targets {
+        let started = Instant::now();
+        let mut stats = LineStats::default();
+        let read = async {
+            let map = maps.find(&t.model)?;
+            let address = driver::bus_address(&t.bus_address)?;
+            driver::modbus::read(&mut ctx, address, map, &settings, &mut stats).await
+        }
+        .await;
+        let ms = started.elapsed().as_millis() as i64;
+        let trace = {
+            let mut log = tap.lock().expect("tap log");
+            stats.bytes_out = std::mem::take(&mut log.bytes_out);
+            stats.bytes_in = std::mem::take(&mut log.bytes_in);
+            std::mem::take(&mut log.frames)
+        };
+        match read {
+            Ok(readout) => {
+                let stored = store(db, t, &readout).await?;
+                outcome.ok += 1;
+                outcome.readings += stored.0;
+                log(db, job_id, t, true, stored.1, stored.0, ms, &stats, &trace).await?;
+            }
+            Err(e) => {
+                tracing::warn!(meter = t.meter_id, bus = bus.id, error = %e, "meter not read");
+                log(db, job_id, t, false, message(&e), 0, ms, &stats, &trace).await?;
+            }
+        }
+        tokio::time::sleep(settings.frame_gap).await;
+    }
+    Ok(())
 }
 
 async fn read_meter<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
@@ -230,6 +298,7 @@ fn message(e: &DriverError) -> String {
         DriverError::Mbus(e) => format!("ошибка обмена M-Bus: {e}"),
         DriverError::Address(a) => format!("неверный сетевой адрес {a:?}: нужен номер от 1 до 250"),
         DriverError::Unsupported(p) => format!("протокол {p:?} не поддерживается"),
+        DriverError::Modbus(e) => format!("ошибка обмена Modbus: {e}"),
     }
 }
 

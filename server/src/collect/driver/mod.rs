@@ -3,10 +3,12 @@
 
 pub mod mbus;
 pub mod mercury;
+pub mod modbus;
 
 use super::line::LineError;
 use super::protocol::mbus::MbusError;
 use super::protocol::mercury::MercuryError;
+use super::protocol::modbus::ModbusError;
 use super::protocol::Measurement;
 
 /// What one meter gave in one poll.
@@ -25,6 +27,8 @@ pub enum DriverError {
     Mercury(#[from] MercuryError),
     #[error("M-Bus: {0}")]
     Mbus(#[from] MbusError),
+    #[error("Modbus: {0}")]
+    Modbus(#[from] ModbusError),
     #[error("bus address {0:?} is not a number from 1 to 250")]
     Address(String),
     #[error("protocol {0:?} is not one the collector speaks")]

@@ -5,6 +5,7 @@
 pub mod chirpstack;
 pub mod mbus;
 pub mod mercury;
+pub mod modbus;
 
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -8,6 +8,7 @@ pub mod broker;
 pub mod chirpstack;
 pub mod mbus;
 pub mod mercury;
+pub mod modbus;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

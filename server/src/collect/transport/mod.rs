@@ -29,7 +29,7 @@ pub enum TransportError {
 /// Opens the line of a communicator.
 pub async fn open(c: &Communicator) -> Result<Box<dyn Stream>, TransportError> {
     match c.line.as_str() {
-        "tcp" | "gprs" | "ethernet" => Ok(Box::new(tcp::open(c).await?)),
+        "tcp" | "gprs" | "ethernet" | "modbus_tcp" => Ok(Box::new(tcp::open(c).await?)),
         "rs485" | "mbus" | "serial" => Ok(Box::new(serial::open(c)?)),
         "lorawan" => Err(TransportError::NotPolled(c.line.clone())),
         other => Err(TransportError::Unknown(other.to_string())),

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use server::collect::driver::modbus::Framing;
 use server::collect::protocol::modbus::Table;
 use server::collect::run_next;
-use server::collect::simulator::{self, modbus::ModbusDevice, Device, Pace, Shared};
+use server::collect::simulator::{self, modbus::ModbusDevice, Pace, Shared};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()

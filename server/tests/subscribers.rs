@@ -6,7 +6,7 @@
 mod common;
 
 use app::models::capacity::DigitCapacity;
-use app::models::dashboard::{Dashboard, Span};
+use app::models::dashboard::Dashboard;
 use app::models::meter_card::MeterCard;
 use app::models::subscribers::{AccountView, SubscribersPage};
 use app::models::{Amount, MeterState, Placement, Resource, Role};
@@ -194,7 +194,7 @@ both_backends!(the_list_searches_sorts_and_pages_and_stays_in_its_company, |w| {
     assert_eq!(found.rows[0].account, "0076000102");
     let by_serial = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[q]=W-NEW", w.a.object_id)).await;
     assert_eq!(by_serial.total_rows, 1);
-    let desc = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[sort]=r0&query[desc]=true", w.a.object_id)).await;
+    let desc = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[sort][resource]=0&query[desc]=true", w.a.object_id)).await;
     assert_eq!(desc.rows[0].account, common::ACCOUNT_A, "most electricity first");
     let paged = page(w, &format!("query[object]={}&query[month]=2025-10-01&query[per_page]=25&query[page]=9", w.a.object_id)).await;
     assert_eq!((paged.page, paged.rows.len(), paged.total_rows), (1, 3, 3), "a page past the end is the last");

@@ -73,12 +73,17 @@ apt_install() {
 # The services the test suite talks to: started when installed and stopped, installed when absent.
 need_postgres() {
   if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then return; fi
-  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+  # Installed means the server's binaries, not a configuration left by a removed package.
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
     say "installing PostgreSQL"
     apt_install postgresql
   fi
+  local v; v="$(ls /usr/lib/postgresql | sort -V | tail -1)"
+  if [ ! -d "/etc/postgresql/$v/main" ]; then
+    say "creating the PostgreSQL cluster $v/main"
+    pg_createcluster "$v" main >/dev/null
+  fi
   say "starting PostgreSQL"
-  local v; v="$(ls /etc/postgresql | sort -V | tail -1)"
   # Trust on loopback, as the test suite connects without a password.
   local hba="/etc/postgresql/$v/main/pg_hba.conf"
   grep -q '^host all all 127.0.0.1/32 trust' "$hba" || sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
@@ -91,18 +96,29 @@ need_mosquitto() {
   if (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then return; fi
   command -v mosquitto >/dev/null || { say "installing Mosquitto"; apt_install mosquitto; }
   say "starting Mosquitto"
-  if [ -f /etc/mosquitto/mosquitto.conf ]; then mosquitto -d -c /etc/mosquitto/mosquitto.conf; else mosquitto -d -p 1883; fi
+  if [ -f /etc/mosquitto/mosquitto.conf ]; then
+    # Debian's configuration writes its pid and log where systemd would have made the
+    # directories; without systemd (a container) they must be made here.
+    local d; for d in /run/mosquitto /var/log/mosquitto /var/lib/mosquitto; do
+      install -d -o mosquitto -g mosquitto "$d" 2>/dev/null || mkdir -p "$d"
+    done
+    mosquitto -d -c /etc/mosquitto/mosquitto.conf
+  else
+    mosquitto -d -p 1883
+  fi
   for _ in $(seq 1 20); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && return; sleep 0.5; done
   echo "Mosquitto did not start" >&2; return 1
 }
 
 build_tools() { need_wasm_target; need_npm_packages; need_vendor_files; need_wasm_bindgen; need_cargo_leptos; }
-test_tools()  { build_tools; need_chromium; need_brotli; need_postgres; need_mosquitto; }
+services()    { need_postgres; need_mosquitto; }
+test_tools()  { build_tools; need_chromium; need_brotli; services; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-test}" in
     build) build_tools ;;
     test) test_tools ;;
-    *) echo "usage: scripts/tools.sh [build|test]" >&2; exit 2 ;;
+    services) services ;;
+    *) echo "usage: scripts/tools.sh [build|test|services]" >&2; exit 2 ;;
   esac
 fi

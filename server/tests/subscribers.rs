@@ -171,11 +171,11 @@ both_backends!(a_row_per_account_with_the_months_consumption_and_totals_apart, |
     let card: AccountView = serde_json::from_str(&text).unwrap();
     assert_eq!(card.flat, "2");
     assert_eq!(card.meters.len(), 2, "the retired meter is still listed");
-    assert_eq!(card.meters[0].serial, "W-NEW");
+    assert_eq!(card.meters[0].meter.serial, "W-NEW");
     assert_eq!(card.meters[0].month[0], Amount::Full(d("7.8")));
-    assert_eq!(card.meters[1].state, MeterState::Retired);
+    assert_eq!(card.meters[1].meter.state, MeterState::Retired);
     assert_eq!(card.meters[1].month[0], Amount::NoData, "counted under its successor");
-    assert_eq!(card.meters[0].last.as_ref().unwrap().values[0], Some(d("4.8")));
+    assert_eq!(card.meters[0].meter.last.as_ref().unwrap().values[0], Some(d("4.8")));
     let (_, text, _) = common::call(&w.app, "meter_card", &format!("id={new_water}&month=2025-10-01"), Some(w.cookie(Role::Reader))).await;
     let meter_card: MeterCard = serde_json::from_str(&text).unwrap();
     assert_eq!(meter_card.month_total[0], Amount::Full(d("7.8")));

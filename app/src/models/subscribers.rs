@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::cabinet::LastReading;
-use super::{Amount, MeterState, Resource};
+use super::cabinet::CabinetMeter;
+use super::{Amount, Resource};
 
 /// Rows a page may hold.
 pub const PAGE_SIZES: [usize; 3] = [25, 50, 100];
@@ -160,17 +160,8 @@ pub struct SubscribersPage {
 /// A meter on an account's card.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountMeter {
-    pub id: i64,
-    pub resource: Resource,
-    pub model: String,
-    pub serial: String,
-    pub tariffs: u8,
-    pub fraction: u8,
-    pub state: MeterState,
-    pub installed_on: Option<NaiveDate>,
-    pub verified_on: Option<NaiveDate>,
-    pub next_verification_on: Option<NaiveDate>,
-    pub last: Option<LastReading>,
+    /// The meter as its owner sees it in the cabinet.
+    pub meter: CabinetMeter,
     /// The month's consumption: total and T1–T4 (a replaced meter's counts under its
     /// successor).
     pub month: [Amount; 5],

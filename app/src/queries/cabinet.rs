@@ -61,6 +61,29 @@ pub(crate) async fn last_reading(
     }))
 }
 
+/// A meter as its owner (or the account's card) shows it, with its last counted reading.
+pub(crate) async fn cabinet_meter(
+    db: &Db,
+    company_id: i64,
+    m: meter::Meter,
+    tz: chrono_tz::Tz,
+) -> Result<CabinetMeter, AppError> {
+    let last = last_reading(db, company_id, &m, tz).await?;
+    Ok(CabinetMeter {
+        id: m.id,
+        resource: m.resource,
+        model: m.model,
+        serial: m.serial,
+        tariffs: m.tariffs.clamp(1, 4) as u8,
+        fraction: m.capacity.fraction(),
+        state: m.state,
+        installed_on: m.installed_on,
+        verified_on: m.verified_on,
+        next_verification_on: m.next_verification_on,
+        last,
+    })
+}
+
 pub async fn cabinet(db: &Db, caller: &Caller) -> Result<CabinetView, AppError> {
     let mut premises = Vec::new();
     for p in resident::list_premises(db, caller.company_id, caller.user_id).await? {
@@ -73,20 +96,7 @@ pub async fn cabinet(db: &Db, caller: &Caller) -> Result<CabinetView, AppError> 
             .collect();
         let mut meters = Vec::new();
         for m in meter::list_for_premise(db, caller.company_id, p.id).await? {
-            let last = last_reading(db, caller.company_id, &m, tz).await?;
-            meters.push(CabinetMeter {
-                id: m.id,
-                resource: m.resource,
-                model: m.model,
-                serial: m.serial,
-                tariffs: m.tariffs.clamp(1, 4) as u8,
-                fraction: m.capacity.fraction(),
-                state: m.state,
-                installed_on: m.installed_on,
-                verified_on: m.verified_on,
-                next_verification_on: m.next_verification_on,
-                last,
-            });
+            meters.push(cabinet_meter(db, caller.company_id, m, tz).await?);
         }
         // meters in operation first, retired ones last
         meters.sort_by_key(|m| (m.state == MeterState::Retired, m.resource.as_str(), m.id));

@@ -237,21 +237,14 @@ pub async fn account_card(
                 .unwrap_or([Amount::NoData; SLOTS])
         };
         meters.push(AccountMeter {
-            id: m.id,
-            resource: m.resource,
-            tariffs: m.tariffs.clamp(1, 4) as u8,
-            fraction: m.capacity.fraction(),
-            last: super::cabinet::last_reading(db, caller.company_id, &m, tz).await?,
-            model: m.model,
-            serial: m.serial,
-            state: m.state,
-            installed_on: m.installed_on,
-            verified_on: m.verified_on,
-            next_verification_on: m.next_verification_on,
+            meter: super::cabinet::cabinet_meter(db, caller.company_id, m, tz).await?,
             month: month_amounts,
         });
     }
-    meters.sort_by_key(|m| (m.state == MeterState::Retired, Resource::ALL.iter().position(|r| *r == m.resource), m.id));
+    meters.sort_by_key(|a| {
+        let m = &a.meter;
+        (m.state == MeterState::Retired, Resource::ALL.iter().position(|r| *r == m.resource), m.id)
+    });
     Ok(AccountView {
         account: a.number,
         owner: a.owner_name,

@@ -92,7 +92,8 @@ fn Card(card: AccountView) -> impl IntoView {
 #[component]
 fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
     let i18n = use_i18n();
-    let m = meter;
+    let month_amounts = meter.month;
+    let m = meter.meter;
     let retired = m.state == MeterState::Retired;
     let resource = m.resource;
     let state = m.state;
@@ -115,11 +116,11 @@ fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
         }
         shown
             .into_iter()
-            .map(|s| format!("{} {}", slot_label(s, i18n.t(Msg::Total)), m.month[s].display_fixed(0)))
+            .map(|s| format!("{} {}", slot_label(s, i18n.t(Msg::Total)), month_amounts[s].display_fixed(0)))
             .collect::<Vec<_>>()
             .join(" · ")
     };
-    let consumed = if m.tariffs > 1 { consumed } else { m.month[0].display_fixed(0) };
+    let consumed = if m.tariffs > 1 { consumed } else { month_amounts[0].display_fixed(0) };
     let link = format!("/meters/{}?month={}", m.id, month.format("%Y-%m-%d"));
     view! {
         <tr class:retired=retired data-meter=m.id.to_string() data-resource=resource.as_str()>

@@ -109,40 +109,14 @@ async fn poll_bus(
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
     if !leased {
-        for t in &targets {
-            log(
-                db,
-                job_id,
-                t,
-                false,
-                "шина занята другим опросом".into(),
-                0,
-                0,
-                &LineStats::default(),
-                &[],
-            )
-            .await?;
-        }
+        not_polled(db, job_id, &targets, "шина занята другим опросом").await?;
         return Ok(outcome);
     }
     let result = async {
         let stream = match transport::open(&bus).await {
             Ok(s) => s,
             Err(e) => {
-                for t in &targets {
-                    log(
-                        db,
-                        job_id,
-                        t,
-                        false,
-                        e.to_string(),
-                        0,
-                        0,
-                        &LineStats::default(),
-                        &[],
-                    )
-                    .await?;
-                }
+                not_polled(db, job_id, &targets, &e.to_string()).await?;
                 return Ok(());
             }
         };
@@ -151,10 +125,8 @@ async fn poll_bus(
         let (modbus, targets): (Vec<PollTarget>, Vec<PollTarget>) =
             targets.iter().cloned().partition(|t| t.protocol == "modbus");
         if !modbus.is_empty() && !targets.is_empty() {
-            for t in &modbus {
-                let note = "Modbus-приборы опрашиваются на своей линии, без приборов других протоколов";
-                log(db, job_id, t, false, note.into(), 0, 0, &LineStats::default(), &[]).await?;
-            }
+            let note = "Modbus-приборы опрашиваются на своей линии, без приборов других протоколов";
+            not_polled(db, job_id, &modbus, note).await?;
         } else if !modbus.is_empty() {
             let framing = if bus.line == "modbus_tcp" { Framing::Tcp } else { Framing::Rtu };
             return poll_modbus(db, job_id, &bus, stream, framing, &modbus, maps, &mut outcome).await;
@@ -167,18 +139,7 @@ async fn poll_bus(
             let ms = started.elapsed().as_millis() as i64;
             let stats = delta(&line.stats, &before);
             let trace = line.take_trace();
-            match read {
-                Ok(readout) => {
-                    let stored = store(db, t, &readout).await?;
-                    outcome.ok += 1;
-                    outcome.readings += stored.0;
-                    log(db, job_id, t, true, stored.1, stored.0, ms, &stats, &trace).await?;
-                }
-                Err(e) => {
-                    tracing::warn!(meter = t.meter_id, bus = bus.id, error = %e, "meter not read");
-                    log(db, job_id, t, false, message(&e), 0, ms, &stats, &trace).await?;
-                }
-            }
+            record(db, job_id, bus.id, t, read, ms, &stats, &trace, &mut outcome).await?;
             let _ = bus_lease::acquire(db, bus.id, holder, BUS_LEASE_SECS).await;
         }
         Ok::<_, StorageError>(())
@@ -219,19 +180,43 @@ async fn poll_modbus(
             stats.bytes_in = std::mem::take(&mut log.bytes_in);
             std::mem::take(&mut log.frames)
         };
-        match read {
-            Ok(readout) => {
-                let stored = store(db, t, &readout).await?;
-                outcome.ok += 1;
-                outcome.readings += stored.0;
-                log(db, job_id, t, true, stored.1, stored.0, ms, &stats, &trace).await?;
-            }
-            Err(e) => {
-                tracing::warn!(meter = t.meter_id, bus = bus.id, error = %e, "meter not read");
-                log(db, job_id, t, false, message(&e), 0, ms, &stats, &trace).await?;
-            }
-        }
+        record(db, job_id, bus.id, t, read, ms, &stats, &trace, outcome).await?;
         tokio::time::sleep(settings.frame_gap).await;
+    }
+    Ok(())
+}
+
+/// Stores and logs one meter's outcome, counting it in the job's.
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    db: &Db,
+    job_id: i64,
+    bus_id: i64,
+    t: &PollTarget,
+    read: Result<Readout, DriverError>,
+    ms: i64,
+    stats: &LineStats,
+    trace: &[Frame],
+    outcome: &mut Outcome,
+) -> Result<(), StorageError> {
+    match read {
+        Ok(readout) => {
+            let (stored, note) = store(db, t, &readout).await?;
+            outcome.ok += 1;
+            outcome.readings += stored;
+            log(db, job_id, t, true, note, stored, ms, stats, trace).await
+        }
+        Err(e) => {
+            tracing::warn!(meter = t.meter_id, bus = bus_id, error = %e, "meter not read");
+            log(db, job_id, t, false, message(&e), 0, ms, stats, trace).await
+        }
+    }
+}
+
+/// Logs meters that were not asked at all, with the reason.
+async fn not_polled(db: &Db, job_id: i64, targets: &[PollTarget], why: &str) -> Result<(), StorageError> {
+    for t in targets {
+        log(db, job_id, t, false, why.to_string(), 0, 0, &LineStats::default(), &[]).await?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
 use crate::routes::split::{
     AccountRoute, ActivationRoute, AuditRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
-    MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyReadingsRoute, MyRequestRoute,
+    MeterArchiveRoute, MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyReadingsRoute, MyRequestRoute,
     MyRequestsRoute, NoticeRoute, NoticesRoute, NotPolledRoute, ObjectsRoute, PollingRoute,
     ReadingsRoute, RegisterRoute, SubscribersRoute, UsersRoute,
 };
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("subscribers/:account") view={Lazy::<AccountRoute>::new()}/>
                     <Route path=path!("field") view=FieldPage/>
                     <Route path=path!("meters/:id") view={Lazy::<MeterRoute>::new()}/>
+                    <Route path=path!("meters/:id/archive") view={Lazy::<MeterArchiveRoute>::new()}/>
                     <Route path=path!("monitoring/polling") view={Lazy::<PollingRoute>::new()}/>
                     <Route path=path!("monitoring/not-polled") view={Lazy::<NotPolledRoute>::new()}/>
                     <Route path=path!("settings/company") view={Lazy::<CompanyRoute>::new()}/>

@@ -102,3 +102,31 @@ test('the dashboard fits a phone', async () => {
   await page.screenshot({ path: SHOTS + 'dashboard-phone.png', fullPage: true });
   await context.close();
 });
+
+test('the dashboard follows the building chosen in the top bar', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  await page.goto(`/?span=month&date=${lastWholeMonth()}`);
+  await hydrated(page);
+  const number = (s) => Number(s.replace('*', '').replace(/[\u00a0 ]/g, '').replace(',', '.'));
+  assert.equal((await page.textContent('[data-testid="dash-scope"]')).trim(), 'Все дома');
+  const company = number(await page.textContent(widget('electricity')));
+
+  const [value, name] = await page.$eval('.object-picker select option:nth-child(2)', (o) => [o.value, o.textContent.trim()]);
+  await page.selectOption('.object-picker select', value);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="dash-scope"]')?.textContent.trim() === n, name);
+  const building = number(await page.textContent(widget('electricity')));
+  assert.ok(building > 0 && building < company, `one building (${building}) is a part of the company (${company})`);
+  await drawnAfter(page, 0);
+
+  // the choice is remembered: a reload renders the same building on the server
+  await page.reload();
+  await hydrated(page);
+  assert.equal((await page.textContent('[data-testid="dash-scope"]')).trim(), name);
+  assert.equal(number(await page.textContent(widget('electricity'))), building);
+
+  await page.selectOption('.object-picker select', '');
+  await page.waitForFunction(() => document.querySelector('[data-testid="dash-scope"]')?.textContent.trim() === 'Все дома');
+  assert.equal(number(await page.textContent(widget('electricity'))), company);
+  await context.close();
+});

@@ -148,15 +148,16 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     use app::models::dashboard::Span;
     let today = chrono::Utc::now().date_naive();
     let last_month = Span::Month.shift(today, -1);
-    for (name, span, date) in [
-        ("dashboard, last month", Span::Month, last_month),
-        ("dashboard, this year", Span::Year, today),
-        ("dashboard, one date", Span::Date, today - chrono::Duration::days(1)),
+    for (name, span, date, object) in [
+        ("dashboard, last month", Span::Month, last_month, None),
+        ("dashboard, this year", Span::Year, today, None),
+        ("dashboard, one date", Span::Date, today - chrono::Duration::days(1), None),
+        ("dashboard, the largest building, last month", Span::Month, last_month, Some(largest.0)),
     ] {
         let (p50, p95) = timed(20, |_| {
             let caller = caller.clone();
             async move {
-                app::queries::dashboard::dashboard(db, &caller, span, Some(date))
+                app::queries::dashboard::dashboard(db, &caller, span, Some(date), object)
                     .await
                     .unwrap()
             }
@@ -176,7 +177,7 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
             app::storage::stale::mark_channels(db.backend(), db.pool(), &[(ch.id, app::storage::now() - 40 * 86_400)])
                 .await
                 .unwrap();
-            app::queries::dashboard::dashboard(db, &caller, Span::Month, Some(last_month))
+            app::queries::dashboard::dashboard(db, &caller, Span::Month, Some(last_month), None)
                 .await
                 .unwrap()
         }

@@ -60,6 +60,16 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
             Permission::ViewData,
         ),
         (
+            "device_choices",
+            format!("object={}&category=ElectricityFlats", w.a.object_id),
+            Permission::EditData,
+        ),
+        (
+            "meter_archive",
+            format!("id={}&kind=Hour", w.a.meter_id),
+            Permission::ViewData,
+        ),
+        (
             "save_readings_columns",
             "columns[0]=flat&columns[1]=serial&columns[2]=value".into(),
             Permission::ViewData,

@@ -5,6 +5,7 @@
 
 mod common;
 
+use app::errors::AppError;
 use app::models::capacity::DigitCapacity;
 use app::models::dashboard::{Dashboard, Span};
 use app::models::meter_card::MeterCard;
@@ -157,4 +158,57 @@ both_backends!(the_dashboard_sums_whole_days_per_tariff_and_keeps_common_meters_
     assert!(html.contains("387,50"), "the month total in the widget");
     assert!(html.contains("октябрь 2025"));
     assert!(html.contains("255,75"));
+});
+
+async fn dashboard_of(w: &common::World, span: Span, date: &str, object: i64) -> (StatusCode, String) {
+    let (status, text, _) = common::call(
+        &w.app,
+        "dashboard",
+        &format!("span={}&date={date}&object={object}", span.as_str()),
+        Some(w.cookie(Role::Dispatcher)),
+    )
+    .await;
+    (status, text)
+}
+
+both_backends!(the_dashboard_narrowed_to_a_building_counts_that_building_only, |w| {
+    // a second building of company A whose flat uses twice as much
+    let second = fixtures::building_of(&w.db, w.a.company_id, "2").await;
+    let mut readings: Vec<Reading> = (1..=32).map(|day| electricity(w, day)).collect();
+    readings.extend((1..=32).map(|day| {
+        let i = Decimal::from(day - 1);
+        daily(w.a.company_id, second.channel_id, oct(day), d("50") + d("25") * i, [None, None])
+    }));
+    reading::insert_many(&w.db, &readings).await.unwrap();
+
+    let all = dashboard(w, w.cookie(Role::Dispatcher), Span::Month, "2025-10-01").await;
+    assert_eq!(all.object, None, "no building chosen: the whole company");
+    assert_eq!(all.resources[0].values[0], Some(d("1162.5")), "387,5 + 775");
+    assert_eq!(all.resources[0].meters, 2);
+
+    let (status, text) = dashboard_of(w, Span::Month, "2025-10-01", w.a.object_id).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let first: Dashboard = serde_json::from_str(&text).unwrap();
+    assert_eq!(first.object.as_ref().map(|o| o.0), Some(w.a.object_id));
+    assert_eq!(first.resources[0].values[0], Some(d("387.5")));
+    assert_eq!(first.resources[0].meters, 1);
+    assert_eq!(first.rows[0].values[0][0], Some(d("12.5")));
+
+    let (_, text) = dashboard_of(w, Span::Month, "2025-10-01", second.object_id).await;
+    let other: Dashboard = serde_json::from_str(&text).unwrap();
+    assert_eq!(other.object.as_ref().map(|o| o.1.as_str()), Some("Дом 2"));
+    assert_eq!(other.resources[0].values[0], Some(d("775")));
+    assert_eq!(other.rows[0].values[0][0], Some(d("25")));
+
+    // another company's building is not found, and nothing of it is told
+    let (_, text) = dashboard_of(w, Span::Month, "2025-10-01", w.b.object_id).await;
+    assert_eq!(common::error_of(&text), Some(AppError::NotFound), "{text}");
+    assert!(!text.contains("Дом"), "{text}");
+
+    // the page follows the building chosen in the top bar (its cookie) from the first render
+    let cookie = format!("{}; uchet_object={}", w.cookie(Role::Dispatcher), second.object_id);
+    let (status, html, _) = common::get(&w.app, "/?span=month&date=2025-10-01&view=table", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("775,00"), "the second building's month in the widget");
+    assert!(!html.contains("1 162,50") && !html.contains("1162,50"), "not the company's");
 });

@@ -115,5 +115,45 @@ app::db_test!(
             let sum: rust_decimal::Decimal = r.tariffs.iter().flatten().copied().sum();
             assert_eq!(r.total.unwrap(), sum);
         }
+
+        // Archives: a monthly record on each 1st, the same as that day's; the common meters
+        // keep their last three weeks by the hour, each hour's register between the day's
+        // two midnights.
+        let daily: std::collections::HashMap<i64, _> = reading::list(&db, company_id, ch.id, Period::Day, 0, i64::MAX)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.ts, r.total))
+            .collect();
+        let monthly = reading::list(&db, company_id, ch.id, Period::Month, 0, i64::MAX).await.unwrap();
+        assert!(!monthly.is_empty());
+        for r in &monthly {
+            let day = app::consumption::calendar::local_date(chrono_tz::Europe::Moscow, r.ts);
+            assert_eq!(chrono::Datelike::day(&day), 1, "a monthly record opens a month");
+            assert_eq!(daily.get(&r.ts), Some(&r.total));
+        }
+        let mut best: Option<(Vec<reading::Reading>, Vec<(i64, rust_decimal::Decimal)>)> = None;
+        for m in meter::list_for_object(&db, company_id, first.id).await.unwrap() {
+            if m.placement != app::models::Placement::Common {
+                continue;
+            }
+            let c = channel::list_for_meter(&db, company_id, m.id).await.unwrap().remove(0);
+            let hours = reading::list(&db, company_id, c.id, Period::Hour, 0, i64::MAX).await.unwrap();
+            if best.as_ref().is_none_or(|(h, _)| hours.len() > h.len()) {
+                best = Some((hours, daily_totals(&db, company_id, m.id).await));
+            }
+        }
+        let (hours, days) = best.unwrap();
+        assert_eq!(hours.len(), 21 * 24, "three weeks by the hour");
+        let whole = days
+            .windows(2)
+            .rev()
+            .find(|w| w[1].0 - w[0].0 == 86_400 && w[1].1 >= w[0].1)
+            .expect("two days in a row");
+        let of_day: Vec<_> = hours.iter().filter(|r| r.ts >= whole[0].0 && r.ts < whole[1].0).collect();
+        assert_eq!(of_day.len(), 24);
+        assert_eq!(of_day[0].total, Some(whole[0].1));
+        assert!(of_day.windows(2).all(|w| w[0].total <= w[1].total), "running totals never go back within a day");
+        assert!(of_day[23].total.unwrap() <= whole[1].1);
     }
 );

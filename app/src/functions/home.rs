@@ -15,7 +15,7 @@ pub async fn home_summary() -> Result<SummaryView, AppError> {
     use crate::storage::{self, meter, object, premise};
 
     let (db, c) = authorize(Permission::ViewData).await?;
-    let by_kind = meter::count_by_kind(&db, c.company_id).await?;
+    let by_kind = meter::count_by_kind(&db, c.company_id, None).await?;
     let sum = |p: Placement| {
         by_kind
             .iter()

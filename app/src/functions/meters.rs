@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::errors::AppError;
+use crate::models::archive::{ArchiveKind, MeterArchive};
 use crate::models::meter_card::MeterCard;
 
 /// The meter's card with a month of daily consumption (the current month by default).
@@ -53,4 +54,18 @@ pub async fn review_reading(
     )
     .await?;
     Ok(())
+}
+
+/// A meter's hourly, daily or monthly archive over the span holding `date`.
+#[server(endpoint = "meter_archive")]
+pub async fn get_meter_archive(
+    id: i64,
+    #[server(default)] kind: ArchiveKind,
+    date: Option<NaiveDate>,
+) -> Result<MeterArchive, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    crate::queries::archive::archive(&db, &c, id, kind, date).await
 }

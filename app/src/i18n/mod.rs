@@ -143,6 +143,36 @@ pub fn resource_name(resource: crate::models::Resource) -> Msg {
     }
 }
 
+/// A channel's parameter by name (`energy_a_plus`…); an unknown one is shown as it is.
+pub fn parameter_name(parameter: &str, lang: Lang) -> String {
+    let m = match parameter {
+        "energy_a_plus" => Msg::ParamEnergyAPlus,
+        "energy_a_minus" => Msg::ParamEnergyAMinus,
+        "energy_r_plus" => Msg::ParamEnergyRPlus,
+        "energy_r_minus" => Msg::ParamEnergyRMinus,
+        "heat_energy" => Msg::ParamHeatEnergy,
+        "volume" => Msg::ParamVolume,
+        "mass" => Msg::ParamMass,
+        "t_supply" => Msg::ParamTSupply,
+        "t_return" => Msg::ParamTReturn,
+        "power" => Msg::ParamPower,
+        "flow" => Msg::ParamFlow,
+        "operating_time" => Msg::ParamOperatingTime,
+        other => return other.to_string(),
+    };
+    m.text(lang).to_string()
+}
+
+/// A unit as staff write it (`kWh` → «кВт·ч»); an unknown one is shown as it is.
+pub fn unit_text(unit: &str, lang: Lang) -> String {
+    match unit {
+        "kWh" => Msg::UnitKwh.text(lang).to_string(),
+        "Gcal" => Msg::UnitGcal.text(lang).to_string(),
+        "m3" => Msg::UnitM3.text(lang).to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// A month as a period's name: «ноябрь 2026», "November 2026".
 pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;

@@ -106,6 +106,8 @@ pub struct DashRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
+    /// The building (id, name) the figures are of; None: every building of the company.
+    pub object: Option<(i64, String)>,
     pub span: Span,
     /// The date that picks the period (the 1st of the month, 1 January, or the date).
     pub date: NaiveDate,

@@ -33,14 +33,25 @@ fn add_slots(into: &mut [Option<Decimal>; SLOTS], from: &[Option<Decimal>; SLOTS
     }
 }
 
-/// The company's "today": in the time zone of its first building (Moscow when it has none).
-async fn company_today(db: &Db, company_id: i64) -> Result<NaiveDate, AppError> {
-    let tz = object::list(db, company_id)
-        .await?
-        .first()
+/// The building the dashboard is narrowed to (None: the whole company), checked to be the
+/// caller's, and the time zone whose days it counts: the building's own, or the first
+/// building's for the company (Moscow when it has none).
+async fn scope(
+    db: &Db,
+    company_id: i64,
+    object_id: Option<i64>,
+) -> Result<(Option<object::Object>, chrono_tz::Tz), AppError> {
+    let all = object::list(db, company_id).await?;
+    let chosen = match object_id {
+        Some(id) => Some(all.iter().find(|o| o.id == id).cloned().ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let tz = chosen
+        .as_ref()
+        .or(all.first())
         .map(zone)
         .unwrap_or(chrono_tz::Europe::Moscow);
-    Ok(calendar::local_date(tz, crate::storage::now()))
+    Ok((chosen, tz))
 }
 
 /// The widgets' figures: `sums` are the period's days (a date) or months (a month or a
@@ -88,15 +99,19 @@ fn totals(
 }
 
 
+/// The dashboard of the caller's company, or of one of its buildings (`object`).
 pub async fn dashboard(
     db: &Db,
     caller: &Caller,
     span: Span,
     date: Option<NaiveDate>,
+    object_id: Option<i64>,
 ) -> Result<Dashboard, AppError> {
+    let (object, tz) = scope(db, caller.company_id, object_id).await?;
+    let object_id = object.as_ref().map(|o| o.id);
     crate::rollup::refresh_stale(db, Some(caller.company_id), REFRESH_BUDGET).await?;
     let pending = crate::storage::stale::get_count(db, Some(caller.company_id)).await?;
-    let today = company_today(db, caller.company_id).await?;
+    let today = calendar::local_date(tz, crate::storage::now());
     let date = date.unwrap_or(match span {
         // a month just begun has no whole day yet: show the month before
         Span::Month if today.day() == 1 => today - chrono::Duration::days(1),
@@ -105,10 +120,10 @@ pub async fn dashboard(
     });
     let (first, last) = span.bounds(date);
     let counted = span.counted(date, today);
-    let counts = meter::count_by_kind(db, caller.company_id).await?;
+    let counts = meter::count_by_kind(db, caller.company_id, object_id).await?;
     let company = caller.company_id;
     let sums = |placement: Placement, unit: Stored, from: NaiveDate, to: NaiveDate| {
-        consumption_day::day_sums(db, company, None, placement, unit, from, to)
+        consumption_day::day_sums(db, company, object_id, placement, unit, from, to)
     };
 
     let mut resources = totals(&[], &[], &counts, Placement::Individual, 1);
@@ -155,6 +170,7 @@ pub async fn dashboard(
     }
     let next = span.shift(date, 1);
     Ok(Dashboard {
+        object: object.map(|o| (o.id, o.name)),
         span,
         date: first,
         first,

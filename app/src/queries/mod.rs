@@ -3,6 +3,7 @@
 //! table on screen and its Excel file always hold the same rows.
 
 pub mod activation;
+pub mod archive;
 pub mod audit;
 pub mod cabinet;
 pub mod dashboard;

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::chart::{ChartKind, ConsumptionChart, Series};
 use crate::components::error_view::ErrorBox;
+use crate::components::layout::SelectedObject;
 use crate::functions::dashboard::get_dashboard;
 use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Lang, Msg};
 use crate::models::dashboard::{Dashboard, ResourceTotal, Span};
@@ -65,6 +66,9 @@ fn href(span: Span, date: NaiveDate, view: &str, res: Option<Res>) -> String {
 pub fn DashboardBlock() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    // the building chosen in the top bar narrows the figures to it; none: the whole company
+    let selected = use_context::<SelectedObject>();
+    let object = move || selected.and_then(|s| s.0.get());
     let key = Memo::new(move |_| {
         query.with(|q| {
             let span = q.get("span").and_then(|s| Span::parse(&s)).unwrap_or_default();
@@ -73,10 +77,13 @@ pub fn DashboardBlock() -> impl IntoView {
                 .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
             // the view and the charted resource are in the key too, so the block is drawn
             // anew when they change (the answer is small)
-            (span, date, q.get("view"), q.get("res"))
+            (span, date, q.get("view"), q.get("res"), object())
         })
     });
-    let data = Resource::new(move || key.get(), |(span, date, _, _)| get_dashboard(span, date));
+    let data = Resource::new(
+        move || key.get(),
+        |(span, date, _, _, object)| get_dashboard(span, date, object),
+    );
     view! {
         <section class="dashboard" data-testid="dashboard">
             <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
@@ -209,6 +216,12 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         <h2 class="dash-title" data-testid="dash-period">
             {move || i18n.t(Msg::DashConsumption)} " — " {period_name(lang, d.span, d.date)}
         </h2>
+        <p class="dash-scope" data-testid="dash-scope">
+            {match d.object.clone() {
+                Some((_, name)) => name.into_any(),
+                None => (move || i18n.t(Msg::AllBuildings)).into_any(),
+            }}
+        </p>
         <div class="widgets">{widgets}</div>
         <p class="note" data-testid="dash-note">{counted_note}</p>
         {any_gaps.then(|| view! { <p class="note">{move || i18n.t(Msg::DashGaps)}</p> })}

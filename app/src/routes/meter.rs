@@ -181,6 +181,8 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
             <a class="button" rel="prev" href=format!("{base}?month={}", month_param(prev)) data-testid="prev-month">"‹ " {move || i18n.t(Msg::PrevMonth)}</a>
             <strong class="period-name" data-testid="month">{format!("{:02}.{}", c.month.month(), c.month.year())}</strong>
             <a class="button" rel="next" href=format!("{base}?month={}", month_param(next)) data-testid="next-month">{move || i18n.t(Msg::NextMonth)} " ›"</a>
+            <span class="spacer"></span>
+            <a class="button" href=format!("{base}/archive?kind=day&date={}", c.month.format("%Y-%m-%d")) data-testid="archives">{move || i18n.t(Msg::ArchiveLink)}</a>
         </div>
     }
     .into_any();

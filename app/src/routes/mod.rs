@@ -7,6 +7,7 @@ pub mod field;
 pub mod home;
 pub mod login;
 pub mod meter;
+pub mod meter_archive;
 pub mod not_found;
 pub mod objects;
 pub mod not_polled;

@@ -33,6 +33,7 @@ lazy_page!(ObjectsRoute, crate::routes::objects::ObjectsPage);
 lazy_page!(ReadingsRoute, crate::routes::readings::ReadingsPage);
 lazy_page!(EntryRoute, crate::routes::entry::EntryPage);
 lazy_page!(MeterRoute, crate::routes::meter::MeterPage);
+lazy_page!(MeterArchiveRoute, crate::routes::meter_archive::MeterArchivePage);
 lazy_page!(PollingRoute, crate::routes::polling::PollingPage);
 lazy_page!(NotPolledRoute, crate::routes::not_polled::NotPolledPage);
 lazy_page!(CompanyRoute, crate::routes::settings::company::CompanyPage);

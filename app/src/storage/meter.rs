@@ -190,12 +190,19 @@ pub async fn list_for_premise(db: &Db, company_id: i64, premise_id: i64) -> Resu
 }
 
 /// Counts of a company's meters by (placement, resource).
-pub async fn count_by_kind(db: &Db, company_id: i64) -> Result<Vec<(Placement, Resource, i64)>> {
-    let rows: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT placement, resource, COUNT(*) FROM meters WHERE company_id = $1 GROUP BY placement, resource")
-            .bind(company_id)
-            .fetch_all(db.pool())
-            .await?;
+pub async fn count_by_kind(
+    db: &Db,
+    company_id: i64,
+    object_id: Option<i64>,
+) -> Result<Vec<(Placement, Resource, i64)>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT placement, resource, COUNT(*) FROM meters
+         WHERE company_id = $1 AND ($2 = 0 OR object_id = $2) GROUP BY placement, resource",
+    )
+    .bind(company_id)
+    .bind(object_id.unwrap_or(0))
+    .fetch_all(db.pool())
+    .await?;
     rows.into_iter()
         .map(|(p, r, n)| {
             Ok((
@@ -371,7 +378,7 @@ mod tests {
         );
         assert_eq!(count_silent(&db, f.company_id, 1_000).await.unwrap(), 0);
         assert_eq!(count_silent(&db, f.company_id, 3_000).await.unwrap(), 1);
-        let kinds = count_by_kind(&db, f.company_id).await.unwrap();
+        let kinds = count_by_kind(&db, f.company_id, None).await.unwrap();
         assert_eq!(
             kinds,
             vec![(Placement::Individual, Resource::Electricity, 1)]
@@ -412,4 +419,18 @@ pub async fn set_communicator(db: &Db, company_id: i64, id: i64, communicator_id
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// Another meter of the company at `address` on the same communicator (a clash on the bus).
+pub async fn address_taken(db: &Db, company_id: i64, communicator_id: i64, address: &str, except: i64) -> Result<bool> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM meters WHERE company_id = $1 AND communicator_id = $2 AND bus_address = $3 AND id <> $4 AND protocol <> ''",
+    )
+    .bind(company_id)
+    .bind(communicator_id)
+    .bind(address)
+    .bind(except)
+    .fetch_one(db.pool())
+    .await?
+        > 0)
 }

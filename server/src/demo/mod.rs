@@ -491,7 +491,8 @@ async fn building(
         company_id,
         o.id,
         Resource::ColdWater,
-        "ВСХН-50",
+        // read over Modbus TCP in the demo's first building (see demo/buses.rs)
+        "Modbus-счётчик воды ВСХН-50",
         &serial.to_string(),
         DigitCapacity::new(6, 3).unwrap(),
     );
@@ -537,6 +538,13 @@ async fn plan(
         story,
     })
 }
+
+/// How many last days of hourly archive the demo's common meters carry.
+const HOURLY_DAYS: i64 = 21;
+
+/// A building's day by the hour: quiet at night, peaks in the morning and the evening.
+const HOUR_WEIGHTS: [i64; 24] = [2, 2, 2, 2, 2, 3, 5, 7, 6, 5, 4, 4, 4, 4, 4, 4, 5, 6, 8, 9, 8, 6, 4, 3];
+const HOUR_WEIGHT_SUM: i64 = 109;
 
 /// Turns a meter's daily consumption into the integral readings it would show at each
 /// local midnight, honouring its digit capacity. Returns the last stored device time.
@@ -592,20 +600,36 @@ fn readings_of(
                     tariff_values[t] = Some(shapes::dec(*v));
                 }
             }
-            out.push(Reading {
+            let record = |period: Period, ts: i64, total: i64, tariffs: [Option<Decimal>; 4]| Reading {
                 channel_id: p.channel_id,
                 company_id,
-                period: Period::Day,
+                period,
                 ts,
                 kind: Kind::Integral,
-                total: Some(shapes::dec(shown_total)),
-                tariffs: tariff_values,
+                total: Some(shapes::dec(total)),
+                tariffs,
                 source: Source::Poll,
                 flags: 0,
                 entered_by: None,
                 entry_id: None,
                 received_at: (ts + 7 * 3600).min(now),
-            });
+            };
+            out.push(record(Period::Day, ts, shown_total, tariff_values));
+            // the meter's monthly archive: its registers at the start of each month
+            if day.day() == 1 {
+                out.push(record(Period::Month, ts, shown_total, tariff_values));
+            }
+            // common meters (ОДПУ) keep an hourly archive; the demo stores its last weeks
+            if p.meter.placement == Placement::Common && ago < HOURLY_DAYS {
+                let day_total: i64 = p.daily[i].iter().map(|q| q / resolution * resolution).sum();
+                out.push(record(Period::Hour, ts, shown_total, [None; 4]));
+                let mut before = 0;
+                for h in (1..24).take_while(|h| ts + h * 3600 <= now) {
+                    before += HOUR_WEIGHTS[h as usize - 1];
+                    let part = day_total * before / HOUR_WEIGHT_SUM / resolution * resolution;
+                    out.push(record(Period::Hour, ts + h * 3600, (shown_total + part) % modulus, [None; 4]));
+                }
+            }
             last = Some(ts);
         }
         for (t, q) in p.daily[i].iter().enumerate() {

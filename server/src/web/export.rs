@@ -7,13 +7,14 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use app::auth::caller::authorize_request;
+use app::auth::caller::{authorize_request, Caller};
 use app::errors::AppError;
 use app::exports::{self, Sheet};
 use app::i18n::{Lang, LANG_COOKIE};
 use app::models::readings_table::ReadingsQuery;
 use app::models::Permission;
 use app::prefs::cookie_value;
+use app::storage::Db;
 
 use super::AppState;
 
@@ -58,6 +59,23 @@ fn file(sheet: &Sheet, stem: &str, format: &str, lang: Lang) -> Response {
     res
 }
 
+/// A table's file before it is written: the sheet and the file name without extension.
+type Export = Result<(Sheet, String), AppError>;
+
+/// The query as the table models read it.
+fn pairs_of(pairs: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+    pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+}
+
+/// One value of the query by its name.
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(key, _)| key == name).map(|(_, v)| v.as_str())
+}
+
+fn today() -> String {
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
+}
+
 /// `/export/{table}.{xlsx|csv}?…`: the table's own query after its name.
 pub async fn table(
     State(state): State<AppState>,
@@ -73,7 +91,7 @@ pub async fn table(
         return (StatusCode::NOT_FOUND, "").into_response();
     };
     let needs = match table {
-        "readings" | "not-polled" | "subscribers" => Permission::ViewData,
+        "readings" | "not-polled" | "subscribers" | "archive" | "polling" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "audit" => Permission::ManageUsers,
         _ => return (StatusCode::NOT_FOUND, "").into_response(),
@@ -82,107 +100,95 @@ pub async fn table(
         Ok(c) => c,
         Err(e) => return failure(e, lang),
     };
-    match table {
-        "not-polled" => return not_polled(&state, &caller, &pairs, format, lang).await,
-        "requests" => return requests(&state, &caller, &pairs, format, lang).await,
-        "audit" => return audit(&state, &caller, &pairs, format, lang).await,
-        "subscribers" => return subscribers(&state, &caller, &pairs, format, lang).await,
-        _ => {}
-    }
-    let query = ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let chosen =
-        cookie(&parts, app::components::layout::OBJECT_COOKIE).and_then(|v| v.parse().ok());
-    let table = match app::queries::readings_table::table(&state.db, &caller, &query, chosen).await
-    {
-        Ok(t) => t,
-        Err(e) => return failure(e, lang),
+    let db = &state.db;
+    let export = match table {
+        "not-polled" => not_polled(db, &caller, &pairs, lang).await,
+        "requests" => requests(db, &caller, &pairs, lang).await,
+        "audit" => audit(db, &caller, &pairs, lang).await,
+        "subscribers" => subscribers(db, &caller, &pairs, lang).await,
+        "archive" => archive(db, &caller, &pairs, lang).await,
+        "polling" => polling(db, &caller, &pairs, lang).await,
+        _ => {
+            let chosen = cookie(&parts, app::components::layout::OBJECT_COOKIE)
+                .and_then(|v| v.parse().ok());
+            readings(db, &caller, &pairs, chosen, lang).await
+        }
     };
-    let stem = format!(
-        "readings-{}-{}",
-        table.object.id,
-        table.date.format("%Y-%m-%d")
-    );
-    file(&exports::readings::sheet(&table, lang), &stem, format, lang)
+    match export {
+        Ok((sheet, stem)) => file(&sheet, &stem, format, lang),
+        Err(e) => failure(e, lang),
+    }
+}
+
+/// `/export/readings.{xlsx|csv}?…`: the readings table of the chosen building, all pages.
+async fn readings(
+    db: &Db,
+    caller: &Caller,
+    pairs: &[(String, String)],
+    chosen: Option<i64>,
+    lang: Lang,
+) -> Export {
+    let query = ReadingsQuery::from_pairs(pairs_of(pairs));
+    let t = app::queries::readings_table::table(db, caller, &query, chosen).await?;
+    let stem = format!("readings-{}-{}", t.object.id, t.date.format("%Y-%m-%d"));
+    Ok((exports::readings::sheet(&t, lang), stem))
 }
 
 /// `/export/not-polled.{xlsx|csv}?object=…&days=…`
-async fn not_polled(
-    state: &AppState,
-    caller: &app::auth::caller::Caller,
-    pairs: &[(String, String)],
-    format: &str,
-    lang: Lang,
-) -> Response {
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+async fn not_polled(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let get = |k: &str| value(pairs, k);
     let object = get("object").and_then(|v| v.parse().ok());
     let days = get("days")
         .and_then(|v| v.parse().ok())
         .unwrap_or(app::models::not_polled::DEFAULT_DAYS);
-    match app::queries::not_polled::list(&state.db, caller, object, days).await {
-        Ok(list) => {
-            let stem = format!("not-polled-{}", chrono::Utc::now().format("%Y-%m-%d"));
-            file(&exports::not_polled::sheet(&list, lang), &stem, format, lang)
-        }
-        Err(e) => failure(e, lang),
-    }
+    let list = app::queries::not_polled::list(db, caller, object, days).await?;
+    let stem = format!("not-polled-{}", today());
+    Ok((exports::not_polled::sheet(&list, lang), stem))
 }
 
 /// `/export/requests.{xlsx|csv}?stage=…&object=…`: the desk under the same filters.
-async fn requests(
-    state: &AppState,
-    caller: &app::auth::caller::Caller,
-    pairs: &[(String, String)],
-    format: &str,
-    lang: Lang,
-) -> Response {
-    let filter = app::models::request::DeskFilter::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    match app::queries::requests::desk(&state.db, caller, &filter).await {
-        Ok(desk) => {
-            let stem = format!("requests-{}", chrono::Utc::now().format("%Y-%m-%d"));
-            file(&exports::requests::sheet(&desk, lang), &stem, format, lang)
-        }
-        Err(e) => failure(e, lang),
-    }
+async fn requests(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let filter = app::models::request::DeskFilter::from_pairs(pairs_of(pairs));
+    let desk = app::queries::requests::desk(db, caller, &filter).await?;
+    let stem = format!("requests-{}", today());
+    Ok((exports::requests::sheet(&desk, lang), stem))
 }
 
 /// `/export/audit.{xlsx|csv}?user=…&action=…&from=…&to=…`: the actions log under its filters.
-async fn audit(
-    state: &AppState,
-    caller: &app::auth::caller::Caller,
-    pairs: &[(String, String)],
-    format: &str,
-    lang: Lang,
-) -> Response {
-    let query = app::models::audit::AuditQuery::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    match app::queries::audit::journal(&state.db, caller, &query).await {
-        Ok(view) => {
-            let stem = format!("audit-{}", chrono::Utc::now().format("%Y-%m-%d"));
-            file(&exports::audit::sheet(&view, lang), &stem, format, lang)
-        }
-        Err(e) => failure(e, lang),
-    }
+async fn audit(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let query = app::models::audit::AuditQuery::from_pairs(pairs_of(pairs));
+    let view = app::queries::audit::journal(db, caller, &query).await?;
+    let stem = format!("audit-{}", today());
+    Ok((exports::audit::sheet(&view, lang), stem))
 }
 
 /// `/export/subscribers.{xlsx|csv}?object=…&month=…&q=…`: every account of the list, all pages.
-async fn subscribers(
-    state: &AppState,
-    caller: &app::auth::caller::Caller,
-    pairs: &[(String, String)],
-    format: &str,
-    lang: Lang,
-) -> Response {
-    let query = app::models::subscribers::SubscribersQuery::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    match app::queries::subscribers::table(&state.db, caller, &query).await {
-        Ok(t) => {
-            let stem = format!("subscribers-{}-{}", t.object.id, t.month.format("%Y-%m"));
-            file(&exports::subscribers::sheet(&t, lang), &stem, format, lang)
-        }
-        Err(e) => failure(e, lang),
-    }
+async fn subscribers(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let query = app::models::subscribers::SubscribersQuery::from_pairs(pairs_of(pairs));
+    let t = app::queries::subscribers::table(db, caller, &query).await?;
+    let stem = format!("subscribers-{}-{}", t.object.id, t.month.format("%Y-%m"));
+    Ok((exports::subscribers::sheet(&t, lang), stem))
+}
+
+/// `/export/archive.{xlsx|csv}?meter=…&kind=hour|day|month&date=…`: one archive of a meter.
+async fn archive(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    use app::models::archive::ArchiveKind;
+    let get = |k: &str| value(pairs, k);
+    let meter = get("meter").and_then(|v| v.parse().ok()).ok_or(AppError::NotFound)?;
+    let kind = get("kind").and_then(ArchiveKind::parse).unwrap_or_default();
+    let date = get("date").and_then(|v| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok());
+    let a = app::queries::archive::archive(db, caller, meter, kind, date).await?;
+    let stem = format!("archive-{}-{}-{}", a.meter_id, kind.as_str(), a.date.format("%Y-%m-%d"));
+    Ok((exports::archive::sheet(&a, lang), stem))
+}
+
+/// `/export/polling.{xlsx|csv}?object=…&cat=…`: the console's tab, every device of it.
+async fn polling(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    use app::models::polling::Category;
+    let get = |k: &str| value(pairs, k);
+    let object = get("object").and_then(|v| v.parse().ok());
+    let category = get("cat").and_then(Category::parse).unwrap_or_default();
+    let c = app::queries::console::console(db, caller, object, None, category).await?;
+    let stem = format!("polling-{}-{}-{}", c.object_id, category.as_str(), today());
+    Ok((exports::polling::sheet(&c, lang), stem))
 }

@@ -3,7 +3,10 @@
 // server apart: the other browser tests check the demo's stored figures, which polling moves.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launch, open, signIn, hydrated, SHOTS, PHONE } from '../tests/helpers.js';
+import { readXlsx } from '../tests/xlsx.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -90,6 +93,58 @@ test('a dispatcher polls the building from the console; the table and the status
     assert.equal(await page.locator('table.terminal-table tr.frame.received').count(), 0);
     assert.ok(await page.locator('table.terminal-table tr.frame.sent').count() >= 1);
   }
+
+  // The building's cold-water input hangs on Modbus TCP: the same poll read it too.
+  await page.goto('/monitoring/polling?cat=hw-common');
+  await hydrated(page);
+  const modbus = page.locator('table.polling-table tbody tr', { hasText: 'Modbus-счётчик воды' });
+  await modbus.first().waitFor();
+  assert.equal(await modbus.count(), 1, 'one Modbus device in the demo building');
+  assert.match(await modbus.locator('td.state').textContent(), /ответил/);
+  assert.match(await modbus.locator('td.value-total').textContent(), /\d/);
+
+  // «Опросить категорию»: the tab's devices, and nothing else of the building.
+  const pollable = await page.locator('table.polling-table tbody tr input.pick').count();
+  assert.ok(pollable >= 2, `the heat meter and the water input: ${pollable}`);
+  const jobDone = (n) => page.waitForFunction((total) => {
+    const j = document.querySelector('.poll-job');
+    return j && j.dataset.reason === 'manual' && j.dataset.running === 'false' && j.dataset.total === String(total);
+  }, n, { timeout: 120000, polling: 300 });
+  const lastJob = await page.getAttribute('.poll-job', 'data-job');
+  await page.click('button.poll-category');
+  await page.waitForFunction((id) => document.querySelector('.poll-job')?.dataset.job !== id, lastJob, { timeout: 20000 });
+  await jobDone(pollable);
+
+  // ticked rows: the Modbus device alone
+  await modbus.locator('input.pick').check();
+  assert.match(await page.textContent('button.poll-selected'), /\(1\)/);
+  const categoryJob = await page.getAttribute('.poll-job', 'data-job');
+  await page.click('button.poll-selected');
+  await page.waitForFunction((id) => document.querySelector('.poll-job')?.dataset.job !== id, categoryJob, { timeout: 20000 });
+  await jobDone(1);
+  assert.equal(await page.locator('table.polling-table tbody tr input.pick:checked').count(), 0, 'the ticks are cleared');
+
+  // the tab as a file: the same devices
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-xlsx"]')]);
+  const path = join(tmpdir(), `uchet-polling-${Date.now()}.xlsx`);
+  await download.saveAs(path);
+  const sheet = readXlsx(path);
+  const header = sheet.findIndex((r) => r[0] === 'Место');
+  const rows = await page.locator('table.polling-table tbody tr').count();
+  assert.equal(sheet.slice(header + 1).filter((r) => r.length && r[0]).length, rows);
+  assert.ok(sheet.some((r) => r.includes('Modbus-счётчик воды ВСХН-50')));
+
+  // the device form: choosing the Modbus meter fills in how it is read; saving keeps it so
+  await page.click('[data-testid="device-form"] summary');
+  const meterId = await modbus.getAttribute('data-meter');
+  await page.selectOption('[data-testid="device-form"] select[name="meter"]', meterId);
+  assert.equal(await page.inputValue('[data-testid="device-form"] select[name="protocol"]'), 'modbus');
+  assert.equal(await page.inputValue('[data-testid="device-form"] input[name="address"]'), '1');
+  const line = await page.$eval('[data-testid="device-form"] select[name="line"]', (s) => s.selectedOptions[0]?.textContent);
+  assert.match(line, /Modbus TCP/);
+  await page.click('[data-testid="device-form"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="device-saved"]');
+  assert.equal(await modbus.count(), 1, 'still on its line');
   await context.close();
 });
 

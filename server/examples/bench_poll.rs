@@ -152,6 +152,7 @@ async fn through_the_database() {
             object_id: o.id,
             meter_id: None,
             resource: None,
+            meters: vec![],
             requested_by: None,
         },
     )

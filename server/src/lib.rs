@@ -65,7 +65,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if config.uchet.collector_jobs > 0 {
         if config.uchet.demo {
             match demo::buses::start(&db).await {
-                Ok(s) => tracing::info!(mercury = s.mercury, mbus = s.mbus, "demo buses simulated"),
+                Ok(s) => tracing::info!(mercury = s.mercury, mbus = s.mbus, modbus = s.modbus, "demo buses simulated"),
                 Err(e) => tracing::warn!(error = %e, "demo buses not started"),
             }
         }

@@ -137,6 +137,7 @@ async fn manual(
             object_id: s.object_id,
             meter_id,
             resource,
+            meters: vec![],
             requested_by: None,
         },
     )

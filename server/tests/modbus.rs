@@ -78,6 +78,7 @@ async fn poll(db: &Db, s: &Site) -> server::collect::poll::Outcome {
             object_id: s.object_id,
             meter_id: None,
             resource: None,
+            meters: vec![],
             requested_by: None,
         },
     )

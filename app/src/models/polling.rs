@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{Placement, Resource};
+use crate::i18n::{Lang, Msg};
 
 /// The console's tabs: device categories as AutoPMS groups them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +36,16 @@ impl Category {
 
     pub fn parse(s: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The tab's name.
+    pub fn label(self) -> Msg {
+        match self {
+            Category::ElectricityFlats => Msg::CatElFlats,
+            Category::ElectricityCommon => Msg::CatElCommon,
+            Category::HeatWaterFlats => Msg::CatHwFlats,
+            Category::HeatWaterCommon => Msg::CatHwCommon,
+        }
     }
 
     pub fn resources(self) -> Vec<Resource> {
@@ -81,6 +92,54 @@ pub struct ConsoleRow {
     pub ok: Option<bool>,
     pub message: String,
 }
+
+impl ConsoleRow {
+    /// How the meter's last poll went, in words: not read automatically, answered (with the
+    /// collector's note), the reason it did not, or «—» before its first poll.
+    pub fn state(&self, lang: Lang) -> String {
+        let answered = Msg::PollAnswered.text(lang);
+        match (self.protocol.is_empty(), self.ok) {
+            (true, _) => Msg::PollNotRead.text(lang).to_string(),
+            (false, Some(true)) if self.message.is_empty() => answered.to_string(),
+            (false, Some(true)) => format!("{answered}: {}", self.message),
+            (false, Some(false)) => self.message.clone(),
+            (false, None) => "—".into(),
+        }
+    }
+}
+
+/// A line (communicator) of the building a device can hang on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A meter of the console's tab as the device form offers it, with how it is read now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceChoice {
+    pub meter_id: i64,
+    /// «кв. 12 · Меркурий 230 · 41234012».
+    pub label: String,
+    pub line_id: Option<i64>,
+    /// Empty when the collector does not read it.
+    pub protocol: String,
+    pub address: String,
+}
+
+/// The device form's choices: the building's lines and the tab's meters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceChoices {
+    pub lines: Vec<LineChoice>,
+    pub meters: Vec<DeviceChoice>,
+}
+
+/// The protocols the collector speaks, with their names on screen.
+pub const PROTOCOLS: [(&str, &str); 3] = [
+    ("mercury", "Меркурий 230/236"),
+    ("mbus", "M-Bus"),
+    ("modbus", "Modbus RTU/TCP"),
+];
 
 /// A poll job as the status bar shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

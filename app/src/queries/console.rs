@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 use crate::auth::caller::Caller;
 use crate::consumption::calendar;
 use crate::errors::AppError;
-use crate::models::polling::{Category, Console, ConsoleRow, ExchangeLine, JobProgress, Terminal};
+use crate::models::polling::{
+    Category, Console, ConsoleRow, DeviceChoice, DeviceChoices, ExchangeLine, JobProgress, LineChoice, Terminal,
+};
 use crate::models::{format, Permission, Placement};
 use crate::queries::local_time;
 use crate::queries::readings_table::{pick_object, zone};
@@ -235,5 +237,58 @@ pub async fn terminal(
                 hex: spaced(&f.hex),
             })
             .collect(),
+    })
+}
+
+/// The device form of a building's tab: its lines (those of the building and those not tied
+/// to one; LoRaWAN gateways report by themselves and are left out) and the tab's meters in
+/// service with how each is read now.
+pub async fn device_choices(
+    db: &Db,
+    caller: &Caller,
+    object_id: i64,
+    category: Category,
+) -> Result<DeviceChoices, AppError> {
+    let o = object::get(db, caller.company_id, object_id).await?;
+    let lines = crate::storage::communicator::list(db, caller.company_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.object_id.is_none_or(|id| id == o.id) && c.line != "lorawan")
+        .map(|c| LineChoice { id: c.id, name: c.name })
+        .collect();
+    let buses = poll_target::buses_of_object(db, caller.company_id, o.id).await?;
+    let flats: std::collections::HashMap<i64, String> = crate::storage::premise::list(db, caller.company_id, o.id)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.number))
+        .collect();
+    let mut meters: Vec<(Option<i64>, DeviceChoice)> = crate::storage::meter::list_for_object(db, caller.company_id, o.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.placement == category.placement() && category.resources().contains(&m.resource))
+        .filter(|m| m.state != crate::models::MeterState::Retired)
+        .map(|m| {
+            let flat = m.premise_id.and_then(|p| flats.get(&p).cloned());
+            let place = match &flat {
+                Some(n) => format!("кв. {n}"),
+                None => "ОДПУ".into(),
+            };
+            let order = flat.as_deref().and_then(|n| n.parse::<i64>().ok());
+            (
+                order,
+                DeviceChoice {
+                    meter_id: m.id,
+                    label: format!("{place} · {} · {}", m.model, m.serial),
+                    line_id: m.communicator_id,
+                    protocol: buses.get(&m.id).map(|(p, _)| p.clone()).unwrap_or_default(),
+                    address: m.bus_address,
+                },
+            )
+        })
+        .collect();
+    meters.sort_by_key(|(order, d)| (*order, d.meter_id));
+    Ok(DeviceChoices {
+        lines,
+        meters: meters.into_iter().map(|(_, d)| d).collect(),
     })
 }

@@ -7,21 +7,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::error_view::ErrorBox;
+use crate::components::error_view::{ActionError, ErrorBox};
 use crate::components::layout::follow_selected_object;
-use crate::functions::polling::{poll_exchange, poll_now, polling_console};
+use crate::functions::polling::{get_device_choices, poll_exchange, poll_now, polling_console, RemoveDevice, SaveDevice};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
-use crate::models::polling::{Category, Console, ConsoleRow, Terminal};
+use crate::models::polling::{Category, Console, ConsoleRow, Terminal, PROTOCOLS};
 
-fn category_label(c: Category) -> Msg {
-    match c {
-        Category::ElectricityFlats => Msg::CatElFlats,
-        Category::ElectricityCommon => Msg::CatElCommon,
-        Category::HeatWaterFlats => Msg::CatHwFlats,
-        Category::HeatWaterCommon => Msg::CatHwCommon,
-    }
+/// What the console asks the collector to poll.
+#[derive(Clone, Debug, Default)]
+struct PollAsk {
+    object: i64,
+    meter: Option<i64>,
+    category: Option<Category>,
+    meters: Vec<i64>,
 }
+
+type PollAction = Action<PollAsk, Result<i64, crate::errors::AppError>>;
 
 fn href(object: i64, c: Category) -> String {
     format!("/monitoring/polling?object={object}&cat={}", c.as_str())
@@ -41,7 +43,7 @@ fn tabs(object: i64, active: Option<Category>) -> impl IntoView {
         .into_iter()
         .map(|c| {
             let class = if Some(c) == active { "tab active" } else { "tab" };
-            view! { <a class=class href=href(object, c)>{i18n.t(category_label(c))}</a> }
+            view! { <a class=class href=href(object, c)>{i18n.t(c.label())}</a> }
         })
         .collect_view();
     let class = if active.is_none() { "tab active" } else { "tab" };
@@ -83,13 +85,38 @@ pub fn PollingPage() -> impl IntoView {
             }
         },
     );
-    let poll = Action::new(|(object, meter): &(i64, Option<i64>)| poll_now(*object, *meter));
+    let poll: PollAction = Action::new(|a: &PollAsk| {
+        let a = a.clone();
+        async move { poll_now(a.object, a.meter, a.category, a.meters).await }
+    });
+    // the rows ticked for «Опросить выбранные»: kept while the table refreshes, dropped with
+    // another tab or building
+    let picked = RwSignal::new(Vec::<i64>::new());
+    Effect::new(move |_| {
+        let _ = (category.get(), object.get());
+        picked.set(Vec::new());
+    });
     Effect::new(move |_| {
         if poll.value().with(|v| v.as_ref().is_some_and(|r| r.is_ok())) {
             running.set(true);
+            picked.set(Vec::new());
             tick.update(|t| *t += 1);
         }
     });
+    // a device put on a line, changed or taken off: the table shows it at once
+    let save = ServerAction::<SaveDevice>::new();
+    let remove = ServerAction::<RemoveDevice>::new();
+    Effect::new(move |_| {
+        let saved = save.value().with(|v| v.as_ref().is_some_and(|r| r.is_ok()));
+        let removed = remove.value().with(|v| v.as_ref().is_some_and(|r| r.is_ok()));
+        if saved || removed {
+            tick.update(|t| *t += 1);
+        }
+    });
+    let can_edit = use_context::<crate::models::views::SessionView>()
+        .is_some_and(|s| s.role.allows(crate::models::Permission::EditData));
+    // the building the console shows (asked, or the top bar's): the device form's
+    let shown = RwSignal::new(None::<i64>);
     // Effects run in the browser only: while a poll is queued or running, look again every
     // 1.5 s.
     Effect::new(move |_| {
@@ -127,12 +154,23 @@ pub fn PollingPage() -> impl IntoView {
                         Ok(None) => ().into_any(),
                         Ok(Some(c)) => {
                             running.set(c.job.as_ref().is_some_and(|j| j.running));
-                            view! { <ConsoleView console=c poll=poll/> }.into_any()
+                            // after hydration (an effect), so the server's page and the
+                            // browser's first render agree: the form is the browser's
+                            let id = c.object_id;
+                            Effect::new(move |_| {
+                                if shown.get_untracked() != Some(id) {
+                                    shown.set(Some(id));
+                                }
+                            });
+                            view! { <ConsoleView console=c poll=poll picked=picked remove=remove/> }.into_any()
                         }
                     }
                 })}
             </Transition>
             {move || poll.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
+            <ActionError value=remove.value()/>
+            {move || (can_edit && !terminal.get())
+                .then(|| shown.get().map(|o| view! { <DeviceForm object=o category=category.get() save=save/> }))}
         </section>
     }
 }
@@ -174,23 +212,52 @@ fn StatusBar(console: Console) -> impl IntoView {
 }
 
 #[component]
-fn ConsoleView(console: Console, poll: Action<(i64, Option<i64>), Result<i64, crate::errors::AppError>>) -> impl IntoView {
+fn ConsoleView(
+    console: Console,
+    poll: PollAction,
+    picked: RwSignal<Vec<i64>>,
+    remove: ServerAction<RemoveDevice>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let object = console.object_id;
+    let category = console.category;
     let tariffs = console.rows.iter().map(|r| r.tariffs).max().unwrap_or(1);
     let can_poll = console.can_poll;
     let tabs = tabs(object, Some(console.category));
     let rows = console.rows.clone();
     let empty = rows.is_empty();
+    let pollable: Vec<i64> = rows.iter().filter(|r| !r.protocol.is_empty()).map(|r| r.meter_id).collect();
+    let export = format!("object={object}&cat={}", category.as_str());
+    let ask = move |a: PollAsk| {
+        poll.dispatch(a);
+    };
+    let all_picked = {
+        let pollable = pollable.clone();
+        move || !pollable.is_empty() && picked.with(|p| pollable.iter().all(|m| p.contains(m)))
+    };
+    let pick_all = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        picked.set(if on { pollable.clone() } else { Vec::new() });
+    };
     view! {
         <h2>{console.object_name.clone()}</h2>
         <StatusBar console=console.clone()/>
         <div class="toolbar">
             {can_poll.then(|| view! {
-                <button class="primary poll-building" on:click=move |_| { poll.dispatch((object, None)); }>
+                <button class="primary poll-building" on:click=move |_| ask(PollAsk { object, ..Default::default() })>
                     {i18n.t(Msg::PollBuilding)}
                 </button>
+                <button class="poll-category" disabled=empty on:click=move |_| ask(PollAsk { object, category: Some(category), ..Default::default() })>
+                    {i18n.t(Msg::PollCategory)}
+                </button>
+                <button class="poll-selected" disabled=move || picked.with(|p| p.is_empty())
+                    on:click=move |_| ask(PollAsk { object, meters: picked.get_untracked(), ..Default::default() })>
+                    {i18n.t(Msg::PollSelected)} " (" {move || picked.with(|p| p.len())} ")"
+                </button>
             })}
+            <span class="spacer"></span>
+            <a class="button" href=format!("/export/polling.xlsx?{export}") download data-testid="export-xlsx">{i18n.t(Msg::ExportXlsx)}</a>
+            <a class="button" href=format!("/export/polling.csv?{export}") download>{i18n.t(Msg::ExportCsv)}</a>
         </div>
         <nav class="tabs">{tabs}</nav>
         {if empty {
@@ -200,6 +267,9 @@ fn ConsoleView(console: Console, poll: Action<(i64, Option<i64>), Result<i64, cr
                 <div class="table-wrap">
                     <table class="data polling-table">
                         <thead><tr>
+                            {can_poll.then(|| view! {
+                                <th class="pick"><input type="checkbox" class="pick-all" prop:checked=all_picked on:change=pick_all aria-label=i18n.t(Msg::PollPickAll)/></th>
+                            })}
                             <th>{i18n.t(Msg::ColPlace)}</th>
                             <th>{i18n.t(Msg::Model)}</th>
                             <th>{i18n.t(Msg::ColMeter)}</th>
@@ -213,7 +283,7 @@ fn ConsoleView(console: Console, poll: Action<(i64, Option<i64>), Result<i64, cr
                             {can_poll.then(|| view! { <th></th> })}
                         </tr></thead>
                         <tbody>
-                            {rows.into_iter().map(|r| view! { <Row row=r tariffs=tariffs object=object can_poll=can_poll poll=poll/> }).collect_view()}
+                            {rows.into_iter().map(|r| view! { <Row row=r tariffs=tariffs object=object can_poll=can_poll poll=poll picked=picked remove=remove/> }).collect_view()}
                         </tbody>
                     </table>
                 </div>
@@ -228,18 +298,14 @@ fn Row(
     tariffs: u8,
     object: i64,
     can_poll: bool,
-    poll: Action<(i64, Option<i64>), Result<i64, crate::errors::AppError>>,
+    poll: PollAction,
+    picked: RwSignal<Vec<i64>>,
+    remove: ServerAction<RemoveDevice>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let value = |v: Option<rust_decimal::Decimal>| v.map(format::decimal).unwrap_or_default();
     let total = value(row.values[0].or(row.values[1]));
-    let state = match (row.protocol.is_empty(), row.ok) {
-        (true, _) => i18n.t(Msg::PollNotRead).to_string(),
-        (false, Some(true)) if row.message.is_empty() => i18n.t(Msg::PollAnswered).to_string(),
-        (false, Some(true)) => format!("{}: {}", i18n.t(Msg::PollAnswered), row.message),
-        (false, Some(false)) => row.message.clone(),
-        (false, None) => "—".into(),
-    };
+    let state = row.state(i18n.lang());
     let class = match row.ok {
         Some(false) => "not-polled",
         _ => "",
@@ -247,6 +313,25 @@ fn Row(
     let meter = row.meter_id;
     view! {
         <tr class=class data-meter=meter>
+            {can_poll.then(|| {
+                let pollable = !row.protocol.is_empty();
+                view! {
+                    <td class="pick">
+                        {pollable.then(|| view! {
+                            <input type="checkbox" class="pick" prop:checked=move || picked.with(|p| p.contains(&meter))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    picked.update(|p| {
+                                        p.retain(|m| *m != meter);
+                                        if on {
+                                            p.push(meter);
+                                        }
+                                    });
+                                }/>
+                        })}
+                    </td>
+                }
+            })}
             <td>{row.place.clone()}</td>
             <td>{row.model.clone()}</td>
             <td><a href=format!("/meters/{meter}")>{row.serial.clone()}</a></td>
@@ -258,10 +343,117 @@ fn Row(
             <td class="polled">{row.polled.clone().unwrap_or_default()}</td>
             <td class="state">{state}</td>
             {(can_poll && !row.protocol.is_empty()).then(|| view! {
-                <td><button class="link poll-meter" on:click=move |_| { poll.dispatch((object, Some(meter))); }>{i18n.t(Msg::PollMeter)}</button></td>
+                <td class="actions">
+                    <button class="link poll-meter" on:click=move |_| { poll.dispatch(PollAsk { object, meter: Some(meter), ..Default::default() }); }>{i18n.t(Msg::PollMeter)}</button>
+                    " "
+                    <button class="link remove-device" on:click=move |_| {
+                        if confirmed(i18n.t(Msg::DevRemove)) {
+                            remove.dispatch(RemoveDevice { object, meter });
+                        }
+                    }>{i18n.t(Msg::DevRemove)}</button>
+                </td>
             })}
             {(can_poll && row.protocol.is_empty()).then(|| view! { <td></td> })}
         </tr>
+    }
+}
+
+/// Asks the browser's confirmation before an action that changes what the collector does.
+fn confirmed(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(&format!("{question}?")).ok())
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        false
+    }
+}
+
+/// «Подключить или изменить прибор»: a meter of the tab put on one of the building's lines
+/// with its protocol, bus address and password; choosing a meter fills in how it is read now.
+#[component]
+fn DeviceForm(object: i64, category: Category, save: ServerAction<SaveDevice>) -> impl IntoView {
+    let i18n = use_i18n();
+    let choices = Resource::new(move || save.version().get(), move |_| get_device_choices(object, category));
+    let line = RwSignal::new(String::new());
+    let protocol = RwSignal::new(String::from("mercury"));
+    let address = RwSignal::new(String::new());
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <details class="panel device-form" data-testid="device-form">
+            <summary>{i18n.t(Msg::DevTitle)}</summary>
+            <Transition fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let ch = match choices.await {
+                        Ok(ch) => ch,
+                        Err(e) => return view! { <ErrorBox error=e/> }.into_any(),
+                    };
+                    let meters = ch.meters.clone();
+                    let on_meter = move |ev: leptos::ev::Event| {
+                        let id = event_target_value(&ev).parse::<i64>().ok();
+                        if let Some(d) = meters.iter().find(|d| Some(d.meter_id) == id) {
+                            line.set(d.line_id.map(|l| l.to_string()).unwrap_or_default());
+                            protocol.set(if d.protocol.is_empty() { "mercury".into() } else { d.protocol.clone() });
+                            address.set(d.address.clone());
+                        }
+                    };
+                    let meter_options = ch
+                        .meters
+                        .iter()
+                        .map(|d| {
+                            let now = if d.protocol.is_empty() { String::new() } else { format!(" · {} {}", d.protocol, d.address) };
+                            view! { <option value=d.meter_id>{format!("{}{now}", d.label)}</option> }
+                        })
+                        .collect_view();
+                    let line_options = ch
+                        .lines
+                        .iter()
+                        .map(|l| view! { <option value=l.id>{l.name.clone()}</option> })
+                        .collect_view();
+                    view! {
+                        <ActionForm action=save attr:class="form-grid">
+                            <input type="hidden" name="object" value=object/>
+                            <label>
+                                <span>{i18n.t(Msg::DevMeter)}</span>
+                                <select name="meter" required on:change=on_meter>
+                                    <option value="" selected>"—"</option>
+                                    {meter_options}
+                                </select>
+                            </label>
+                            <label>
+                                <span>{i18n.t(Msg::DevLine)}</span>
+                                <select name="line" required prop:value=move || line.get()>
+                                    <option value="">"—"</option>
+                                    {line_options}
+                                </select>
+                            </label>
+                            <label>
+                                <span>{i18n.t(Msg::DevProtocol)}</span>
+                                <select name="protocol" prop:value=move || protocol.get()>
+                                    {PROTOCOLS.iter().map(|(p, name)| view! { <option value=*p>{*name}</option> }).collect_view()}
+                                </select>
+                            </label>
+                            <label>
+                                <span>{i18n.t(Msg::ColBusAddress)}</span>
+                                <input type="number" name="address" min="1" max="250" required prop:value=move || address.get()/>
+                            </label>
+                            <label>
+                                <span>{i18n.t(Msg::DevPassword)}</span>
+                                <input type="text" name="password" maxlength="12" autocomplete="off"/>
+                            </label>
+                            <button type="submit" class="primary">{i18n.t(Msg::DevSave)}</button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                })}
+            </Transition>
+            <ActionError value=save.value()/>
+            {move || saved().then(|| view! { <p class="ok" data-testid="device-saved">{i18n.t(Msg::DevSaved)}</p> })}
+        </details>
     }
 }
 

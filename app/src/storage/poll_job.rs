@@ -62,12 +62,17 @@ pub struct Manual {
     pub object_id: i64,
     pub meter_id: Option<i64>,
     pub resource: Option<Resource>,
+    /// Chosen meters (a console category or ticked rows); empty: as `meter_id`/`resource`
+    /// say, else the whole building.
+    pub meters: Vec<i64>,
     pub requested_by: Option<i64>,
 }
 
-/// Queues a manual poll, due now.
+/// Queues a manual poll, due now. The job and its chosen meters are written in one
+/// transaction: a collector never claims it half-written (which would poll the building).
 pub async fn create_manual(db: &Db, m: &Manual) -> Result<PollJob> {
     let at = now();
+    let mut tx = db.pool().begin().await?;
     let row = sqlx::query(
         "INSERT INTO poll_jobs (company_id, object_id, meter_id, resource, reason, requested_by, requested_at, due_at)
          VALUES ($1, $2, $3, $4, 'manual', $5, $6, $6) RETURNING *",
@@ -78,9 +83,18 @@ pub async fn create_manual(db: &Db, m: &Manual) -> Result<PollJob> {
     .bind(m.resource.map(|r| r.as_str()))
     .bind(m.requested_by)
     .bind(at)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await?;
-    from_row(&row)
+    let job = from_row(&row)?;
+    for meter_id in &m.meters {
+        sqlx::query("INSERT INTO poll_job_meters (job_id, meter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(job.id)
+            .bind(meter_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(job)
 }
 
 /// Queues the scheduled poll of a building for a local day, once however many processes ask.

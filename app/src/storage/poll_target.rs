@@ -51,12 +51,15 @@ pub async fn list(db: &Db, job: &PollJob) -> Result<Vec<PollTarget>> {
          WHERE company_id = $1 AND object_id = $2 AND protocol <> '' AND state = 'in_operation'
            AND communicator_id IS NOT NULL
            AND (CAST($3 AS BIGINT) IS NULL OR id = $3) AND (CAST($4 AS TEXT) IS NULL OR resource = $4)
+           AND (NOT EXISTS (SELECT 1 FROM poll_job_meters c WHERE c.job_id = $5)
+                OR id IN (SELECT c.meter_id FROM poll_job_meters c WHERE c.job_id = $5))
          ORDER BY communicator_id, bus_address, id",
     )
     .bind(job.company_id)
     .bind(job.object_id)
     .bind(job.meter_id)
     .bind(job.resource.map(|r| r.as_str()))
+    .bind(job.id)
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()

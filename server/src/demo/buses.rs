@@ -1,6 +1,6 @@
 //! The demo's virtual buses: the first building of the demo company gets simulated meters on
 //! simulated lines (Mercury 230 on RS-485 behind a TCP modem, M-Bus heat meters behind
-//! another), started with the server, so a new user sees the collector poll on first start.
+//! another, the building's cold-water meter on Modbus TCP), started with the server, so a new user sees the collector poll on first start.
 //! Each simulated meter starts from its last stored reading and counts on at its usual load,
 //! so polled readings continue the demo's history; the demo's silent meter stays silent.
 
@@ -11,6 +11,9 @@ use app::storage::{
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::collect::driver::modbus::Framing;
+use crate::collect::protocol::modbus::Table;
+use crate::collect::simulator::modbus::ModbusDevice;
 use crate::collect::simulator::{self, mbus::MbusMeter, mercury::MercuryMeter, Pace, Shared};
 
 /// Meters on one simulated bus: the common meters and the first flats, about one entrance,
@@ -30,6 +33,7 @@ pub enum BusError {
 pub struct Started {
     pub mercury: usize,
     pub mbus: usize,
+    pub modbus: usize,
 }
 
 /// Starts the virtual buses of the demo company's first building and points its
@@ -59,7 +63,33 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
     let mut heat: Vec<Shared> = Vec::new();
     let mut mercury_bus = None;
     let mut heat_bus_id = None;
+    let mut modbus: Vec<Shared> = Vec::new();
+    let mut modbus_bus_id = None;
     for m in &meters {
+        if m.model.starts_with("Modbus") && m.resource == Resource::ColdWater {
+            // the building's water input: volume in litres at holding 0, hours at input 100,
+            // as server/maps/modbus.json reads a «Modbus-счётчик воды»
+            let Some(ch) = channel::list_for_meter(db, ogni.id, m.id).await?.into_iter().next() else {
+                continue;
+            };
+            let last = reading::latest_integral_before(db, ogni.id, ch.id, now + 1, false).await?;
+            let week = reading::latest_integral_before(db, ogni.id, ch.id, now - 7 * 86_400, false).await?;
+            let litres = last.as_ref().and_then(|r| r.total).map(thousandths).unwrap_or(0);
+            let before = week.as_ref().and_then(|r| r.total).map(thousandths).unwrap_or(litres);
+            let per_hour = litres.saturating_sub(before) / (7 * 24);
+            let address = (modbus.len() + 1) as u8;
+            let hours = m.installed_on.map_or(0, |d| (chrono::Utc::now().date_naive() - d).num_days().max(0) * 24);
+            let device = ModbusDevice::new(address, Framing::Tcp)
+                .counter(Table::Holding, 0, litres as u32, per_hour as u32, false)
+                .counter(Table::Input, 100, hours as u32, 1, false);
+            modbus.push(device.shared());
+            hang(db, m, address, "modbus").await?;
+            if modbus_bus_id.is_none() {
+                modbus_bus_id = Some(gateway(db, ogni.id, building.id, MODBUS_GATEWAY, "modbus_tcp").await?.id);
+            }
+            meter::set_communicator(db, ogni.id, m.id, modbus_bus_id).await?;
+            continue;
+        }
         // Electricity hangs on the building's RS-485 gateway; heat meters, the building's
         // own included, go on the M-Bus gateway.
         let on_rs485 = m.resource == Resource::Electricity && m.communicator_id.is_some();
@@ -112,7 +142,7 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
                 heat.push(sim.shared());
                 hang(db, m, address, "mbus").await?;
                 if heat_bus_id.is_none() {
-                    heat_bus_id = Some(heat_bus(db, ogni.id, building.id).await?.id);
+                    heat_bus_id = Some(gateway(db, ogni.id, building.id, MBUS_GATEWAY, "tcp").await?.id);
                 }
                 meter::set_communicator(db, ogni.id, m.id, heat_bus_id).await?;
             }
@@ -122,27 +152,36 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
     started.mercury = mercury.len();
     if let Some(bus_id) = mercury_bus {
         // Paced like a real 9600-baud line, with a meter's usual turnaround.
-        let (addr, _) = simulator::tcp_bus(
-            "127.0.0.1:0",
-            std::mem::take(&mut mercury),
-            Pace::real(9600, 10, 20),
-            simulator::mercury::scan_request,
-        )
-        .await?;
-        point(db, ogni.id, bus_id, addr.port()).await?;
+        let pace = Pace::real(9600, 10, 20);
+        serve(db, ogni.id, bus_id, std::mem::take(&mut mercury), pace, simulator::mercury::scan_request).await?;
     }
     started.mbus = heat.len();
     if let Some(bus_id) = heat_bus_id {
-        let (addr, _) = simulator::tcp_bus(
-            "127.0.0.1:0",
-            heat,
-            Pace::real(2400, 11, 30),
-            simulator::mbus::scan_request,
-        )
-        .await?;
-        point(db, ogni.id, bus_id, addr.port()).await?;
+        serve(db, ogni.id, bus_id, heat, Pace::real(2400, 11, 30), simulator::mbus::scan_request).await?;
+    }
+    started.modbus = modbus.len();
+    if let Some(bus_id) = modbus_bus_id {
+        serve(db, ogni.id, bus_id, modbus, Pace::real(19200, 11, 10), simulator::modbus::scan_tcp).await?;
+        // a Modbus TCP device speaks Modbus TCP framing, not a transparent line
+        let mut c = communicator::get(db, ogni.id, bus_id).await?;
+        c.line = "modbus_tcp".into();
+        communicator::set_line(db, &c).await?;
     }
     Ok(started)
+}
+
+/// Starts a simulated bus of `devices` on a local TCP port and points the communicator at it.
+async fn serve(
+    db: &Db,
+    company_id: i64,
+    bus_id: i64,
+    devices: Vec<Shared>,
+    pace: Pace,
+    scan: fn(&[u8]) -> simulator::RequestScan,
+) -> Result<(), BusError> {
+    let (addr, _) = simulator::tcp_bus("127.0.0.1:0", devices, pace, scan).await?;
+    point(db, company_id, bus_id, addr.port()).await?;
+    Ok(())
 }
 
 /// The serial number's digits as a number, for the simulated meter's own serial.
@@ -163,17 +202,21 @@ fn thousandths(d: Decimal) -> u64 {
     (d * Decimal::from(1000)).ceil().to_u64().unwrap_or(0)
 }
 
-/// The building's M-Bus gateway, made on first use.
-async fn heat_bus(
+const MBUS_GATEWAY: &str = "Шлюз M-Bus/TCP, теплосчётчики";
+const MODBUS_GATEWAY: &str = "Modbus TCP, ОДПУ холодной воды";
+
+/// A gateway of the building by name, made on first use.
+async fn gateway(
     db: &Db,
     company_id: i64,
     object_id: i64,
+    name: &str,
+    line: &str,
 ) -> Result<communicator::Communicator, StorageError> {
-    const NAME: &str = "Шлюз M-Bus/TCP, теплосчётчики";
     if let Some(c) = communicator::list(db, company_id)
         .await?
         .into_iter()
-        .find(|c| c.name == NAME)
+        .find(|c| c.name == name)
     {
         return Ok(c);
     }
@@ -182,8 +225,8 @@ async fn heat_bus(
         &communicator::Communicator {
             company_id,
             object_id: Some(object_id),
-            name: NAME.into(),
-            line: "tcp".into(),
+            name: name.into(),
+            line: line.into(),
             host: "127.0.0.1".into(),
             ..Default::default()
         },

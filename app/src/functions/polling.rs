@@ -47,7 +47,7 @@ pub async fn poll_now(
             meter_store::list_for_object(&db, c.company_id, object)
                 .await?
                 .into_iter()
-                .filter(|m| m.placement == cat.placement() && cat.resources().contains(&m.resource))
+                .filter(|m| cat.holds(m.placement, m.resource))
                 .filter(|m| buses.get(&m.id).is_some_and(|(protocol, _)| !protocol.is_empty()))
                 .map(|m| m.id),
         );
@@ -55,11 +55,10 @@ pub async fn poll_now(
             return Err(AppError::Invalid { field: crate::i18n::Msg::PollChosen, problem: Problem::Required });
         }
     }
-    if !meters.is_empty() || category.is_some() {
-        chosen.sort_unstable();
-        chosen.dedup();
-    }
-    let selection = category.is_some() || meters.len() + usize::from(meter.is_some()) > 1;
+    chosen.sort_unstable();
+    chosen.dedup();
+    // one meter is a meter's job; a tab or several meters are a selection
+    let selection = category.is_some() || chosen.len() > 1;
     let job = poll_job::create_manual(
         &db,
         &poll_job::Manual {
@@ -146,9 +145,13 @@ pub async fn save_device(
     if password.chars().count() > 12 {
         return Err(invalid(Msg::Password, Problem::TooLong));
     }
-    meters::set_communicator(&db, c.company_id, m.id, Some(bus.id)).await?;
-    meters::set_bus_address(&db, c.company_id, m.id, address).await?;
-    meters::set_protocol(&db, c.company_id, m.id, protocol, password).await?;
+    meters::set_device(
+        &db,
+        c.company_id,
+        m.id,
+        &meters::Device { communicator_id: Some(bus.id), protocol, address, password },
+    )
+    .await?;
     crate::storage::audit::create(
         &db,
         Some(c.company_id),
@@ -174,8 +177,14 @@ pub async fn remove_device(object: i64, meter: i64) -> Result<(), AppError> {
     if m.object_id != object {
         return Err(AppError::NotFound);
     }
-    meters::set_protocol(&db, c.company_id, m.id, "", "").await?;
-    meters::set_communicator(&db, c.company_id, m.id, None).await?;
+    // the address stays on the card: it is how the meter is set, whatever reads it
+    meters::set_device(
+        &db,
+        c.company_id,
+        m.id,
+        &meters::Device { communicator_id: None, protocol: "", address: &m.bus_address, password: "" },
+    )
+    .await?;
     crate::storage::audit::create(
         &db,
         Some(c.company_id),

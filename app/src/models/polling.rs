@@ -66,6 +66,11 @@ impl Category {
             _ => Placement::Common,
         }
     }
+
+    /// Whether a meter of this placement and resource belongs on the tab.
+    pub fn holds(self, placement: Placement, resource: Resource) -> bool {
+        placement == self.placement() && self.resources().contains(&resource)
+    }
 }
 
 /// One device on a bus.

@@ -265,7 +265,7 @@ pub async fn device_choices(
     let mut meters: Vec<(Option<i64>, DeviceChoice)> = crate::storage::meter::list_for_object(db, caller.company_id, o.id)
         .await?
         .into_iter()
-        .filter(|m| m.placement == category.placement() && category.resources().contains(&m.resource))
+        .filter(|m| category.holds(m.placement, m.resource))
         .filter(|m| m.state != crate::models::MeterState::Retired)
         .map(|m| {
             let flat = m.premise_id.and_then(|p| flats.get(&p).cloned());

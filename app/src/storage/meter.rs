@@ -421,6 +421,32 @@ pub async fn set_communicator(db: &Db, company_id: i64, id: i64, communicator_id
     Ok(())
 }
 
+/// How the collector reaches a meter: its line, protocol, bus address and password.
+pub struct Device<'a> {
+    pub communicator_id: Option<i64>,
+    pub protocol: &'a str,
+    pub address: &'a str,
+    pub password: &'a str,
+}
+
+/// Puts a meter on a line (or takes it off, with no line and no protocol) in one statement,
+/// so a device is never left half-changed.
+pub async fn set_device(db: &Db, company_id: i64, id: i64, d: &Device<'_>) -> Result<()> {
+    sqlx::query(
+        "UPDATE meters SET communicator_id = $3, protocol = $4, bus_address = $5, bus_password = $6
+         WHERE company_id = $1 AND id = $2",
+    )
+    .bind(company_id)
+    .bind(id)
+    .bind(d.communicator_id)
+    .bind(d.protocol)
+    .bind(d.address)
+    .bind(d.password)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
 /// Another meter of the company at `address` on the same communicator (a clash on the bus).
 pub async fn address_taken(db: &Db, company_id: i64, communicator_id: i64, address: &str, except: i64) -> Result<bool> {
     Ok(sqlx::query_scalar::<_, i64>(

@@ -54,6 +54,18 @@ test('a dispatcher opens a common meter\'s archives by the hour, day and month',
   await page.waitForFunction(() => Number(document.querySelector('#consumption-chart')?.dataset.drawn || 0) > 0, null, { timeout: 20000 });
   await page.screenshot({ path: SHOTS + 'archive-desktop.png', fullPage: true });
 
+  // a running total is charted as what was used each hour; its register values on request
+  assert.match(await page.textContent('[data-testid="archive-charted"]'), /^Расход: /);
+  assert.match(await page.textContent(`${archive} thead`), /Расход за интервал/);
+  const used = await page.$$eval(`${archive} tbody tr td.usage`, (tds) => tds.map((td) => td.textContent.replace(/[\s\u00a0]/g, '').replace(',', '.')));
+  assert.equal(used.length, 24);
+  assert.ok(used.slice(0, 23).every((v) => v !== '' && Number(v) >= 0), `each hour closed by the next one's record: ${used}`);
+  await page.click('[data-testid="archive-show"] a[data-show="totals"]');
+  await page.waitForURL(/show=totals/);
+  await page.waitForFunction(() => !/^Расход/.test(document.querySelector('[data-testid="archive-charted"]')?.textContent || 'Расход'));
+  await page.click('[data-testid="archive-show"] a[data-show="usage"]');
+  await page.waitForFunction(() => /^Расход/.test(document.querySelector('[data-testid="archive-charted"]')?.textContent || ''));
+
   // the file holds the same records
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-xlsx"]')]);
   const path = join(tmpdir(), `uchet-archive-${Date.now()}.xlsx`);

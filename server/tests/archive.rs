@@ -111,6 +111,12 @@ both_backends!(a_meters_archives_list_every_parameter_as_it_stored_them, |w| {
     assert_eq!(hours.rows[23].at, "05.10.2025 23:00");
     assert_eq!(hours.rows[3].values, vec![Some(d("1001.75")), Some(d("500.125")), Some(d("1501.875")), None]);
     assert_eq!(hours.rows[4].values[3], Some(d("71.25")));
+    assert_eq!(
+        hours.rows[3].usage,
+        vec![Some(d("0.5")), Some(d("0")), Some(d("0.5")), None],
+        "what each running total rose by to the next hour; none for a value of the period"
+    );
+    assert_eq!(hours.rows[23].usage[0], None, "no record at the next midnight, so no usage");
 
     let days = archive(w, reader, w.a.meter_id, ArchiveKind::Day, "2025-10-17").await.unwrap();
     assert_eq!(days.date, date(2025, 10, 1));
@@ -118,6 +124,7 @@ both_backends!(a_meters_archives_list_every_parameter_as_it_stored_them, |w| {
     assert_eq!(days.columns.len(), 3, "no daily temperature was stored, so no column");
     assert_eq!(days.rows[30].at, "31.10.2025 00:00");
     assert_eq!(days.rows[30].values[2], Some(d("1275")));
+    assert_eq!(days.rows[30].usage[2], Some(d("12.5")), "the month's last day closes on 1 November's record");
 
     let months = archive(w, reader, w.a.meter_id, ArchiveKind::Month, "2025-06-30").await.unwrap();
     assert_eq!(months.date, date(2025, 1, 1));
@@ -125,6 +132,11 @@ both_backends!(a_meters_archives_list_every_parameter_as_it_stored_them, |w| {
     assert_eq!(months.rows.len(), 12);
     assert_eq!(months.columns.len(), 1, "monthly records carried only the total");
     assert_eq!(months.rows[11].values[0], Some(d("1200")));
+    assert_eq!(months.rows[0].usage[0], Some(d("100")));
+    assert_eq!(months.rows[11].usage[0], None);
+    // the next span's first record alone makes no archive
+    let before = archive(w, reader, w.a.meter_id, ArchiveKind::Hour, "2025-10-04").await.unwrap();
+    assert!(before.rows.is_empty() && before.columns.is_empty(), "{before:?}");
 
     // a span with nothing stored is an empty archive, not an error
     let empty = archive(w, reader, w.a.meter_id, ArchiveKind::Hour, "2025-10-06").await.unwrap();

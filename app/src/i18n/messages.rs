@@ -480,6 +480,9 @@ messages! {
     ArchiveIntegralNote => "Нарастающие итоги — показания счётного механизма на начало интервала", "Running totals are the register's values at the start of each interval";
     ArchiveChartOf => "На графике", "Charted";
     ArchiveRecords => "Записей", "Records";
+    ArchiveUsage => "Расход", "Consumption";
+    ArchiveTotals => "Показания", "Register values";
+    ArchiveUsageCol => "Расход за интервал", "Used in the interval";
     ParamEnergyAPlus => "Активная энергия A+", "Active energy A+";
     ParamEnergyAMinus => "Активная энергия A−", "Active energy A−";
     ParamEnergyRPlus => "Реактивная энергия R+", "Reactive energy R+";

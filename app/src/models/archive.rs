@@ -90,6 +90,10 @@ pub struct ArchiveRow {
     /// Local `dd.mm.yyyy hh:mm`.
     pub at: String,
     pub values: Vec<Option<Decimal>>,
+    /// Per column, what was consumed from this record to the next interval's (the register's
+    /// rise times the meter's multiplier); `None` for values of the period, where the next
+    /// record is missing, or where the register went down.
+    pub usage: Vec<Option<Decimal>>,
 }
 
 /// One archive of one meter over one span.

@@ -24,6 +24,17 @@ fn period_of(kind: ArchiveKind) -> Period {
     }
 }
 
+/// Where the interval that starts at `ts` ends: the next hour, the next local midnight or
+/// the next month's first.
+fn next_start(tz: chrono_tz::Tz, kind: ArchiveKind, ts: i64) -> i64 {
+    let day = calendar::local_date(tz, ts);
+    match kind {
+        ArchiveKind::Hour => ts + 3600,
+        ArchiveKind::Day => calendar::day_start(tz, day + chrono::Duration::days(1)),
+        ArchiveKind::Month => calendar::day_start(tz, ArchiveKind::Day.end(day)),
+    }
+}
+
 /// The archive of `kind` of a meter of the caller's company over the span holding `date`
 /// (yesterday's hours, this month's days, this year's months when empty).
 pub async fn archive(
@@ -49,7 +60,8 @@ pub async fn archive(
     let mut columns: Vec<ArchiveColumn> = Vec::new();
     let mut cells: Vec<(usize, i64, Decimal)> = Vec::new();
     for ch in channel::list_for_meter(db, caller.company_id, m.id).await? {
-        let records = reading::list(db, caller.company_id, ch.id, period_of(kind), from, to).await?;
+        // the next span's first record closes the span's last interval
+        let records = reading::list(db, caller.company_id, ch.id, period_of(kind), from, to + 1).await?;
         for slot in [1u8, 2, 3, 4, 0] {
             let value = |r: &reading::Reading| {
                 if slot == 0 {
@@ -58,7 +70,7 @@ pub async fn archive(
                     r.tariffs[slot as usize - 1]
                 }
             };
-            if !records.iter().any(|r| value(r).is_some()) {
+            if !records.iter().any(|r| r.ts < to && value(r).is_some()) {
                 continue;
             }
             let index = columns.len();
@@ -75,11 +87,30 @@ pub async fn archive(
     for (index, ts, v) in cells {
         by_time.entry(ts).or_insert_with(|| vec![None; columns.len()])[index] = Some(v);
     }
+    let times: Vec<i64> = by_time.keys().copied().collect();
     let rows = by_time
-        .into_iter()
-        .map(|(ts, values)| ArchiveRow {
-            at: local_time(tz, ts),
-            values,
+        .iter()
+        .enumerate()
+        .filter(|(_, (ts, _))| **ts < to)
+        .map(|(i, (ts, values))| {
+            let next = times
+                .get(i + 1)
+                .filter(|n| **n == next_start(tz, kind, *ts))
+                .and_then(|n| by_time.get(n));
+            let usage = columns
+                .iter()
+                .enumerate()
+                .map(|(c, column)| {
+                    let (now, then) = (values[c]?, next?[c]?);
+                    let rise = then.checked_sub(now)?;
+                    (column.integral && rise >= Decimal::ZERO).then(|| (rise * m.multiplier).normalize())
+                })
+                .collect();
+            ArchiveRow {
+                at: local_time(tz, *ts),
+                values: values.clone(),
+                usage,
+            }
         })
         .collect();
 

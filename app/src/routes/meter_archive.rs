@@ -33,11 +33,12 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-fn href(id: i64, kind: ArchiveKind, date: NaiveDate, col: usize) -> String {
+fn href(id: i64, kind: ArchiveKind, date: NaiveDate, col: usize, totals: bool) -> String {
     format!(
-        "/meters/{id}/archive?kind={}&date={}&col={col}",
+        "/meters/{id}/archive?kind={}&date={}&col={col}{}",
         kind.as_str(),
-        date.format("%Y-%m-%d")
+        date.format("%Y-%m-%d"),
+        if totals { "&show=totals" } else { "" }
     )
 }
 
@@ -62,12 +63,13 @@ pub fn MeterArchivePage() -> impl IntoView {
             let kind = q.get("kind").and_then(|k| ArchiveKind::parse(&k)).unwrap_or_default();
             let date = q.get("date").and_then(|d| parse_date(&d));
             let col = q.get("col").and_then(|c| c.parse::<usize>().ok()).unwrap_or(0);
-            (id, kind, date, col)
+            let totals = q.get("show").as_deref() == Some("totals");
+            (id, kind, date, col, totals)
         })
     });
     let data = Resource::new(
         move || {
-            let (id, kind, date, _) = key.get();
+            let (id, kind, date, _, _) = key.get();
             (id, kind, date)
         },
         |(id, kind, date)| get_meter_archive(id, kind, date),
@@ -76,22 +78,23 @@ pub fn MeterArchivePage() -> impl IntoView {
         <Title text=move || i18n.t(Msg::ArchiveTitle)/>
         <section class="page meter-archive">
             <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(a) => {
-                            let col = key.get_untracked().3;
-                            view! { <ArchiveView a col/> }.into_any()
+                {move || {
+                    // the column and the view change the page without fetching again
+                    let (_, _, _, col, totals) = key.get();
+                    Suspend::new(async move {
+                        match data.await {
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                            Ok(a) => view! { <ArchiveView a col totals/> }.into_any(),
                         }
-                    }
-                })}
+                    })
+                }}
             </Transition>
         </section>
     }
 }
 
 #[component]
-fn ArchiveView(a: MeterArchive, col: usize) -> impl IntoView {
+fn ArchiveView(a: MeterArchive, col: usize, totals: bool) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let id = a.meter_id;
@@ -105,12 +108,15 @@ fn ArchiveView(a: MeterArchive, col: usize) -> impl IntoView {
                 ArchiveKind::Month => Msg::ArchiveMonth,
             };
             view! {
-                <a href=href(id, k, a.date, col) class:active=k == a.kind data-kind=k.as_str()>{move || i18n.t(label)}</a>
+                <a href=href(id, k, a.date, col, totals) class:active=k == a.kind data-kind=k.as_str()>{move || i18n.t(label)}</a>
             }
         })
         .collect_view();
-    let prev = href(id, a.kind, a.prev, col);
-    let next = a.next.map(|n| (href(id, a.kind, n, col), span_name(lang, a.kind, n)));
+    let prev = href(id, a.kind, a.prev, col, totals);
+    let next = a.next.map(|n| (href(id, a.kind, n, col, totals), span_name(lang, a.kind, n)));
+    // a running total is charted as what was used per interval, unless its values are asked
+    let integral = a.columns.get(col).is_some_and(|c| c.integral);
+    let usage = integral && !totals;
     let picker_type = match a.kind {
         ArchiveKind::Hour => "date",
         _ => "month",
@@ -125,7 +131,7 @@ fn ArchiveView(a: MeterArchive, col: usize) -> impl IntoView {
         .enumerate()
         .map(|(i, c)| {
             let name = c.name(lang);
-            view! { <th class="num"><a href=href(id, a.kind, a.date, i) class:active=i == col>{name}</a></th> }
+            view! { <th class="num"><a href=href(id, a.kind, a.date, i, totals) class:active=i == col>{name}</a></th> }
         })
         .collect_view();
     let fraction = |c: &ArchiveColumn| if c.integral { a.fraction as u32 } else { 2 };
@@ -139,7 +145,11 @@ fn ArchiveView(a: MeterArchive, col: usize) -> impl IntoView {
                 .zip(&a.columns)
                 .map(|(v, c)| view! { <td class="num">{v.map(|v| format::fixed(v, fraction(c))).unwrap_or_default()}</td> })
                 .collect_view();
-            view! { <tr><td>{r.at.clone()}</td>{cells}</tr> }
+            let used = integral.then(|| {
+                let v = r.usage.get(col).copied().flatten();
+                view! { <td class="num usage">{v.map(|v| format::fixed(v, a.fraction as u32)).unwrap_or_default()}</td> }
+            });
+            view! { <tr><td>{r.at.clone()}</td>{cells}{used}</tr> }
         })
         .collect_view();
     let chart = a.columns.get(col).map(|c| {
@@ -147,12 +157,26 @@ fn ArchiveView(a: MeterArchive, col: usize) -> impl IntoView {
         let values = a
             .rows
             .iter()
-            .map(|r| r.values[col].map(|v| v.to_string()).unwrap_or_else(|| "-".into()))
+            .map(|r| {
+                let v = if usage { r.usage.get(col).copied().flatten() } else { r.values[col] };
+                v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+            })
             .collect();
-        let series = vec![Series { name: c.name(lang), values }];
+        let name = if usage { format!("{}: {}", i18n.t(Msg::ArchiveUsage), c.name(lang)) } else { c.name(lang) };
+        let series = vec![Series { name: name.clone(), values }];
+        let kind = if usage { ChartKind::Grouped } else { ChartKind::Lines };
+        let show = integral.then(|| view! {
+            <nav class="spans" data-testid="archive-show">
+                <a href=href(id, a.kind, a.date, col, false) class:active=usage data-show="usage">{move || i18n.t(Msg::ArchiveUsage)}</a>
+                <a href=href(id, a.kind, a.date, col, true) class:active=!usage data-show="totals">{move || i18n.t(Msg::ArchiveTotals)}</a>
+            </nav>
+        });
         view! {
-            <p class="caption">{move || i18n.t(Msg::ArchiveChartOf)} ": " <strong>{c.name(lang)}</strong></p>
-            <ConsumptionChart labels series unit=unit_text(&c.unit, lang) kind=Signal::derive(|| ChartKind::Lines)/>
+            <div class="toolbar">
+                <p class="caption">{move || i18n.t(Msg::ArchiveChartOf)} ": " <strong data-testid="archive-charted">{name}</strong></p>
+                {show}
+            </div>
+            <ConsumptionChart labels series unit=unit_text(&c.unit, lang) kind=Signal::derive(move || kind)/>
         }
     });
     let export = export_query(&a);
@@ -186,7 +210,7 @@ fn ArchiveView(a: MeterArchive, col: usize) -> impl IntoView {
                 {chart}
                 <div class="table-wrap">
                     <table class="data" data-testid="archive">
-                        <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head}</tr></thead>
+                        <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head}{integral.then(|| view! { <th class="num">{move || i18n.t(Msg::ArchiveUsageCol)}</th> })}</tr></thead>
                         <tbody>{body}</tbody>
                     </table>
                 </div>

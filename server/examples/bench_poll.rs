@@ -55,6 +55,7 @@ async fn direct(silent: u8) {
             level: Level::User,
             password: [1; 6],
             tariffs: 2,
+            arrays: Vec::new(),
         };
         if read(&mut line, &t).await.is_ok() {
             ok += 1;

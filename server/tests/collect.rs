@@ -433,3 +433,157 @@ db_test!(two_jobs_on_one_bus_take_turns, |db| {
     assert_eq!((a.meters, a.ok), (3, 3));
     assert_eq!((b.meters, b.ok), (3, 3));
 });
+
+/// `Wh` as the kWh a reading keeps.
+fn kwh(wh: u64) -> Decimal {
+    Decimal::new(wh as i64, 3)
+}
+
+db_test!(
+    a_poll_after_an_outage_rebuilds_the_missed_midnights_from_the_meters_archives,
+    |db| {
+        use chrono::{Datelike, NaiveTime, TimeZone};
+        let zone = chrono_tz::Europe::Moscow;
+        let (dev, ctl) = mercury(1, 41_234_001, [900_000, 450_000, 0, 0]);
+        ctl.lock().unwrap().daily_wh = [10_250, 5_125, 0, 0];
+        let s = pty_site(&db, vec![dev], Pace::default()).await;
+        let (meter_id, ch) = electricity(&db, &s, 1, 2).await;
+        // last read 70 days ago; the line has been down since
+        let now = chrono::Utc::now();
+        let first = now.timestamp() - 70 * 86_400;
+        let then = ctl.lock().unwrap().registers_at(first * 1000);
+        let mut old = app::storage::testing::fixtures::polled(s.company_id, ch, reading::Period::Instant, first, kwh(then[0] + then[1]));
+        old.tariffs = [Some(kwh(then[0])), Some(kwh(then[1])), None, None];
+        reading::insert_many(&db, &[old]).await.unwrap();
+
+        let job = manual(&db, &s, Some(meter_id), None).await;
+        let outcome = run_next(&db, "test").await.unwrap().unwrap();
+        assert_eq!(outcome.ok, 1);
+        let result = &poll_result::list_for_job(&db, s.company_id, job.id).await.unwrap()[0];
+
+        let local = now.with_timezone(&zone);
+        let minutes = local.time().signed_duration_since(NaiveTime::MIN).num_minutes();
+        if !(10..24 * 60 - 10).contains(&minutes) {
+            // the meter's clock and ours may name different days: nothing is rebuilt now
+            assert_eq!(outcome.readings, 1, "{result:?}");
+            return;
+        }
+        // the midnights the outage missed: today's, yesterday's and every month's first since
+        let today = local.date_naive();
+        let mut months = Vec::new();
+        let mut d = today.with_day(1).unwrap();
+        while zone.from_local_datetime(&d.and_time(NaiveTime::MIN)).unwrap().timestamp() > first {
+            months.push(d);
+            d = d.pred_opt().unwrap().with_day(1).unwrap();
+        }
+        let mut days: Vec<_> = months.clone();
+        days.extend([today.pred_opt().unwrap(), today]);
+        days.sort();
+        days.dedup();
+        assert!(result.message.contains("восстановлены"), "{result:?}");
+        assert_eq!(
+            outcome.readings as usize,
+            1 + days.len() + months.len(),
+            "the instant, a day record per midnight and a month record per month: {result:?}"
+        );
+        let sim = ctl.lock().unwrap();
+        for (period, dates) in [(reading::Period::Day, &days), (reading::Period::Month, &months)] {
+            for date in dates {
+                let ts = zone.from_local_datetime(&date.and_time(NaiveTime::MIN)).unwrap().timestamp();
+                let got = reading::list(&db, s.company_id, ch, period, ts, ts + 1).await.unwrap();
+                assert_eq!(got.len(), 1, "{period:?} at {date}");
+                let want = sim.registers_on(*date);
+                assert_eq!(got[0].total, Some(kwh(want[0] + want[1])), "{period:?} at {date}");
+                assert_eq!(got[0].tariffs[..2], [Some(kwh(want[0])), Some(kwh(want[1]))], "{period:?} at {date}");
+                assert_eq!(got[0].source, reading::Source::Poll);
+            }
+        }
+        drop(sim);
+
+        // the next poll finds nothing missing and asks the registers only
+        let again = manual(&db, &s, Some(meter_id), None).await;
+        run_next(&db, "test").await.unwrap().unwrap();
+        let plain = &poll_result::list_for_job(&db, s.company_id, again.id).await.unwrap()[0];
+        assert!(plain.ok, "{plain:?}");
+        assert!(!plain.message.contains("восстановлены"), "{plain:?}");
+        // open, serial, sum, T1, T2, close
+        assert_eq!(plain.requests, 6, "{plain:?}");
+        assert!(result.requests > plain.requests, "{result:?}");
+    }
+);
+
+db_test!(
+    a_meter_without_archives_is_still_read_and_the_log_says_why,
+    |db| {
+        use chrono::NaiveTime;
+        let (dev, ctl) = mercury(1, 41_234_001, [5_000, 0, 0, 0]);
+        // a meter that answers "bad command" to every period but since reset
+        ctl.lock().unwrap().archives = false;
+        let s = pty_site(&db, vec![dev], Pace::default()).await;
+        let (meter_id, ch) = electricity(&db, &s, 1, 1).await;
+        let first = chrono::Utc::now().timestamp() - 3 * 86_400;
+        let old = app::storage::testing::fixtures::polled(s.company_id, ch, reading::Period::Instant, first, dec("4"));
+        reading::insert_many(&db, &[old]).await.unwrap();
+
+        let job = manual(&db, &s, Some(meter_id), None).await;
+        let outcome = run_next(&db, "test").await.unwrap().unwrap();
+        assert_eq!((outcome.ok, outcome.readings), (1, 1));
+        assert_eq!(latest(&db, s.company_id, ch).await.total, Some(dec("5")));
+        let minutes = chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Moscow)
+            .time()
+            .signed_duration_since(NaiveTime::MIN)
+            .num_minutes();
+        if (10..24 * 60 - 10).contains(&minutes) {
+            let r = &poll_result::list_for_job(&db, s.company_id, job.id).await.unwrap()[0];
+            assert!(r.ok);
+            assert!(r.message.contains("архив счётчика не прочитан"), "{r:?}");
+        }
+    }
+);
+
+db_test!(
+    an_mbus_heat_meters_stored_month_end_becomes_the_months_first_record,
+    |db| {
+        use chrono::{Datelike, NaiveTime, TimeZone};
+        let zone = chrono_tz::Europe::Moscow;
+        let mut heat = MbusMeter::new(5, 77_001_234, simulator::mbus::Medium::Heat);
+        heat.energy_mcal = 12_345;
+        heat.month_end_mcal = Some(11_002);
+        let (addr, _bus) = simulator::tcp_bus(
+            "127.0.0.1:0",
+            vec![heat.shared()],
+            Pace::default(),
+            simulator::mbus::scan_request,
+        )
+        .await
+        .unwrap();
+        let s = site(&db, "tcp", "127.0.0.1", Some(addr.port() as i64), "").await;
+        let (meter_id, energy) = bus_meter(&db, &s, Resource::Heat, "77001234", "mbus", "5", 1).await;
+        let first = chrono::Utc::now().timestamp() - 70 * 86_400;
+        let old = app::storage::testing::fixtures::polled(s.company_id, energy, reading::Period::Instant, first, dec("9"));
+        reading::insert_many(&db, &[old]).await.unwrap();
+
+        let job = manual(&db, &s, Some(meter_id), None).await;
+        let outcome = run_next(&db, "test").await.unwrap().unwrap();
+        // the value now, and the month's end as the month's record and as its first day's
+        assert_eq!((outcome.ok, outcome.readings), (1, 3));
+        assert_eq!(latest(&db, s.company_id, energy).await.total, Some(dec("12.345")));
+        let first_of_month = chrono::Utc::now().with_timezone(&zone).date_naive().with_day(1).unwrap();
+        let ts = zone.from_local_datetime(&first_of_month.and_time(NaiveTime::MIN)).unwrap().timestamp();
+        for period in [reading::Period::Month, reading::Period::Day] {
+            let got = reading::list(&db, s.company_id, energy, period, ts, ts + 1).await.unwrap();
+            assert_eq!(got.len(), 1, "{period:?}");
+            assert_eq!(got[0].total, Some(dec("11.002")), "{period:?}");
+        }
+        let r = &poll_result::list_for_job(&db, s.company_id, job.id).await.unwrap()[0];
+        assert!(r.message.contains("восстановлены"), "{r:?}");
+
+        // polled again, the stored value is already there
+        let second = manual(&db, &s, Some(meter_id), None).await;
+        let again = run_next(&db, "test").await.unwrap().unwrap();
+        assert!(again.readings <= 1, "{again:?}");
+        let r = &poll_result::list_for_job(&db, s.company_id, second.id).await.unwrap()[0];
+        assert!(!r.message.contains("восстановлены"), "{r:?}");
+    }
+);

@@ -267,6 +267,17 @@ pub async fn list(
     rows.iter().map(from_row).collect()
 }
 
+/// When a channel's first reading was taken (of any period and source), if it has one.
+pub async fn first_ts(db: &Db, company_id: i64, channel_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT MIN(ts) FROM readings WHERE channel_id = $1 AND company_id = $2",
+    )
+    .bind(channel_id)
+    .bind(company_id)
+    .fetch_one(db.pool())
+    .await?)
+}
+
 /// What the consumption engine counts of a channel in `[from, to)`: integral readings of
 /// instants, hours and days that wait for no confirmation, as (device time, total and
 /// T1–T4), oldest first. Only the columns it needs, in one query.

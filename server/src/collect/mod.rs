@@ -4,6 +4,7 @@
 //! Work is claimed from the database (`poll_jobs`), and each bus is leased while it is
 //! polled, so several server processes share the work without polling a bus twice.
 
+pub mod archive;
 pub mod decode;
 pub mod driver;
 pub mod field_map;

@@ -10,15 +10,20 @@ use app::storage::poll_result::PollResult;
 use app::storage::poll_target::PollTarget;
 use app::storage::reading::Source;
 use app::storage::{
-    self, bus_lease, channel, meter, poll_job, poll_result, poll_target, reading, Db, StorageError,
+    self, bus_lease, channel, meter, object, poll_job, poll_result, poll_target, reading, Db,
+    StorageError,
 };
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
 use futures::future::join_all;
 
 use super::driver::modbus::Framing;
 use super::driver::{self, DriverError, Readout};
 use super::line::{Frame, Line, LineStats};
 use super::protocol::mercury::{self, Level};
+use super::protocol::Measurement;
 use super::protocol::modbus::RegisterMaps;
+use super::archive::{self, Start};
 use super::{ingest, transport};
 
 /// How long a bus lease lasts before it must be renewed; a dead process frees the bus after
@@ -50,10 +55,11 @@ pub async fn run(
     // a bus either.
     let lessee = format!("{holder}/job {}", job.id);
     let buses = poll_target::buses(db, job.company_id, &ids).await?;
+    let zone = app::queries::readings_table::zone(&object::get(db, job.company_id, job.object_id).await?);
     let runs = buses
         .into_iter()
         .zip(by_bus.into_values())
-        .map(|(bus, targets)| poll_bus(db, &lessee, job.id, bus, targets, maps));
+        .map(|(bus, targets)| poll_bus(db, &lessee, job.id, bus, targets, maps, zone));
     let mut outcome = Outcome::default();
     let mut error = String::new();
     for r in join_all(runs).await {
@@ -94,6 +100,7 @@ async fn poll_bus(
     bus: Communicator,
     targets: Vec<PollTarget>,
     maps: &RegisterMaps,
+    zone: Tz,
 ) -> Result<Outcome, StorageError> {
     let mut outcome = Outcome {
         meters: targets.len() as i64,
@@ -133,13 +140,14 @@ async fn poll_bus(
         }
         let mut line = Line::new(stream, transport::settings(&bus));
         for t in &targets {
+            let plan = plan(db, t, zone).await?;
             let before = line.stats.clone();
             let started = Instant::now();
-            let read = read_meter(&mut line, t).await;
+            let read = read_meter(&mut line, t, &plan).await;
             let ms = started.elapsed().as_millis() as i64;
             let stats = delta(&line.stats, &before);
             let trace = line.take_trace();
-            record(db, job_id, bus.id, t, read, ms, &stats, &trace, &mut outcome).await?;
+            record(db, job_id, bus.id, t, read, &plan, ms, &stats, &trace, &mut outcome).await?;
             let _ = bus_lease::acquire(db, bus.id, holder, BUS_LEASE_SECS).await;
         }
         Ok::<_, StorageError>(())
@@ -180,7 +188,7 @@ async fn poll_modbus(
             stats.bytes_in = std::mem::take(&mut log.bytes_in);
             std::mem::take(&mut log.frames)
         };
-        record(db, job_id, bus.id, t, read, ms, &stats, &trace, outcome).await?;
+        record(db, job_id, bus.id, t, read, &Plan::default(), ms, &stats, &trace, outcome).await?;
         tokio::time::sleep(settings.frame_gap).await;
     }
     Ok(())
@@ -194,6 +202,7 @@ async fn record(
     bus_id: i64,
     t: &PollTarget,
     read: Result<Readout, DriverError>,
+    plan: &Plan,
     ms: i64,
     stats: &LineStats,
     trace: &[Frame],
@@ -201,7 +210,7 @@ async fn record(
 ) -> Result<(), StorageError> {
     match read {
         Ok(readout) => {
-            let (stored, note) = store(db, t, &readout).await?;
+            let (stored, note) = store(db, t, &readout, plan).await?;
             outcome.ok += 1;
             outcome.readings += stored;
             log(db, job_id, t, true, note, stored, ms, stats, trace).await
@@ -221,9 +230,47 @@ async fn not_polled(db: &Db, job_id: i64, targets: &[PollTarget], why: &str) -> 
     Ok(())
 }
 
+/// What a poll knows of a meter's records before it asks: the building's time now, what the
+/// records hold, and (for a Mercury) the period starts they lack.
+#[derive(Clone, Debug, Default)]
+struct Plan {
+    now: Option<NaiveDateTime>,
+    known: archive::Known,
+    starts: Vec<Start>,
+    zone: Option<Tz>,
+}
+
+async fn plan(db: &Db, t: &PollTarget, zone: Tz) -> Result<Plan, StorageError> {
+    let Some(main) = channel::list_for_meter(db, t.company_id, t.meter_id).await?.into_iter().next() else {
+        return Ok(Plan::default());
+    };
+    let local = |ts: i64| -> Option<NaiveDateTime> {
+        chrono::DateTime::from_timestamp(ts, 0).map(|u| u.with_timezone(&zone).naive_local())
+    };
+    let now = local(storage::now()).unwrap_or_default();
+    let year_ago = storage::now() - 400 * 86_400;
+    let dates = |rs: Vec<reading::Reading>| -> Vec<NaiveDate> {
+        rs.iter().filter_map(|r| local(r.ts)).map(|l| l.date()).collect()
+    };
+    let m = meter::get(db, t.company_id, t.meter_id).await?;
+    let known = archive::Known {
+        first: reading::first_ts(db, t.company_id, main.id).await?.and_then(local),
+        installed_on: m.installed_on,
+        days: dates(reading::list(db, t.company_id, main.id, reading::Period::Day, storage::now() - 3 * 86_400, i64::MAX).await?),
+        months: dates(reading::list(db, t.company_id, main.id, reading::Period::Month, year_ago, i64::MAX).await?),
+    };
+    Ok(Plan {
+        now: Some(now),
+        starts: if t.protocol == "mercury" { archive::missing(now, &known) } else { Vec::new() },
+        known,
+        zone: Some(zone),
+    })
+}
+
 async fn read_meter<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
     line: &mut Line<S>,
     t: &PollTarget,
+    plan: &Plan,
 ) -> Result<Readout, DriverError> {
     let address = driver::bus_address(&t.bus_address)?;
     match t.protocol.as_str() {
@@ -240,6 +287,7 @@ async fn read_meter<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
                     .or_else(|| mercury::password_bytes(password, true))
                     .unwrap_or([1; 6]),
                 tariffs: t.tariffs.clamp(1, 4) as u8,
+                arrays: plan.now.map(|n| archive::arrays(n.date(), &plan.starts)).unwrap_or_default(),
             };
             driver::mercury::read(line, &target).await
         }
@@ -248,14 +296,33 @@ async fn read_meter<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
     }
 }
 
-/// Stores a meter's readings; returns how many and a note on what found no channel.
-async fn store(db: &Db, t: &PollTarget, readout: &Readout) -> Result<(i64, String), StorageError> {
+/// Stores a meter's readings, and the records at period starts its archives rebuilt; returns
+/// how many and a note on what found no channel and what was rebuilt.
+async fn store(
+    db: &Db,
+    t: &PollTarget,
+    readout: &Readout,
+    plan: &Plan,
+) -> Result<(i64, String), StorageError> {
     let channels = channel::list_for_meter(db, t.company_id, t.meter_id).await?;
     let at = storage::now();
-    let (readings, skipped) = ingest::readings(t.resource, &channels, &readout.measurements, at, Source::Poll);
+    let (mut readings, skipped) = ingest::readings(t.resource, &channels, &readout.measurements, at, Source::Poll);
+    let mut notes = skipped;
+    let rebuilt = rebuilt(t, &channels, readout, plan);
+    if !rebuilt.is_empty() {
+        let mut dates: Vec<NaiveDate> = rebuilt.iter().map(|(d, _)| *d).collect();
+        dates.sort_unstable();
+        dates.dedup();
+        let dates: Vec<String> = dates.iter().map(|d| d.format("%d.%m.%Y").to_string()).collect();
+        notes.push(format!("из архива счётчика восстановлены показания на {}", dates.join(", ")));
+        readings.extend(rebuilt.into_iter().map(|(_, r)| r));
+    }
+    if let Some(e) = &readout.arrays_error {
+        notes.push(format!("архив счётчика не прочитан: {e}"));
+    }
     let stored = reading::insert_many(db, &readings).await? as i64;
     meter::set_last_contact(db, t.meter_id, at).await?;
-    let mut note = skipped.join("; ");
+    let mut note = notes.join("; ");
     if let Some(serial) = &readout.serial {
         if !serial.trim_start_matches('0').is_empty()
             && !t.serial.ends_with(serial.trim_start_matches('0'))
@@ -270,6 +337,49 @@ async fn store(db: &Db, t: &PollTarget, readout: &Readout) -> Result<(i64, Strin
         }
     }
     Ok((stored, note))
+}
+
+/// Readings at the past times the meter's archives give: a Mercury's registers at the period
+/// starts its records lacked, an M-Bus meter's dated stored values that fall after its first
+/// reading. A value at a local midnight is that day's record, and on a month's first also the
+/// month's; at any other time it is an instant.
+fn rebuilt(
+    t: &PollTarget,
+    channels: &[channel::Channel],
+    readout: &Readout,
+    plan: &Plan,
+) -> Vec<(NaiveDate, reading::Reading)> {
+    let (Some(now), Some(zone)) = (plan.now, plan.zone) else {
+        return Vec::new();
+    };
+    let mut values: Vec<(NaiveDateTime, Vec<Measurement>)> =
+        archive::registers(now.date(), &readout.measurements, &readout.arrays, &plan.starts)
+            .into_iter()
+            .map(|(start, ms)| (start.date().and_time(NaiveTime::MIN), ms))
+            .collect();
+    values.extend(
+        readout
+            .stored
+            .iter()
+            .filter(|(at, _)| plan.known.may_fill(*at) && *at < now && !plan.known.holds(*at))
+            .cloned(),
+    );
+    let mut out = Vec::new();
+    for (at, ms) in values {
+        let Some(ts) = zone.from_local_datetime(&at).earliest().map(|d| d.timestamp()) else {
+            continue;
+        };
+        let periods: &[reading::Period] = match (at.time() == NaiveTime::MIN, at.day() == 1) {
+            (true, true) => &[reading::Period::Month, reading::Period::Day],
+            (true, false) => &[reading::Period::Day],
+            (false, _) => &[reading::Period::Instant],
+        };
+        let (readings, _) = ingest::readings(t.resource, channels, &ms, ts, Source::Poll);
+        for period in periods {
+            out.extend(readings.iter().cloned().map(|r| (at.date(), reading::Reading { period: *period, ..r })));
+        }
+    }
+    out
 }
 
 /// The Russian line for the poll log.

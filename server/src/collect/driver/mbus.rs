@@ -33,5 +33,7 @@ pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(Readout {
         serial: decoded.identification.clone(),
         measurements: decoded.measurements().cloned().collect(),
+        stored: crate::collect::archive::stored(&decoded.records),
+        ..Default::default()
     })
 }

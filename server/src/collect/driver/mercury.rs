@@ -15,6 +15,8 @@ pub struct Target {
     pub password: [u8; 6],
     /// Tariffs the meter counts (1–4); each is read besides the sum.
     pub tariffs: u8,
+    /// Energies of past periods to read besides the registers (see `collect::archive`).
+    pub arrays: Vec<EnergyArray>,
 }
 
 /// Finds a Mercury reply from `address` of `expected` bytes, or a status reply.
@@ -63,6 +65,20 @@ async fn ask<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(m::check_reply(address, &reply, expected)?.to_vec())
 }
 
+/// The energy of one period, sum and T1..Tn.
+async fn read_array<S: AsyncRead + AsyncWrite + Unpin>(
+    line: &mut Line<S>,
+    t: &Target,
+    array: EnergyArray,
+) -> Result<Vec<crate::collect::protocol::Measurement>, DriverError> {
+    let mut out = Vec::new();
+    for tariff in 0..=t.tariffs.min(4) {
+        let data = ask(line, t.address, m::read_energy(t.address, array, tariff)).await?;
+        out.extend(m::decode_energy(&data)?.measurements(tariff));
+    }
+    Ok(out)
+}
+
 /// Reads the energy registers since reset: sum and T1..Tn, in kWh.
 pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
     line: &mut Line<S>,
@@ -88,6 +104,17 @@ pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
             .await?;
             out.measurements
                 .extend(m::decode_energy(&data)?.measurements(tariff));
+        }
+        // A meter that cannot give a period, or a line that fails now, costs the archive only:
+        // the registers are read, and the next poll asks again.
+        for &array in &t.arrays {
+            match read_array(line, t, array).await {
+                Ok(ms) => out.arrays.push((array, ms)),
+                Err(e) => {
+                    out.arrays_error = Some(e.to_string());
+                    break;
+                }
+            }
         }
         Ok::<_, DriverError>(out)
     }

@@ -7,7 +7,7 @@ pub mod modbus;
 
 use super::line::LineError;
 use super::protocol::mbus::MbusError;
-use super::protocol::mercury::MercuryError;
+use super::protocol::mercury::{EnergyArray, MercuryError};
 use super::protocol::modbus::ModbusError;
 use super::protocol::Measurement;
 
@@ -17,6 +17,12 @@ pub struct Readout {
     pub measurements: Vec<Measurement>,
     /// The serial number the meter reported, to catch a meter swapped on the bus.
     pub serial: Option<String>,
+    /// Energies of past periods a Mercury gave, to rebuild the records an outage missed.
+    pub arrays: Vec<(EnergyArray, Vec<Measurement>)>,
+    /// Why the periods asked were not all given (the registers now were read all the same).
+    pub arrays_error: Option<String>,
+    /// Values an M-Bus meter stored at past local times (its storage numbers).
+    pub stored: Vec<(chrono::NaiveDateTime, Vec<Measurement>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -205,6 +205,6 @@ pub async fn read(
     }
     Ok(Readout {
         measurements: map.decode(&words)?,
-        serial: None,
+        ..Default::default()
     })
 }

@@ -446,6 +446,12 @@ pub fn date_time_f_bytes(year: u32, month: u8, day: u8, hour: u8, minute: u8) ->
     ]
 }
 
+/// Packs a date as type G, for the simulator.
+pub fn date_g_bytes(year: u32, month: u8, day: u8) -> [u8; 2] {
+    let f = date_time_f_bytes(year, month, day, 0, 0);
+    [f[2], f[3]]
+}
+
 /// A number as `n`-byte little-endian BCD, for the simulator.
 pub fn bcd_bytes(mut value: u64, n: usize) -> Vec<u8> {
     (0..n)
@@ -545,6 +551,7 @@ mod tests {
     fn dates_pack_and_unpack() {
         let b = date_time_f_bytes(2026, 11, 22, 7, 5);
         assert_eq!(date_time_f(&b).as_deref(), Some("2026-11-22 07:05"));
+        assert_eq!(date_g(&date_g_bytes(2026, 2, 28)).as_deref(), Some("2026-02-28"));
         assert_eq!(
             real_as_decimal(&1.5f32.to_le_bytes()).unwrap().to_string(),
             "1.5"

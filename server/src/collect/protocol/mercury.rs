@@ -97,12 +97,12 @@ pub enum Level {
 }
 
 /// Which energy register an energy read asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum EnergyArray {
     SinceReset,
     CurrentYear,
     PreviousYear,
-    /// Month 1–12 of the current year.
+    /// Month 1–12: the latest such month of the last twelve (this month's so far).
     Month(u8),
     Today,
     Yesterday,

@@ -1,5 +1,5 @@
 //! A simulated wired M-Bus meter: a heat meter (energy in Mcal, volume, flow and return
-//! temperatures, last month's energy) or a water meter (volume). It acknowledges SND_NKE and
+//! temperatures, and energy at the end of last month, dated) or a water meter (volume). It acknowledges SND_NKE and
 //! answers REQ_UD2 with an RSP_UD long frame; readings grow with time when given a load.
 
 use std::sync::{Arc, Mutex};
@@ -32,6 +32,9 @@ pub struct MbusMeter {
     /// Tenths of a degree.
     pub t_supply: i16,
     pub t_return: i16,
+    /// Heat energy stored at the end of last month (storage 1), Mcal; nine tenths of the
+    /// energy now when not set.
+    pub month_end_mcal: Option<u64>,
     pub faults: Faults,
     access: u8,
     since: Instant,
@@ -49,6 +52,7 @@ impl MbusMeter {
             load_l_per_hour: 0,
             t_supply: 752,
             t_return: 481,
+            month_end_mcal: None,
             faults: Faults::default(),
             access: 0,
             since: Instant::now(),
@@ -95,9 +99,15 @@ impl MbusMeter {
             d.extend_from_slice(&self.t_supply.to_le_bytes());
             d.extend_from_slice(&[0x02, 0x5E]);
             d.extend_from_slice(&self.t_return.to_le_bytes());
-            // Storage 1: energy at the end of last month.
+            // Storage 1: energy at the end of last month, and that day (type G date).
             d.extend_from_slice(&[0x44, 0xFB, 0x0D]);
-            d.extend_from_slice(&((energy * 9 / 10) as u32).to_le_bytes());
+            let stored = self.month_end_mcal.unwrap_or(energy * 9 / 10);
+            d.extend_from_slice(&(stored as u32).to_le_bytes());
+            let local = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive();
+            if let Some(end) = local.with_day(1).and_then(|d| d.pred_opt()) {
+                d.extend_from_slice(&[0x42, 0x6C]);
+                d.extend_from_slice(&mbus::date_g_bytes(end.year() as u32, end.month() as u8, end.day() as u8));
+            }
         }
         let now = chrono::Utc::now();
         d.extend_from_slice(&[0x04, 0x6D]);

@@ -1,9 +1,13 @@
-//! A simulated Mercury 230/236: answers test link, open and close channel, serial number and
-//! energy since reset per tariff, and refuses energy reads while its channel is closed, as
-//! the real meter does. Energy grows with time when given a load.
+//! A simulated Mercury 230/236: answers test link, open and close channel, serial number,
+//! energy since reset per tariff and the energy of today, yesterday and each of the last
+//! twelve months by its own clock, and refuses energy reads while its channel is closed, as
+//! the real meter does. Energy grows with time when given a load, and grew by a daily amount
+//! before the simulator started, so its archives have a past.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+
+use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Tz;
 
 use super::{Device, Faults, RequestScan, Shared};
 use crate::collect::protocol::mercury::{self as m, Status};
@@ -21,8 +25,16 @@ pub struct MercuryMeter {
     pub reactive_tenths: u64,
     pub password: [u8; 6],
     pub faults: Faults,
+    /// Wh per day each tariff grew by before the simulator started.
+    pub daily_wh: [u64; 4],
+    /// The meter's clock: its days and months begin at this zone's midnights.
+    pub zone: Tz,
+    /// Whether it keeps period energies; without, it refuses all but since reset (an older
+    /// or cheaper model).
+    pub archives: bool,
     open: bool,
-    since: Instant,
+    /// When the simulator started, UTC milliseconds: `energy_wh` is the registers then.
+    started_ms: i64,
 }
 
 impl MercuryMeter {
@@ -41,8 +53,11 @@ impl MercuryMeter {
             reactive_tenths: 2,
             password: [1; 6],
             faults: Faults::default(),
+            daily_wh: [0; 4],
+            zone: chrono_tz::Europe::Moscow,
+            archives: true,
             open: false,
-            since: Instant::now(),
+            started_ms: chrono::Utc::now().timestamp_millis(),
         }
     }
 
@@ -52,16 +67,64 @@ impl MercuryMeter {
 
     /// The registers now, in Wh, tariffs T1..T4.
     pub fn registers(&self) -> [u64; 4] {
-        let hours_millis = self.since.elapsed().as_millis() as u64;
+        self.registers_at(chrono::Utc::now().timestamp_millis())
+    }
+
+    /// The registers at a moment (UTC milliseconds): grown by the load since the start, or
+    /// less the daily growth before it.
+    pub fn registers_at(&self, ms: i64) -> [u64; 4] {
         let mut r = self.energy_wh;
-        for (v, load) in r.iter_mut().zip(self.load_wh_per_hour) {
-            *v += load * hours_millis / 3_600_000;
+        for t in 0..4 {
+            let d = ms - self.started_ms;
+            r[t] = if d >= 0 {
+                r[t] + self.load_wh_per_hour[t] * d as u64 / 3_600_000
+            } else {
+                r[t].saturating_sub(self.daily_wh[t] * d.unsigned_abs() / 86_400_000)
+            };
         }
         r
     }
 
-    fn energy_reply(&self, tariff: u8) -> Vec<u8> {
-        let r = self.registers();
+    /// The registers at a local midnight of the meter's clock.
+    pub fn registers_on(&self, day: NaiveDate) -> [u64; 4] {
+        let ms = self
+            .zone
+            .from_local_datetime(&day.and_time(NaiveTime::MIN))
+            .earliest()
+            .map_or(0, |t| t.timestamp_millis());
+        self.registers_at(ms)
+    }
+
+    /// Energy of a period by the meter's clock, per tariff: between two of its midnights, or
+    /// from one to now.
+    fn period_energy(&self, array: m::EnergyArray) -> Option<[u64; 4]> {
+        let now = self.registers();
+        let today = chrono::Utc::now().with_timezone(&self.zone).date_naive();
+        let (from, to) = match array {
+            m::EnergyArray::SinceReset => return Some(now),
+            _ if !self.archives => return None,
+            m::EnergyArray::Today => (self.registers_on(today), now),
+            m::EnergyArray::Yesterday => (self.registers_on(today.pred_opt()?), self.registers_on(today)),
+            m::EnergyArray::Month(month) => {
+                let this = today.with_day(1)?;
+                let back = (this.month() + 12 - month as u32) % 12;
+                let start = this.checked_sub_months(Months::new(back))?;
+                let end = if back == 0 { now } else { self.registers_on(start.checked_add_months(Months::new(1))?) };
+                (self.registers_on(start), end)
+            }
+            m::EnergyArray::CurrentYear | m::EnergyArray::PreviousYear => return None,
+        };
+        let mut e = [0; 4];
+        for t in 0..4 {
+            e[t] = to[t].saturating_sub(from[t]);
+        }
+        Some(e)
+    }
+
+    fn energy_reply(&self, array: m::EnergyArray, tariff: u8) -> Vec<u8> {
+        let Some(r) = self.period_energy(array) else {
+            return self.status(Status::BadCommand);
+        };
         let a_plus = match tariff {
             0 => r.iter().sum(),
             t @ 1..=4 => r[t as usize - 1],
@@ -103,8 +166,8 @@ impl Device for MercuryMeter {
             }
             _ if !self.open => self.status(Status::ChannelNotOpen),
             0x05 => match m::EnergyArray::from_byte(*req.get(2)?) {
-                Some(m::EnergyArray::SinceReset) => self.energy_reply(*req.get(3)?),
-                _ => self.status(Status::BadCommand),
+                Some(array) => self.energy_reply(array, *req.get(3)?),
+                None => self.status(Status::BadCommand),
             },
             0x08 if req.get(2) == Some(&0x00) => {
                 let mut f = vec![self.address];

@@ -123,6 +123,22 @@ async fn electricity(db: &Db, s: &Site, address: u8, tariffs: i64) -> (i64, i64)
     .await
 }
 
+/// A site whose bus is a TCP modem with this M-Bus heat meter behind it at address 5; the
+/// meter's id and its heat energy channel.
+async fn heat_site(db: &Db, heat: MbusMeter) -> (Site, i64, i64) {
+    let (addr, _bus) = simulator::tcp_bus(
+        "127.0.0.1:0",
+        vec![heat.shared()],
+        Pace::default(),
+        simulator::mbus::scan_request,
+    )
+    .await
+    .unwrap();
+    let s = site(db, "tcp", "127.0.0.1", Some(addr.port() as i64), "").await;
+    let (meter_id, energy) = bus_meter(db, &s, Resource::Heat, "77001234", "mbus", "5", 1).await;
+    (s, meter_id, energy)
+}
+
 /// Queues a poll by hand, as the console does.
 async fn manual(
     db: &Db,
@@ -215,17 +231,7 @@ db_test!(
         let mut heat = MbusMeter::new(5, 77_001_234, simulator::mbus::Medium::Heat);
         heat.energy_mcal = 12_345;
         heat.volume_l = 456_789;
-        let (addr, _bus) = simulator::tcp_bus(
-            "127.0.0.1:0",
-            vec![heat.shared()],
-            Pace::default(),
-            simulator::mbus::scan_request,
-        )
-        .await
-        .unwrap();
-        let s = site(&db, "tcp", "127.0.0.1", Some(addr.port() as i64), "").await;
-        let (meter_id, energy) =
-            bus_meter(&db, &s, Resource::Heat, "77001234", "mbus", "5", 1).await;
+        let (s, meter_id, energy) = heat_site(&db, heat).await;
         let volume = channel::create(
             &db,
             &channel::Channel {
@@ -550,16 +556,7 @@ db_test!(
         let mut heat = MbusMeter::new(5, 77_001_234, simulator::mbus::Medium::Heat);
         heat.energy_mcal = 12_345;
         heat.month_end_mcal = Some(11_002);
-        let (addr, _bus) = simulator::tcp_bus(
-            "127.0.0.1:0",
-            vec![heat.shared()],
-            Pace::default(),
-            simulator::mbus::scan_request,
-        )
-        .await
-        .unwrap();
-        let s = site(&db, "tcp", "127.0.0.1", Some(addr.port() as i64), "").await;
-        let (meter_id, energy) = bus_meter(&db, &s, Resource::Heat, "77001234", "mbus", "5", 1).await;
+        let (s, meter_id, energy) = heat_site(&db, heat).await;
         let first = chrono::Utc::now().timestamp() - 70 * 86_400;
         let old = app::storage::testing::fixtures::polled(s.company_id, energy, reading::Period::Instant, first, dec("9"));
         reading::insert_many(&db, &[old]).await.unwrap();

@@ -1,7 +1,9 @@
 //! Poll time of 100 simulated Mercury 230 meters on one paced 9600-baud bus (a
 //! pseudo-terminal) with 30 ms meter turnaround, against the lower bound of the wire: the
 //! bytes sent and received at 10 bits a byte, plus one turnaround per reply. Then the same
-//! bus with 5 silent meters, and a whole poll job through the database (SQLite).
+//! bus with 5 silent meters; the same bus after an outage, each meter also asked the arrays
+//! that rebuild the records it missed (a day: today and yesterday; three months: today,
+//! yesterday and three months); and a whole poll job through the database (SQLite).
 //!
 //! `cargo run --release -p server --example bench_poll`
 
@@ -12,7 +14,7 @@ use app::models::{Placement, Resource};
 use app::storage::{channel, communicator, company, meter, object, poll_job, Backend};
 use server::collect::driver::mercury::{read, Target};
 use server::collect::line::{Line, LineSettings};
-use server::collect::protocol::mercury::Level;
+use server::collect::protocol::mercury::{EnergyArray, Level};
 use server::collect::simulator::{self, mercury::MercuryMeter, Pace, Shared};
 
 const METERS: u8 = 100;
@@ -38,7 +40,7 @@ fn settings() -> LineSettings {
     }
 }
 
-async fn direct(silent: u8) {
+async fn direct(silent: u8, arrays: &[EnergyArray]) {
     let (path, _task) = simulator::pty_bus(
         bus(silent),
         Pace::real(BAUD, 10, TURNAROUND_MS),
@@ -55,7 +57,7 @@ async fn direct(silent: u8) {
             level: Level::User,
             password: [1; 6],
             tariffs: 2,
-            arrays: Vec::new(),
+            arrays: arrays.to_vec(),
         };
         if read(&mut line, &t).await.is_ok() {
             ok += 1;
@@ -66,10 +68,10 @@ async fn direct(silent: u8) {
     let wire = (s.bytes_out + s.bytes_in) as f64 * 10.0 / BAUD as f64;
     let bound = wire + s.replies as f64 * TURNAROUND_MS as f64 / 1000.0;
     println!(
-        "{METERS} Mercury meters, {silent} silent, 9600 baud, {TURNAROUND_MS} ms turnaround: {took:.2} s, {ok} read; \
+        "{METERS} Mercury meters, {silent} silent, {} archive arrays each, 9600 baud, {TURNAROUND_MS} ms turnaround: {took:.2} s, {ok} read; \
          {} requests, {} replies, {} B out, {} B in; wire {wire:.2} s, wire + turnarounds {bound:.2} s; \
          {:.2}× the bound",
-        s.requests, s.replies, s.bytes_out, s.bytes_in, took / bound
+        arrays.len(), s.requests, s.replies, s.bytes_out, s.bytes_in, took / bound
     );
     if silent > 0 {
         let waited = s.timeouts as f64 * settings().timeout.as_secs_f64();
@@ -176,7 +178,10 @@ async fn through_the_database() {
 
 #[tokio::main]
 async fn main() {
-    direct(0).await;
-    direct(5).await;
+    direct(0, &[]).await;
+    direct(5, &[]).await;
+    direct(0, &[EnergyArray::Today, EnergyArray::Yesterday]).await;
+    let months = [EnergyArray::Today, EnergyArray::Yesterday, EnergyArray::Month(12), EnergyArray::Month(11), EnergyArray::Month(10)];
+    direct(0, &months).await;
     through_the_database().await;
 }

@@ -58,6 +58,8 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
     meters.sort_by_key(|m| (m.placement != app::models::Placement::Common, m.id));
     let now = storage::now();
     let silent_after = now - 3 * 86_400;
+    let tz = app::queries::readings_table::zone(&building);
+    let local_today = app::consumption::calendar::local_date(tz, now);
 
     let mut mercury: Vec<Shared> = Vec::new();
     let mut heat: Vec<Shared> = Vec::new();
@@ -126,6 +128,19 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
                 let serial = digits(&m.serial);
                 let mut sim = MercuryMeter::new(address, serial, wh);
                 sim.load_wh_per_hour = load;
+                // its archives remember what the demo's history says, so a gap in that history
+                // is filled with what the meter would really have kept
+                sim.past = reading::list(db, ogni.id, ch.id, reading::Period::Day, now - 400 * 86_400, now + 1)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let mut wh = [0u64; 4];
+                        for (t, v) in wh.iter_mut().enumerate() {
+                            *v = r.slot_value(t + 1).or(if t == 0 { r.total } else { None }).map(thousandths).unwrap_or(0);
+                        }
+                        (r.ts * 1000, wh)
+                    })
+                    .collect();
                 sim.faults.silent = silent;
                 mercury.push(sim.shared());
                 hang(db, m, address, "mercury").await?;
@@ -137,6 +152,13 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
                 let serial = digits(&m.serial);
                 let mut sim = MbusMeter::new(address, serial, simulator::mbus::Medium::Heat);
                 sim.energy_mcal = thousandths(gcal);
+                // what it stored at the end of last month: the history's register at this
+                // month's first midnight (or the last one before it)
+                let first = app::consumption::calendar::day_start(tz, chrono::Datelike::with_day(&local_today, 1).unwrap_or(local_today));
+                sim.month_end_mcal = reading::latest_integral_before(db, ogni.id, ch.id, first + 1, false)
+                    .await?
+                    .and_then(|r| r.total)
+                    .map(thousandths);
                 sim.load_mcal_per_hour = thousandths(gcal - before) / (7 * 24);
                 sim.faults.silent = silent;
                 heat.push(sim.shared());

@@ -25,8 +25,12 @@ pub struct MercuryMeter {
     pub reactive_tenths: u64,
     pub password: [u8; 6],
     pub faults: Faults,
-    /// Wh per day each tariff grew by before the simulator started.
+    /// Wh per day each tariff grew by before the simulator started (before `past`, when
+    /// that is given).
     pub daily_wh: [u64; 4],
+    /// Registers the meter had at past moments (UTC milliseconds, oldest first): between
+    /// them, and up to the start, the past is drawn as straight lines.
+    pub past: Vec<(i64, [u64; 4])>,
     /// The meter's clock: its days and months begin at this zone's midnights.
     pub zone: Tz,
     /// Whether it keeps period energies; without, it refuses all but since reset (an older
@@ -54,6 +58,7 @@ impl MercuryMeter {
             password: [1; 6],
             faults: Faults::default(),
             daily_wh: [0; 4],
+            past: Vec::new(),
             zone: chrono_tz::Europe::Moscow,
             archives: true,
             open: false,
@@ -74,13 +79,34 @@ impl MercuryMeter {
     /// less the daily growth before it.
     pub fn registers_at(&self, ms: i64) -> [u64; 4] {
         let mut r = self.energy_wh;
+        let d = ms - self.started_ms;
+        if d >= 0 {
+            for t in 0..4 {
+                r[t] += self.load_wh_per_hour[t] * d as u64 / 3_600_000;
+            }
+            return r;
+        }
+        // the known point at or before `ms` and the next one (the start is the last)
+        let anchors: Vec<(i64, [u64; 4])> = self
+            .past
+            .iter()
+            .copied()
+            .filter(|(at, _)| *at < self.started_ms)
+            .chain(std::iter::once((self.started_ms, self.energy_wh)))
+            .collect();
+        let next = anchors.iter().position(|(at, _)| *at > ms).unwrap_or(anchors.len() - 1);
+        let (t1, v1) = anchors[next];
+        if next == 0 {
+            for t in 0..4 {
+                r[t] = v1[t].saturating_sub(self.daily_wh[t] * (t1 - ms).unsigned_abs() / 86_400_000);
+            }
+            return r;
+        }
+        let (t0, v0) = anchors[next - 1];
         for t in 0..4 {
-            let d = ms - self.started_ms;
-            r[t] = if d >= 0 {
-                r[t] + self.load_wh_per_hour[t] * d as u64 / 3_600_000
-            } else {
-                r[t].saturating_sub(self.daily_wh[t] * d.unsigned_abs() / 86_400_000)
-            };
+            let rise = v1[t].saturating_sub(v0[t]) as u128;
+            let part = rise * (ms - t0) as u128 / (t1 - t0).max(1) as u128;
+            r[t] = v0[t] + part as u64;
         }
         r
     }
@@ -205,4 +231,22 @@ pub fn scan_request(buf: &[u8]) -> RequestScan {
         }
     }
     RequestScan::Wait
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_past_is_drawn_through_the_known_registers_and_the_daily_growth_before_them() {
+        let mut m = MercuryMeter::new(1, 1, [10_000, 0, 0, 0]);
+        let start = m.started_ms;
+        let day = 86_400_000;
+        m.daily_wh = [100, 0, 0, 0];
+        m.past = vec![(start - 10 * day, [8_000, 0, 0, 0]), (start - 2 * day, [9_000, 0, 0, 0])];
+        assert_eq!(m.registers_at(start - 6 * day)[0], 8_500, "halfway between two known points");
+        assert_eq!(m.registers_at(start - day)[0], 9_500, "halfway to the start");
+        assert_eq!(m.registers_at(start - 12 * day)[0], 7_800, "daily growth before the first");
+        assert_eq!(m.registers_at(start)[0], 10_000);
+    }
 }

@@ -179,6 +179,7 @@ fn ArchiveView(a: MeterArchive, col: usize, totals: bool) -> impl IntoView {
             <ConsumptionChart labels series unit=unit_text(&c.unit, lang) kind=Signal::derive(move || kind)/>
         }
     });
+    let usage_unit = a.columns.get(col).map(|c| unit_text(&c.unit, lang)).unwrap_or_default();
     let export = export_query(&a);
     let empty = a.rows.is_empty();
     view! {
@@ -210,7 +211,7 @@ fn ArchiveView(a: MeterArchive, col: usize, totals: bool) -> impl IntoView {
                 {chart}
                 <div class="table-wrap">
                     <table class="data" data-testid="archive">
-                        <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head}{integral.then(|| view! { <th class="num">{move || i18n.t(Msg::ArchiveUsageCol)}</th> })}</tr></thead>
+                        <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head}{integral.then(|| view! { <th class="num">{move || i18n.t(Msg::ArchiveUsageCol)} ", " {usage_unit.clone()}</th> })}</tr></thead>
                         <tbody>{body}</tbody>
                     </table>
                 </div>

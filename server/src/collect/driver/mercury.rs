@@ -65,7 +65,7 @@ async fn ask<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(m::check_reply(address, &reply, expected)?.to_vec())
 }
 
-/// The energy of one period, sum and T1..Tn.
+/// The energy registers of one array (since reset, or a past period), sum and T1..Tn, in kWh.
 async fn read_array<S: AsyncRead + AsyncWrite + Unpin>(
     line: &mut Line<S>,
     t: &Target,
@@ -95,16 +95,7 @@ pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
         if let Ok(data) = ask(line, t.address, m::read_serial(t.address)).await {
             out.serial = m::decode_serial(&data).ok().map(|s| s.serial);
         }
-        for tariff in 0..=t.tariffs.min(4) {
-            let data = ask(
-                line,
-                t.address,
-                m::read_energy(t.address, EnergyArray::SinceReset, tariff),
-            )
-            .await?;
-            out.measurements
-                .extend(m::decode_energy(&data)?.measurements(tariff));
-        }
+        out.measurements = read_array(line, t, EnergyArray::SinceReset).await?;
         // A meter that cannot give a period, or a line that fails now, costs the archive only:
         // the registers are read, and the next poll asks again.
         for &array in &t.arrays {

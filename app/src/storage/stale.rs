@@ -28,6 +28,23 @@ fn upsert_tail(backend: Backend) -> &'static str {
     }
 }
 
+/// The upsert of marks from `source`, a query of (meter, company, from device time).
+fn mark_sql(backend: Backend, source: &str) -> String {
+    format!(
+        "INSERT INTO consumption_stale (meter_id, company_id, from_ts) {source}{}",
+        upsert_tail(backend)
+    )
+}
+
+/// PostgreSQL's bulk write: marks the meters of what its staging table holds, in the
+/// write's transaction (see `reading::STAGING`).
+pub(super) fn mark_staged_sql() -> String {
+    mark_sql(
+        Backend::Postgres,
+        "SELECT c.meter_id, c.company_id, MIN(s.ts) FROM readings_in s JOIN channels c ON c.id = s.channel_id GROUP BY c.meter_id, c.company_id",
+    )
+}
+
 /// Marks the meters of these channels stale from the earliest device time given for each.
 pub async fn mark_channels<'c, E>(backend: Backend, exec: E, touched: &[(i64, i64)]) -> Result<()>
 where
@@ -53,10 +70,7 @@ where
             "SELECT c.meter_id, c.company_id, MIN((j->>1)::bigint) FROM jsonb_array_elements($1::text::jsonb) AS j JOIN channels c ON c.id = (j->>0)::bigint GROUP BY c.meter_id, c.company_id"
         }
     };
-    sqlx::query(&format!(
-        "INSERT INTO consumption_stale (meter_id, company_id, from_ts) {source}{}",
-        upsert_tail(backend)
-    ))
+    sqlx::query(&mark_sql(backend, source))
     .bind(json)
     .execute(exec)
     .await?;

@@ -259,8 +259,9 @@ async fn insert_values(db: &Db, readings: &[Reading]) -> Result<u64> {
     Ok(inserted)
 }
 
-/// PostgreSQL: `COPY` into the connection's staging table, then one `INSERT … SELECT`. Twice
-/// the rows per second of a JSON or array parameter: the rows are parsed once, by `COPY`.
+/// PostgreSQL: `COPY` into the connection's staging table, then one `INSERT … SELECT`. The
+/// rows are parsed once, by `COPY`: 1.8 times the rows per second of the JSON parameter
+/// this replaced (BENCHMARKS.md).
 async fn insert_copy(pg: &sqlx::PgPool, readings: &[Reading]) -> Result<u64> {
     let text = copy_text(readings)?;
     let mut tx = pg.begin().await?;

@@ -6,19 +6,19 @@
 //! A background task drains the marks; readers drain their company's marks before reading,
 //! so a late reading is never missing from a figure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
 use futures::StreamExt;
 
-use crate::consumption::{self, calendar, Archive};
+use crate::consumption::{self, calendar, Archive, MeterHistory};
 use crate::errors::AppError;
 use crate::models::{Placement, Resource};
 use crate::queries::history;
 use crate::queries::readings_table::zone;
 use crate::storage::consumption_day::{self, Owner, Replacement};
 use crate::storage::stale::{self, Mark};
-use crate::storage::{meter, object, reading, Db, StorageError};
+use crate::storage::{channel, meter, object, reading, Db, StorageError};
 
 /// How many marks one pass reads at a time.
 const BATCH: usize = 500;
@@ -26,6 +26,9 @@ const BATCH: usize = 500;
 const PARALLEL: usize = 6;
 /// How far a chain of replacements is followed to its current meter.
 const MAX_SUCCESSORS: usize = 8;
+/// How far before a mark its readings are loaded: two months reach the reading before the
+/// mark and the one before that day's month for any meter read at least monthly.
+const WINDOW: i64 = 62 * 86_400;
 
 /// What a refreshed meter changed: the object sums to redo from `first` on.
 #[derive(Clone, Copy, Debug)]
@@ -54,10 +57,12 @@ pub async fn refresh_stale(
         let Some(last) = marks.last() else { break };
         after = last.meter_id;
         let mut writes: Vec<Replacement> = Vec::new();
+        let known = Known::load(db, &marks).await?;
+        let known = &known;
         // the work is mostly waiting on the database: several meters at once
         let computed: Vec<Result<Vec<Replacement>, AppError>> =
             futures::stream::iter(marks.clone())
-                .map(|mark| async move { recompute(db, &mark).await })
+                .map(|mark| async move { recompute(db, known, &mark).await })
                 .buffer_unordered(PARALLEL)
                 .collect()
                 .await;
@@ -99,51 +104,155 @@ pub async fn refresh_stale(
     Ok(seen.len())
 }
 
+/// What a batch of marks reads once instead of once per meter: the marked meters, who
+/// replaced them, their objects and main channels. A meter outside it (a chain's other
+/// meters) is read on its own, as before.
+struct Known {
+    meters: HashMap<i64, meter::Meter>,
+    /// Meters whose successor was looked up, and the successor if there is one.
+    successors: HashMap<i64, Option<i64>>,
+    objects: HashMap<i64, object::Object>,
+    /// Meters whose main channel was looked up, and the channel if there is one.
+    channels: HashMap<i64, Option<i64>>,
+}
+
+impl Known {
+    async fn load(db: &Db, marks: &[Mark]) -> Result<Known, AppError> {
+        let ids: Vec<i64> = marks.iter().map(|m| m.meter_id).collect();
+        let meters: HashMap<i64, meter::Meter> = meter::get_many(db, &ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let mut successors: HashMap<i64, Option<i64>> = ids.iter().map(|&id| (id, None)).collect();
+        for (replaced, next) in meter::successors_of(db, &ids).await? {
+            successors.insert(replaced, Some(next));
+        }
+        let mut object_ids: Vec<i64> = meters.values().map(|m| m.object_id).collect();
+        object_ids.sort_unstable();
+        object_ids.dedup();
+        let objects = object::get_many(db, &object_ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let mut channels: HashMap<i64, Option<i64>> = ids.iter().map(|&id| (id, None)).collect();
+        for (m, ch) in channel::main_of_meters(db, &ids).await? {
+            channels.insert(m, Some(ch));
+        }
+        Ok(Known {
+            meters,
+            successors,
+            objects,
+            channels,
+        })
+    }
+
+    async fn meter(&self, db: &Db, company_id: i64, id: i64) -> Result<meter::Meter, StorageError> {
+        match self.meters.get(&id) {
+            Some(m) if m.company_id == company_id => Ok(m.clone()),
+            Some(_) => Err(StorageError::NotFound),
+            None => meter::get(db, company_id, id).await,
+        }
+    }
+
+    async fn successor(&self, db: &Db, company_id: i64, id: i64) -> Result<Option<i64>, StorageError> {
+        match self.successors.get(&id) {
+            Some(next) => Ok(*next),
+            None => meter::successor(db, company_id, id).await,
+        }
+    }
+
+    async fn object(&self, db: &Db, company_id: i64, id: i64) -> Result<object::Object, StorageError> {
+        match self.objects.get(&id) {
+            Some(o) if o.company_id == company_id => Ok(o.clone()),
+            Some(_) => Err(StorageError::NotFound),
+            None => object::get(db, company_id, id).await,
+        }
+    }
+
+    async fn main_channel(&self, db: &Db, company_id: i64, meter_id: i64) -> Result<Option<i64>, AppError> {
+        match self.channels.get(&meter_id) {
+            Some(ch) => Ok(*ch),
+            None => Ok(history::main_channel(db, company_id, meter_id).await?.map(|c| c.id)),
+        }
+    }
+}
+
 /// Follows replacements to the meter that carries the chain now.
-async fn head_of(db: &Db, m: meter::Meter) -> Result<meter::Meter, AppError> {
+async fn head_of(db: &Db, known: &Known, m: meter::Meter) -> Result<meter::Meter, AppError> {
     let mut head = m;
     for _ in 0..MAX_SUCCESSORS {
-        match meter::successor(db, head.company_id, head.id).await? {
-            Some(next) => head = meter::get(db, head.company_id, next).await?,
+        match known.successor(db, head.company_id, head.id).await? {
+            Some(next) => head = known.meter(db, head.company_id, next).await?,
             None => break,
         }
     }
     Ok(head)
 }
 
+/// A meter of a chain with its main channel and the counted readings loaded of it.
+struct Link {
+    meter: meter::Meter,
+    channel: Option<i64>,
+    readings: Vec<crate::consumption::Reading>,
+}
+
 /// Recomputes one mark's chain: what to write (empty days clear what was there).
-async fn recompute(db: &Db, mark: &Mark) -> Result<Vec<Replacement>, AppError> {
-    let marked = match meter::get(db, mark.company_id, mark.meter_id).await {
+async fn recompute(db: &Db, known: &Known, mark: &Mark) -> Result<Vec<Replacement>, AppError> {
+    let marked = match known.meter(db, mark.company_id, mark.meter_id).await {
         Ok(m) => m,
         Err(StorageError::NotFound) => return Ok(Vec::new()),
         Err(e) => return Err(e.into()),
     };
-    let head = head_of(db, marked).await?;
-    let o = object::get(db, head.company_id, head.object_id).await?;
+    let head = head_of(db, known, marked).await?;
+    let o = known.object(db, head.company_id, head.object_id).await?;
     let tz = zone(&o);
     let owner = owner_of(&head);
     let mut out = Vec::new();
     let mut from_ts = mark.from_ts;
 
-    // Days counted under a meter that has since been replaced move to its successor.
-    let mut pred = head.replaces_meter_id;
-    let mut hops = 0;
-    while let (Some(id), true) = (pred, hops < MAX_SUCCESSORS) {
-        let p = meter::get(db, head.company_id, id).await?;
+    // The chain, oldest meter first. Days counted under a meter that has since been
+    // replaced move to its successor.
+    let mut chain = vec![head.clone()];
+    while let Some(id) = chain.last().and_then(|m| m.replaces_meter_id) {
+        if chain.len() > MAX_SUCCESSORS || chain.iter().any(|m| m.id == id) {
+            break;
+        }
+        let p = known.meter(db, head.company_id, id).await?;
         if let Some(first) = consumption_day::first_day(db, p.id).await? {
             out.push(Replacement::empty(owner_of(&p), first));
             from_ts = i64::MIN;
         }
-        pred = p.replaces_meter_id;
-        hops += 1;
+        chain.push(p);
     }
+    chain.reverse();
 
-    // The newest counted reading before the mark opens the first day to recompute; the one
-    // before that day's month is where loading starts, so every step reaching into the
-    // recomputed days and months is seen.
-    let channels = chain_channels(db, &head).await?;
-    let before = |ts: i64| {
-        let channels = channels.clone();
+    // The readings from a window before the mark, which usually holds the newest counted
+    // reading before it (where the recomputed days open) and the one before that day's
+    // month (where loading must start, so every step reaching into the recomputed days and
+    // months is seen). Where it does not, the database is asked, as it was for every meter.
+    let now = crate::storage::now();
+    let to = now + 2 * 86_400;
+    let mut window_from = if from_ts == i64::MIN { 0 } else { (from_ts - WINDOW).max(0) };
+    let mut links = Vec::with_capacity(chain.len());
+    for m in chain {
+        let channel = known.main_channel(db, head.company_id, m.id).await?;
+        let readings = match channel {
+            Some(ch) => history::readings_of(db, head.company_id, ch, window_from, to).await?,
+            None => Vec::new(),
+        };
+        links.push(Link { meter: m, channel, readings });
+    }
+    let newest_before = |links: &[Link], ts: i64| {
+        links
+            .iter()
+            .flat_map(|l| l.readings.iter().map(|r| r.ts))
+            .filter(|&t| t < ts)
+            .max()
+    };
+    let asked_before = |ts: i64| {
+        let channels: Vec<i64> = links.iter().filter_map(|l| l.channel).collect();
         async move {
             let mut best: Option<i64> = None;
             for ch in channels {
@@ -156,17 +265,42 @@ async fn recompute(db: &Db, mark: &Mark) -> Result<Vec<Replacement>, AppError> {
             Ok::<_, AppError>(best)
         }
     };
-    let now = crate::storage::now();
     let today = calendar::local_date(tz, now);
-    let (first, anchor) = if from_ts == i64::MIN {
-        (None, 0)
+    // (first day, where loading starts, whether any counted reading precedes the mark)
+    let (first, anchor, earlier) = if from_ts == i64::MIN {
+        (None, 0, true)
     } else {
-        let prev = before(from_ts).await?;
+        let prev = match newest_before(&links, from_ts) {
+            Some(ts) => Some(ts),
+            None if window_from == 0 => None,
+            None => asked_before(from_ts).await?,
+        };
         let first = calendar::local_date(tz, prev.unwrap_or(from_ts));
         let month_start = calendar::day_start(tz, calendar::first_of_month(first));
-        (Some(first), before(month_start).await?.unwrap_or(0))
+        let anchor = match newest_before(&links, month_start) {
+            Some(ts) => ts,
+            // nothing before the mark at all: nothing before its month either
+            None if prev.is_none() || window_from == 0 => 0,
+            None => asked_before(month_start).await?.unwrap_or(0),
+        };
+        (Some(first), anchor, prev.is_some())
     };
-    let hist = history::of_meter(db, &head, anchor, now + 2 * 86_400).await?;
+    // the window missed readings the recomputation needs: load from the anchor
+    if earlier && anchor < window_from {
+        window_from = anchor;
+        for l in links.iter_mut() {
+            if let Some(ch) = l.channel {
+                l.readings = history::readings_of(db, head.company_id, ch, window_from, to).await?;
+            }
+        }
+    }
+    let hist: Vec<MeterHistory> = links
+        .into_iter()
+        .map(|l| MeterHistory {
+            register: history::register_of(&l.meter),
+            readings: l.readings.into_iter().filter(|r| r.ts >= anchor).collect(),
+        })
+        .collect();
     let stamps = || hist.iter().flat_map(|m| m.readings.iter().map(|r| r.ts));
     let (Some(earliest), Some(last_ts)) = (stamps().min(), stamps().max()) else {
         // nothing counted is left (a rejected reading was the only one): the days go
@@ -176,21 +310,24 @@ async fn recompute(db: &Db, mark: &Mark) -> Result<Vec<Replacement>, AppError> {
         return Ok(out);
     };
     let first = first.unwrap_or_else(|| calendar::local_date(tz, earliest));
-    let last = calendar::local_date(tz, last_ts).min(today).max(first);
+    // what is stored from `first` on is cleared; days before the earliest reading loaded have
+    // nothing measured, so computing starts there (a mark from the epoch is 20 000 days)
+    let from = first.max(calendar::local_date(tz, earliest));
+    let last = calendar::local_date(tz, last_ts).min(today).max(from);
 
-    let n = (last - first).num_days() as u32 + 1;
-    let per_slot = consumption::consumption(&hist, Archive::Integral, &calendar::day_bounds(tz, first, n));
+    let n = (last - from).num_days() as u32 + 1;
+    let per_slot = consumption::consumption(&hist, Archive::Integral, &calendar::day_bounds(tz, from, n));
     let days = (0..n as usize)
         .map(|i| {
             (
-                first + chrono::Duration::days(i as i64),
+                from + chrono::Duration::days(i as i64),
                 std::array::from_fn(|s| per_slot[s][i]),
             )
         })
         .collect();
 
     // months whole, as the meter page counts them
-    let first_month = calendar::first_of_month(first);
+    let first_month = calendar::first_of_month(from);
     let m = (last.year() - first_month.year()) as u32 * 12 + last.month() + 1 - first_month.month();
     let per_slot = consumption::consumption(&hist, Archive::Integral, &calendar::month_bounds(tz, first_month, m));
     let months = (0..m as usize)
@@ -213,21 +350,6 @@ fn owner_of(m: &meter::Meter) -> Owner {
         resource: m.resource,
         placement: m.placement,
     }
-}
-
-/// The main channels of a meter and of the meters it replaced.
-async fn chain_channels(db: &Db, head: &meter::Meter) -> Result<Vec<i64>, AppError> {
-    let mut out = Vec::new();
-    let mut at = Some(head.id);
-    let mut hops = 0;
-    while let (Some(id), true) = (at, hops <= MAX_SUCCESSORS) {
-        if let Some(ch) = history::main_channel(db, head.company_id, id).await? {
-            out.push(ch.id);
-        }
-        at = meter::get(db, head.company_id, id).await?.replaces_meter_id;
-        hops += 1;
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -363,6 +485,39 @@ mod tests {
                 (4, Some(d("1")))
             ]
         );
+    });
+
+    db_test!(a_late_reading_long_after_the_one_before_it_recomputes_from_that_one, |db| {
+        // the reading before the late one lies outside the window loaded before a mark
+        let b = fixtures::building(&db).await;
+        let ch = b.channel_id;
+        let on = |month: u32, day: u32, total: &str| {
+            let date = NaiveDate::from_ymd_opt(2026, month, day).unwrap();
+            let ts = calendar::day_start(chrono_tz::Europe::Moscow, date);
+            fixtures::polled(b.company_id, ch, Period::Day, ts, d(total))
+        };
+        store(&db, &[on(1, 10, "100"), on(4, 11, "200"), on(4, 12, "205")]).await;
+        let april = |db: Db| async move {
+            consumption_day::of_meter(
+                &db,
+                b.meter_id,
+                Span::Day,
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(day, a)| (day.month(), day.day(), a[0].display()))
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(april(db.clone()).await, vec![(4, 11, "5".to_string())]);
+        store(&db, &[on(4, 10, "195")]).await;
+        assert_eq!(
+            april(db.clone()).await,
+            vec![(4, 10, "5".to_string()), (4, 11, "5".to_string())]
+        );
+        assert_eq!(stale::get_count(&db, None).await.unwrap(), 0);
     });
 
     db_test!(a_replaced_meter_counts_under_its_successor_only, |db| {

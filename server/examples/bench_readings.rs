@@ -1,11 +1,12 @@
 //! Server time of the readings pages on a generated company: the readings table of the
 //! largest building (one page, sorted, filtered; p50/p95), a search by account, the meter
-//! page (a month of daily consumption from the engine) and the Excel file of the building.
+//! page, the dashboard, the account page and the building's Excel files.
 //!
 //! `cargo run --release -p server --example bench_readings [METERS] [DAYS]`
 //! (default 100 000 meters, 365 days). Runs on SQLite (a temp file) and on PostgreSQL from
 //! `UCHET_TEST_POSTGRES`; `--sqlite-only` skips PostgreSQL. Generating the data is most of
-//! the time.
+//! the time: `--keep` leaves the generated databases in place, and `--db URL` times an
+//! existing one (generated when empty) instead.
 
 use std::time::Instant;
 
@@ -36,6 +37,23 @@ where
 }
 
 async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM companies")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    if existing > 0 {
+        let (m, r): (i64, i64) = sqlx::query_as("SELECT (SELECT COUNT(*) FROM meters), (SELECT COUNT(*) FROM readings)")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        println!("\n{backend:?}: an existing database of {m} meters, {r} readings");
+    } else {
+        generate(db, backend, meters, days).await;
+    }
+    pages(db).await;
+}
+
+async fn generate(db: &Db, backend: Backend, meters: usize, days: i64) {
     let started = Instant::now();
     let opts = server::demo::DemoOptions {
         min_meters: meters,
@@ -64,6 +82,9 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
         started.elapsed().as_secs_f64()
     );
     println!("  of which the daily and monthly consumption rollup: {rollup_secs:.0} s");
+}
+
+async fn pages(db: &Db) {
     // the first company holds the generated buildings
     let company_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM companies")
         .fetch_one(db.pool())
@@ -184,23 +205,39 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     })
     .await;
     println!("dashboard after a late reading (one meter and its building recomputed): p50 {p50:.1} ms, p95 {p95:.1} ms");
+    let (p50, p95) = timed(accounts.len().max(1), |i| {
+        let caller = caller.clone();
+        let number = accounts.get(i).cloned().unwrap_or_default();
+        async move {
+            app::queries::subscribers::account_card(db, &caller, &number, None)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    println!("account page (its meters, last readings, the month's consumption): p50 {p50:.1} ms, p95 {p95:.1} ms");
+    // the building's readings as the dispatcher downloads them: one file per resource
     let t = Instant::now();
-    let all = ReadingsQuery {
-        object: Some(largest.0),
-        resource: ResourceGroup::Electricity,
-        placement: PlacementFilter::All,
-        ..Default::default()
-    };
-    let table = readings_table::table(db, &caller, &all, None)
-        .await
-        .unwrap();
-    let bytes = app::exports::readings::sheet(&table, app::i18n::Lang::Ru)
-        .to_xlsx()
-        .unwrap();
+    let (mut rows, mut bytes) = (0, 0);
+    for resource in ResourceGroup::ALL {
+        let all = ReadingsQuery {
+            object: Some(largest.0),
+            resource,
+            placement: PlacementFilter::All,
+            ..Default::default()
+        };
+        let table = readings_table::table(db, &caller, &all, None)
+            .await
+            .unwrap();
+        rows += table.rows.len();
+        bytes += app::exports::readings::sheet(&table, app::i18n::Lang::Ru)
+            .to_xlsx()
+            .unwrap()
+            .len();
+    }
     println!(
-        "Excel file of the building's electricity ({} rows, {} bytes): {:.0} ms",
-        table.rows.len(),
-        bytes.len(),
+        "Excel files of the building's readings, all four resources ({} meters, {rows} rows, {bytes} bytes): {:.0} ms",
+        largest.1,
         t.elapsed().as_secs_f64() * 1000.0
     );
 }
@@ -209,9 +246,16 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let sqlite_only = args.iter().any(|a| a == "--sqlite-only");
+    let keep = args.iter().any(|a| a == "--keep");
     let numbers: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let meters = numbers.first().copied().unwrap_or(100_000) as usize;
     let days = numbers.get(1).copied().unwrap_or(365);
+    if let Some(i) = args.iter().position(|a| a == "--db") {
+        let url = args.get(i + 1).expect("--db URL");
+        let db = Db::connect(url).await.expect("the database");
+        bench(&db, db.backend(), meters, days).await;
+        return;
+    }
     let backends: &[Backend] = if sqlite_only {
         &[Backend::Sqlite]
     } else {
@@ -220,6 +264,10 @@ async fn main() {
     for &backend in backends {
         let t = TestDb::new(backend).await;
         bench(&t.db, backend, meters, days).await;
-        t.cleanup().await;
+        if keep {
+            println!("kept: {}", t.keep().await);
+        } else {
+            t.cleanup().await;
+        }
     }
 }

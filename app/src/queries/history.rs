@@ -11,7 +11,8 @@ use crate::storage::{channel, meter, Db};
 /// How many replacements back a history follows.
 const MAX_PREDECESSORS: usize = 8;
 
-fn register_of(m: &meter::Meter) -> Register {
+/// How the engine reads a meter's totals: its digits (rollover) and multiplier.
+pub(crate) fn register_of(m: &meter::Meter) -> Register {
     Register {
         digits_integer: m.capacity.integer() as u32,
         multiplier: m.multiplier,
@@ -20,7 +21,7 @@ fn register_of(m: &meter::Meter) -> Register {
 
 /// The readings that count for consumption: daily archives and polled or entered instants,
 /// without those that still wait for a dispatcher's confirmation.
-async fn readings_of(
+pub(crate) async fn readings_of(
     db: &Db,
     company_id: i64,
     channel_id: i64,

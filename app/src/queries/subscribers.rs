@@ -222,10 +222,17 @@ pub async fn account_card(
     let o = object::get(db, caller.company_id, p.object_id).await?;
     let tz = zone(&o);
     let month = month_of(month, calendar::local_date(tz, crate::storage::now()));
-    let all = meter::list_for_object(db, caller.company_id, o.id).await?;
-    let replaced: HashSet<i64> = all.iter().filter_map(|m| m.replaces_meter_id).collect();
+    // the premise's meters only (not the building's 1 000 and more), and which of them were
+    // replaced: their months count under the successor
+    let own = meter::list_for_premise(db, caller.company_id, p.id).await?;
+    let ids: Vec<i64> = own.iter().map(|m| m.id).collect();
+    let replaced: HashSet<i64> = meter::successors_of(db, &ids)
+        .await?
+        .into_iter()
+        .map(|(old, _)| old)
+        .collect();
     let mut meters = Vec::new();
-    for m in all.into_iter().filter(|m| m.premise_id == Some(p.id)) {
+    for m in own {
         let month_amounts = if replaced.contains(&m.id) {
             [Amount::NoData; SLOTS]
         } else {

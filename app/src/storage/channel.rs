@@ -64,6 +64,27 @@ pub async fn list_for_meter(db: &Db, company_id: i64, meter_id: i64) -> Result<V
         .await?)
 }
 
+/// The main channel (the first, as `list_for_meter` orders them) of each of these meters
+/// that has one, as (meter, channel).
+pub async fn main_of_meters(db: &Db, meter_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if meter_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT meter_id, id FROM channels WHERE meter_id IN ({}) ORDER BY meter_id, resource_number, id",
+        super::id_list(meter_ids)
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(rows.len());
+    for (meter, channel) in rows {
+        if out.last().is_none_or(|(m, _)| *m != meter) {
+            out.push((meter, channel));
+        }
+    }
+    Ok(out)
+}
+
 /// Channel ids of every meter of an object, for building-wide range queries.
 pub async fn ids_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar::<_, i64>(

@@ -6,8 +6,9 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use sqlx::Row;
 
+use super::bulk::{self, ValuesInsert};
 use super::decimal::{from_micro, to_micro};
-use super::{Backend, Db, Result, StorageError};
+use super::{Db, Result, StorageError};
 use crate::consumption::SLOTS;
 use crate::models::{Amount, Placement, Resource};
 
@@ -60,77 +61,136 @@ impl Replacement {
     }
 }
 
-/// Rows per INSERT: the chunk travels as one JSON text parameter, as readings do.
-const CHUNK: usize = 5000;
+const COLUMNS: &str =
+    "meter_id, company_id, object_id, resource, placement, span, day, total, t1, t2, t3, t4, partial";
 
-/// Writes a batch of replacements in one transaction.
-pub async fn replace_many(db: &Db, batch: &[Replacement]) -> Result<()> {
-    let mut rows: Vec<String> = Vec::new();
+/// One stored row: the owner's ids, resource and placement, then span, day, the five slots
+/// and the partial bits.
+struct DayRow<'a> {
+    ids: [Option<i64>; 3],
+    kinds: [&'a str; 2],
+    rest: [Option<i64>; 8],
+}
+
+/// The rows of a batch; a day or month with nothing measured has none.
+fn rows_of(batch: &[Replacement]) -> Result<Vec<DayRow<'_>>> {
+    let mut rows = Vec::new();
     for r in batch {
         let o = &r.owner;
-        let head = format!(
-            "{},{},{},\"{}\",\"{}\"",
-            o.meter_id,
-            o.company_id,
-            o.object_id,
-            o.resource.as_str(),
-            o.placement.as_str()
-        );
         for (span, list) in [(Span::Day, &r.days), (Span::Month, &r.months)] {
             for (date, amounts) in list {
                 if amounts.iter().all(|a| *a == Amount::NoData) {
                     continue;
                 }
-                let mut row = format!("[{head},{},{}", span as i64, day_key(*date));
+                let mut rest = [None; 8];
+                rest[0] = Some(span as i64);
+                rest[1] = Some(day_key(*date));
                 let mut partial = 0i64;
                 for (s, a) in amounts.iter().enumerate() {
-                    row.push(',');
-                    match a.known() {
-                        Some(v) => row.push_str(&to_micro(v)?.to_string()),
-                        None => row.push_str("null"),
-                    }
+                    rest[2 + s] = a.known().map(to_micro).transpose()?;
                     if matches!(a, Amount::Partial(_)) {
                         partial |= 1 << s;
                     }
                 }
-                row.push(',');
-                row.push_str(&partial.to_string());
-                row.push(']');
-                rows.push(row);
+                rest[7] = Some(partial);
+                rows.push(DayRow {
+                    ids: [Some(o.meter_id), Some(o.company_id), Some(o.object_id)],
+                    kinds: [o.resource.as_str(), o.placement.as_str()],
+                    rest,
+                });
             }
         }
     }
-    let columns = "meter_id, company_id, object_id, resource, placement, span, day, total, t1, t2, t3, t4, partial";
-    let insert = match db.backend() {
-        Backend::Sqlite => {
-            let picks: Vec<String> = (0..13).map(|i| format!("value->>{i}")).collect();
-            format!("INSERT INTO consumption_days ({columns}) SELECT {} FROM json_each($1)", picks.join(", "))
-        }
-        Backend::Postgres => {
-            let picks: Vec<String> = (0..13)
-                .map(|i| if i == 3 || i == 4 { format!("j->>{i}") } else { format!("(j->>{i})::bigint") })
-                .collect();
-            format!("INSERT INTO consumption_days ({columns}) SELECT {} FROM jsonb_array_elements($1::text::jsonb) AS j", picks.join(", "))
-        }
-    };
+    Ok(rows)
+}
+
+const DELETE: &str = "DELETE FROM consumption_days WHERE meter_id = $1
+   AND ((span = 1 AND day >= $2) OR (span = 2 AND day >= $3))";
+
+/// The days and months a replacement clears: its owner's from `first` and from `first`'s month.
+fn cleared(r: &Replacement) -> (i64, i64, i64) {
+    (
+        r.owner.meter_id,
+        day_key(r.first),
+        day_key(r.first.with_day(1).expect("the 1st exists")),
+    )
+}
+
+/// Writes a batch of replacements in one transaction: SQLite through prepared `VALUES`
+/// lists, PostgreSQL through `COPY` (see `bulk`).
+pub async fn replace_many(db: &Db, batch: &[Replacement]) -> Result<()> {
+    let rows = rows_of(batch)?;
+    match db.copy_pool() {
+        Some(pg) => replace_copy(pg, batch, &rows).await,
+        None => replace_values(db, batch, &rows).await,
+    }
+}
+
+async fn replace_values(db: &Db, batch: &[Replacement], rows: &[DayRow<'_>]) -> Result<()> {
+    static INSERT: std::sync::OnceLock<ValuesInsert> = std::sync::OnceLock::new();
+    let insert = INSERT.get_or_init(|| ValuesInsert::new(&format!("INSERT INTO consumption_days ({COLUMNS})"), 13, ""));
     let mut tx = db.pool().begin().await?;
     for r in batch {
-        sqlx::query(
-            "DELETE FROM consumption_days WHERE meter_id = $1
-               AND ((span = 1 AND day >= $2) OR (span = 2 AND day >= $3))",
-        )
-        .bind(r.owner.meter_id)
-        .bind(day_key(r.first))
-        .bind(day_key(r.first.with_day(1).expect("the 1st exists")))
-        .execute(&mut *tx)
-        .await?;
-    }
-    for chunk in rows.chunks(CHUNK) {
-        sqlx::query(&insert)
-            .bind(format!("[{}]", chunk.join(",")))
+        let (meter_id, day, month) = cleared(r);
+        sqlx::query(DELETE)
+            .bind(meter_id)
+            .bind(day)
+            .bind(month)
             .execute(&mut *tx)
             .await?;
     }
+    let mut at = 0;
+    for size in ValuesInsert::sizes(rows.len()) {
+        let mut query = sqlx::query(insert.sql(size));
+        for row in &rows[at..at + size] {
+            for v in row.ids {
+                query = query.bind(v);
+            }
+            for k in row.kinds {
+                query = query.bind(k);
+            }
+            for v in row.rest {
+                query = query.bind(v);
+            }
+        }
+        query.execute(&mut *tx).await?;
+        at += size;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn replace_copy(pg: &sqlx::PgPool, batch: &[Replacement], rows: &[DayRow<'_>]) -> Result<()> {
+    let mut text = String::with_capacity(rows.len() * 80);
+    for row in rows {
+        bulk::copy_integers(&mut text, &row.ids);
+        for k in row.kinds {
+            // resource and placement names are the program's own words
+            bulk::copy_text(&mut text, k).ok_or(StorageError::BadValue("consumption_days.resource"))?;
+            text.push('\t');
+        }
+        bulk::copy_integers(&mut text, &row.rest);
+        text.pop();
+        text.push('\n');
+    }
+    let mut tx = pg.begin().await?;
+    for r in batch {
+        let (meter_id, day, month) = cleared(r);
+        sqlx::query(DELETE)
+            .bind(meter_id)
+            .bind(day)
+            .bind(month)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut copy = tx
+        .copy_in_raw(&format!("COPY consumption_days ({COLUMNS}) FROM STDIN"))
+        .await?;
+    if let Err(e) = copy.send(text.as_bytes()).await {
+        copy.abort(e.to_string()).await.ok();
+        return Err(e.into());
+    }
+    copy.finish().await?;
     tx.commit().await?;
     Ok(())
 }

@@ -168,6 +168,32 @@ pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Meter> {
     from_row(&row)
 }
 
+/// Many meters by id, of any company (the rollup's marks carry theirs), in no set order.
+pub async fn get_many(db: &Db, ids: &[i64]) -> Result<Vec<Meter>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(&format!("SELECT * FROM meters WHERE id IN ({})", super::id_list(ids)))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// (replaced meter, the meter that replaced it) for those of `ids` that were replaced; the
+/// first successor of each, as [`successor`] takes it.
+pub async fn successors_of(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT replaces_meter_id, MIN(id) FROM meters WHERE replaces_meter_id IN ({}) GROUP BY replaces_meter_id",
+        super::id_list(ids)
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows)
+}
+
 /// An object's meters, common ones first, then by premise.
 pub async fn list_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Meter>> {
     let rows = sqlx::query("SELECT * FROM meters WHERE company_id = $1 AND object_id = $2 ORDER BY placement, premise_id, resource, id")
@@ -195,12 +221,20 @@ pub async fn count_by_kind(
     company_id: i64,
     object_id: Option<i64>,
 ) -> Result<Vec<(Placement, Resource, i64)>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT placement, resource, COUNT(*) FROM meters
-         WHERE company_id = $1 AND ($2 = 0 OR object_id = $2) GROUP BY placement, resource",
-    )
-    .bind(company_id)
-    .bind(object_id.unwrap_or(0))
+    // two statements, not `($2 = 0 OR object_id = $2)`: each has an index that answers it
+    // alone (meters_company_kind, meters_object)
+    let rows: Vec<(String, String, i64)> = match object_id {
+        None => sqlx::query_as(
+            "SELECT placement, resource, COUNT(*) FROM meters WHERE company_id = $1 GROUP BY placement, resource",
+        )
+        .bind(company_id),
+        Some(object_id) => sqlx::query_as(
+            "SELECT placement, resource, COUNT(*) FROM meters
+             WHERE object_id = $2 AND company_id = $1 GROUP BY placement, resource",
+        )
+        .bind(company_id)
+        .bind(object_id),
+    }
     .fetch_all(db.pool())
     .await?;
     rows.into_iter()
@@ -238,11 +272,7 @@ pub async fn set_last_contact(db: &Db, id: i64, at: i64) -> Result<()> {
 /// Marks many meters heard at `at`, a statement per 500 (uplinks arrive by the thousand).
 pub async fn set_last_contact_many(db: &Db, ids: &[i64], at: i64) -> Result<()> {
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = super::id_list(chunk);
         sqlx::query(&format!(
             "UPDATE meters SET last_contact_at = $1
              WHERE id IN ({list}) AND (last_contact_at IS NULL OR last_contact_at < $1)"
@@ -382,6 +412,12 @@ mod tests {
         assert_eq!(
             kinds,
             vec![(Placement::Individual, Resource::Electricity, 1)]
+        );
+        assert_eq!(count_by_kind(&db, f.company_id, Some(f.object_id)).await.unwrap(), kinds);
+        assert!(count_by_kind(&db, f.company_id, Some(f.object_id + 1)).await.unwrap().is_empty());
+        assert!(
+            count_by_kind(&db, f.company_id + 1, Some(f.object_id)).await.unwrap().is_empty(),
+            "another company's building counts nothing"
         );
     });
 }

@@ -70,6 +70,20 @@ fn latest_join(backend: super::Backend, alias: &str, period: i64, before: &str) 
     }
 }
 
+/// The meter's main channel (its first). PostgreSQL planned the correlated `MIN` as a hash
+/// join over every channel of every company (a sequential scan, 0.8 ms at 2 748 meters
+/// and growing with them); the `LATERAL` form is one index probe per meter.
+fn channel_join(backend: super::Backend) -> &'static str {
+    match backend {
+        super::Backend::Sqlite => {
+            "LEFT JOIN channels ch ON ch.id = (SELECT MIN(c.id) FROM channels c WHERE c.meter_id = m.id)"
+        }
+        super::Backend::Postgres => {
+            "LEFT JOIN LATERAL (SELECT c.id FROM channels c WHERE c.meter_id = m.id ORDER BY c.id LIMIT 1) ch ON true"
+        }
+    }
+}
+
 fn latest_of(r: &AnyRow, alias: &str) -> Result<Option<Latest>> {
     let Some(ts) = r.try_get::<Option<i64>, _>(format!("{alias}_ts").as_str())? else {
         return Ok(None);
@@ -168,12 +182,13 @@ pub async fn list(
                 {rd}, {ri}
          FROM meters m
          LEFT JOIN premises p ON p.id = m.premise_id
-         LEFT JOIN channels ch ON ch.id = (SELECT MIN(c.id) FROM channels c WHERE c.meter_id = m.id)
+         {join_channel}
          {join_day}
          {join_instant}
          WHERE {conditions}",
         rd = cols("rd"),
         ri = cols("ri"),
+        join_channel = channel_join(db.backend()),
         join_day = latest_join(db.backend(), "rd", 2, "$3"),
         join_instant = latest_join(db.backend(), "ri", 0, "$3"),
         conditions = conditions.join(" AND "),

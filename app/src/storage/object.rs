@@ -105,6 +105,19 @@ pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Object> {
     )
 }
 
+/// Many objects by id, of any company, in no set order.
+pub async fn get_many(db: &Db, ids: &[i64]) -> Result<Vec<Object>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as::<_, Object>(&format!(
+        "SELECT * FROM objects WHERE id IN ({})",
+        super::id_list(ids)
+    ))
+    .fetch_all(db.pool())
+    .await?)
+}
+
 pub async fn list(db: &Db, company_id: i64) -> Result<Vec<Object>> {
     Ok(
         sqlx::query_as::<_, Object>(

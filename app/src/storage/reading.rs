@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::bulk::{self, ValuesInsert};
 use super::decimal::{from_micro, opt_to_micro};
 use super::{Db, Result, StorageError};
 
@@ -122,48 +123,17 @@ impl Reading {
 
 const COLUMNS: &str =
     "channel_id, period, ts, company_id, kind, total, t1, t2, t3, t4, source, flags, entered_by, received_at, entry_id";
-/// Rows per statement on SQLite: 512 rows of 15 columns are 7 680 parameters, well under
-/// SQLite's limit of 32 766.
-const ROWS_PER_STATEMENT: usize = 512;
-
 /// PostgreSQL: each native connection's staging table, made when it connects. A bulk write
 /// `COPY`s the batch in, moves it on with `ON CONFLICT DO NOTHING`, and the commit empties it.
 pub(crate) const STAGING: &str =
     "CREATE TEMP TABLE readings_in (LIKE readings) ON COMMIT DELETE ROWS";
 
-/// SQLite's inserts of 1, 2, 4 … 512 rows, `?` parameters in a `VALUES` list. A batch is
-/// cut into these sizes, so ten statements serve every batch and stay prepared. The
-/// parameters are positional on purpose: SQLite looks a named one (`$7680`) up by name
-/// one at a time, and a 7 680-parameter statement bound that way ran at 7 000 rows/s.
-fn insert_values_sql(rows: usize) -> &'static str {
-    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let all = SQL.get_or_init(|| {
-        let row = format!("({})", ["?"; 15].join(","));
-        (0..=ROWS_PER_STATEMENT.trailing_zeros())
-            .map(|p| {
-                format!(
-                    "INSERT INTO readings ({COLUMNS}) VALUES {} ON CONFLICT DO NOTHING",
-                    vec![row.as_str(); 1 << p].join(",")
-                )
-            })
-            .collect()
-    });
-    debug_assert!(rows.is_power_of_two() && rows <= ROWS_PER_STATEMENT);
-    &all[rows.trailing_zeros() as usize]
-}
-
-/// How a batch of `n` is cut into statements: whole ones of [`ROWS_PER_STATEMENT`], then
-/// the powers of two that make up the rest, largest first.
-fn statement_sizes(n: usize) -> Vec<usize> {
-    let mut sizes = vec![ROWS_PER_STATEMENT; n / ROWS_PER_STATEMENT];
-    let rest = n % ROWS_PER_STATEMENT;
-    sizes.extend(
-        (0..ROWS_PER_STATEMENT.trailing_zeros())
-            .rev()
-            .map(|p| 1 << p)
-            .filter(|size| rest & size != 0),
-    );
-    sizes
+/// SQLite's inserts of readings, a re-delivered one skipped.
+fn values_insert() -> &'static ValuesInsert {
+    static INSERT: std::sync::OnceLock<ValuesInsert> = std::sync::OnceLock::new();
+    INSERT.get_or_init(|| {
+        ValuesInsert::new(&format!("INSERT INTO readings ({COLUMNS})"), 15, "ON CONFLICT DO NOTHING")
+    })
 }
 
 /// A reading's integer columns in COLUMNS order (all but the entry id, which comes last),
@@ -190,29 +160,11 @@ fn integers(r: &Reading) -> Result<[Option<i64>; 14]> {
 
 /// A batch in `COPY`'s text format: a line per reading, tab between columns, `\N` for none.
 fn copy_text(readings: &[Reading]) -> Result<String> {
-    use std::fmt::Write;
     let mut text = String::with_capacity(readings.len() * 80);
     for r in readings {
-        for v in integers(r)? {
-            match v {
-                Some(v) => write!(text, "{v}\t").expect("a String takes any text"),
-                None => text.push_str("\\N\t"),
-            }
-        }
+        bulk::copy_integers(&mut text, &integers(r)?);
         match &r.entry_id {
-            Some(id) => {
-                for c in id.chars() {
-                    match c {
-                        '\\' => text.push_str("\\\\"),
-                        '\t' => text.push_str("\\t"),
-                        '\n' => text.push_str("\\n"),
-                        '\r' => text.push_str("\\r"),
-                        // PostgreSQL text cannot hold it in any form
-                        '\0' => return Err(StorageError::BadValue("readings.entry_id")),
-                        c => text.push(c),
-                    }
-                }
-            }
+            Some(id) => bulk::copy_text(&mut text, id).ok_or(StorageError::BadValue("readings.entry_id"))?,
             None => text.push_str("\\N"),
         }
         text.push('\n');
@@ -242,8 +194,8 @@ async fn insert_values(db: &Db, readings: &[Reading]) -> Result<u64> {
     let mut tx = db.pool().begin().await?;
     let mut inserted = 0;
     let mut at = 0;
-    for size in statement_sizes(rows.len()) {
-        let mut query = sqlx::query(insert_values_sql(size));
+    for size in ValuesInsert::sizes(rows.len()) {
+        let mut query = sqlx::query(values_insert().sql(size));
         for (integers, entry_id) in &rows[at..at + size] {
             for v in integers {
                 query = query.bind(*v);
@@ -515,14 +467,8 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_is_cut_into_whole_statements_and_powers_of_two() {
-        assert_eq!(statement_sizes(0), Vec::<usize>::new());
-        assert_eq!(statement_sizes(1), vec![1]);
-        assert_eq!(statement_sizes(1100), vec![512, 512, 64, 8, 4]);
-        for n in [0, 1, 511, 512, 513, 2500, 50_000] {
-            assert_eq!(statement_sizes(n).iter().sum::<usize>(), n);
-        }
-        assert!(insert_values_sql(512).matches('?').count() == 512 * 15);
+    fn the_largest_statement_binds_fifteen_columns_a_row() {
+        assert_eq!(values_insert().sql(512).matches('?').count(), 512 * 15);
     }
 
     db_test!(readings_keep_every_digit_and_a_repeat_stores_once, |db| {

@@ -149,7 +149,7 @@ pub async fn unread_among(db: &Db, company_id: i64, ids: &[i64], staff_view: boo
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let list = super::id_list(ids);
     let (seen, writer) = if staff_view {
         ("r.staff_seen_id", 0)
     } else {

@@ -56,6 +56,18 @@ impl TestDb {
     }
 
     /// Drops the database. A test that panics leaves it; the test command sweeps leftovers.
+    /// Leaves the database in place (a benchmark's data to look into); says where it is.
+    pub async fn keep(self) -> String {
+        self.db.close().await;
+        match self.backend {
+            Backend::Sqlite => std::env::temp_dir()
+                .join(format!("{}.sqlite", self.name))
+                .display()
+                .to_string(),
+            Backend::Postgres => self.name,
+        }
+    }
+
     pub async fn cleanup(self) {
         self.db.close().await;
         match self.backend {

@@ -56,6 +56,17 @@ test('a signed-out visit to a page goes to sign-in and comes back after it', asy
   await context.close();
 });
 
+test('«Выйти» ends the session: the sign-in page, and pages ask for it again', async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  await Promise.all([page.waitForURL(/\/login/), page.click('.sign-out button')]);
+  const cookies = await context.cookies();
+  assert.ok(!cookies.some((c) => c.name === 'uchet_session' && c.value), 'the session cookie is gone');
+  await page.goto('/objects');
+  assert.match(page.url(), /\/login\?next=\/objects/);
+  await context.close();
+});
+
 test('the session cookie is HttpOnly, SameSite=Lax and lives at most a day', async () => {
   const { context, page } = await open(browser);
   await signIn(page, 'reader');

@@ -48,7 +48,8 @@ test('a dispatcher lists a building\'s accounts with the month\'s consumption, s
   await page.waitForSelector(`${table} thead th.group a:has-text("▲")`);
   await page.click(`${table} thead th.group a`);
   await page.waitForURL(/sort=r0&desc=1/);
-  await page.waitForSelector(`${table} tbody tr[data-account]`);
+  // the ascending rows stay on screen until the descending ones arrive: wait for those
+  await page.waitForSelector(`${table} thead th.group a:has-text("▼")`);
   // the electricity group's total is its last column
   const span = Number(await page.getAttribute(`${table} thead th.group`, 'colspan'));
   const totals = await page.$$eval(`${table} tbody tr[data-account]`, (rs, i) => rs.slice(0, 5).map((r) => r.querySelectorAll('td.num')[i].textContent), span - 1);

@@ -8,12 +8,12 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::i18n::{I18n, Msg};
 use crate::routes::split::{
-    AccountRoute, ActivationRoute, AuditRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
+    AccountRoute, ActivationRoute, LoginRoute, AuditRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
     MeterArchiveRoute, MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyReadingsRoute, MyRequestRoute,
     MyRequestsRoute, NoticeRoute, NoticesRoute, NotPolledRoute, ObjectsRoute, PollingRoute,
     ReadingsRoute, RegisterRoute, SubscribersRoute, UsersRoute,
 };
-use crate::routes::{field::FieldPage, login::LoginPage, not_found::NotFound};
+use crate::routes::{field::FieldPage, not_found::NotFound};
 use leptos_router::Lazy;
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
         }/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
                 <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>

@@ -3,6 +3,7 @@
 //! `ReadingInput`), the previous reading on demand, and «Отправить» into the device queue
 //! (`offline::sync`). Every typed value is kept on the device at once.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::reading_input::ReadingInput;
@@ -127,8 +128,7 @@ pub fn SheetForm(
                 </label>
             </details>
         </div>
-    }
-    .into_any();
+    };
 
     let empty = sheet.premises.is_empty();
     let premises = sheet
@@ -144,10 +144,10 @@ pub fn SheetForm(
                 f.is_empty() || flat_for_filter == f || serials.iter().any(|s| s.contains(f))
             };
             let title = if flat.is_empty() {
-                view! { <h3>{move || i18n.t(Msg::FieldCommon)}</h3> }.into_any()
+                Either::Left(view! { <h3>{move || i18n.t(Msg::FieldCommon)}</h3> })
             } else {
                 let f = flat.clone();
-                view! { <h3>{move || i18n.t(Msg::FieldFlat)} " " {f.clone()}</h3> }.into_any()
+                Either::Right(view! { <h3>{move || i18n.t(Msg::FieldFlat)} " " {f.clone()}</h3> })
             };
             let meters = p
                 .meters
@@ -160,10 +160,8 @@ pub fn SheetForm(
                     {meters}
                 </div>
             }
-            .into_any()
         })
-        .collect_view()
-        .into_any();
+        .collect_view();
 
     let footer = view! {
         <div class="send-bar">
@@ -192,8 +190,7 @@ pub fn SheetForm(
                 </div>
             </div>
         </Show>
-    }
-    .into_any();
+    };
 
     view! {
         <div class="panel field-sheet">
@@ -211,7 +208,7 @@ fn meter_view(
     draft: RwSignal<Draft>,
     show_previous: RwSignal<bool>,
     on_value: impl Fn(i64, u8, String) + Copy + Send + Sync + 'static,
-) -> AnyView {
+) -> impl IntoView {
     let i18n = use_i18n();
     let meter_id = m.meter_id;
     let capacity = m.capacity;
@@ -245,7 +242,6 @@ fn meter_view(
                     </span>
                 </div>
             }
-            .into_any()
         })
         .collect_view();
     view! {
@@ -258,5 +254,4 @@ fn meter_view(
             {registers}
         </div>
     }
-    .into_any()
 }

@@ -1,6 +1,7 @@
 //! The signed-in frame: top bar, side menu, page. Loads who is signed in once and hands it
 //! to every page through context.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
@@ -58,9 +59,9 @@ pub fn Layout() -> impl IntoView {
         <Suspense fallback=move || view! { <div class="boot">{move || i18n.t(Msg::Loading)}</div> }>
             {move || Suspend::new(async move {
                 match info.await {
-                    Ok(Some(info)) => view! { <Frame info/> }.into_any(),
-                    Ok(None) => view! { <ErrorBox error=crate::errors::AppError::NotSignedIn/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(Some(info)) => Either::Left(view! { <Frame info/> }),
+                    Ok(None) => Either::Right(view! { <ErrorBox error=crate::errors::AppError::NotSignedIn/> }),
+                    Err(e) => Either::Right(view! { <ErrorBox error=e/> }),
                 }
             })}
         </Suspense>

@@ -2,6 +2,7 @@
 //! requests on the desk, unread answers and notices in the cabinet. The counts are asked for
 //! in the browser at every page change and each minute.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -78,7 +79,7 @@ pub fn SideMenu(role: Role) -> impl IntoView {
                                     .map(|item| {
                                         if item.ready {
                                             let path = item.path;
-                                            view! {
+                                            Either::Left(view! {
                                                 <li>
                                                     <A href=path exact=true on:click=move |_| open.0.set(false)>
                                                         {move || i18n.t(item.label)}
@@ -87,15 +88,13 @@ pub fn SideMenu(role: Role) -> impl IntoView {
                                                         })}
                                                     </A>
                                                 </li>
-                                            }
-                                                .into_any()
+                                            })
                                         } else {
-                                            view! {
+                                            Either::Right(view! {
                                                 <li class="soon" title=move || i18n.t(Msg::Soon)>
                                                     <span>{move || i18n.t(item.label)}</span>
                                                 </li>
-                                            }
-                                                .into_any()
+                                            })
                                         }
                                     })
                                     .collect_view()}

@@ -33,10 +33,10 @@ pub fn device_time(ts: i64) -> String {
 pub fn SyncStatus() -> impl IntoView {
     let i18n = use_i18n();
     let Some(sync) = use_context::<EntryQueue>() else {
-        return ().into_any();
+        return None;
     };
     let waiting = sync.waiting;
-    view! {
+    Some(view! {
         <div class="sync-status" data-testid="sync" data-waiting=move || sync.waiting.get().to_string() data-busy=move || sync.busy.get().to_string()>
             <span class="queue" class:pending={move || waiting.get() > 0}>
                 {move || if sync.waiting.get() > 0 {
@@ -62,6 +62,5 @@ pub fn SyncStatus() -> impl IntoView {
                 </button>
             </Show>
         </div>
-    }
-    .into_any()
+    })
 }

@@ -1,6 +1,8 @@
 //! The top bar: company and building pickers, language, the user and sign-out.
 
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::layout::{MenuOpen, SelectedObject};
 use crate::functions::auth::{switch_company, SignOut};
@@ -43,7 +45,7 @@ pub fn TopBar(info: SessionView) -> impl IntoView {
             <label class="picker company-picker">
                 <span class="sr">{move || i18n.t(Msg::Company)}</span>
                 {if several_companies {
-                    view! {
+                    Either::Left(view! {
                         <select name="company" on:change=on_company>
                             {info
                                 .companies
@@ -51,10 +53,9 @@ pub fn TopBar(info: SessionView) -> impl IntoView {
                                 .map(|c| view! { <option value=c.id.to_string() selected=c.id == company_id>{c.name.clone()}</option> })
                                 .collect_view()}
                         </select>
-                    }
-                        .into_any()
+                    })
                 } else {
-                    view! { <span class="company-name">{info.company_name.clone()}</span> }.into_any()
+                    Either::Right(view! { <span class="company-name">{info.company_name.clone()}</span> })
                 }}
             </label>
             {(!info.objects.is_empty())
@@ -84,9 +85,15 @@ pub fn TopBar(info: SessionView) -> impl IntoView {
                 <span class="user-name">{info.full_name.clone()}</span>
                 <span class="user-role" data-testid="role">{move || i18n.t(role_name(role))}</span>
             </div>
-            <ActionForm action=sign_out attr:class="sign-out">
+            // a plain form (works before hydration) sent through the action once hydrated;
+            // not `ActionForm`, whose form decoding would be linked into every page's bundle
+            <form class="sign-out" method="post" action=SignOut::url()
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    sign_out.dispatch(SignOut {});
+                }>
                 <button type="submit">{move || i18n.t(Msg::SignOut)}</button>
-            </ActionForm>
+            </form>
         </header>
     }
 }

@@ -1,14 +1,16 @@
 //! How dates and numbers are written for people: `dd.mm.yyyy`, decimal comma, thin groups.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_decimal::Decimal;
 
+/// Written by hand, not with `format("%d.%m.%Y")`: chrono's pattern interpreter would be
+/// linked into the browser bundle every page loads for these two patterns.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+    format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
 pub fn date_time(d: NaiveDateTime) -> String {
-    d.format("%d.%m.%Y %H:%M").to_string()
+    format!("{} {:02}:{:02}", date(d.date()), d.hour(), d.minute())
 }
 
 /// A decimal as Russian users write it: `12 345,678`. The value is never rounded here.

@@ -95,8 +95,10 @@ mod js {
     }
 }
 
+/// Read as bytes, as the server functions' answers are: `from_str` would compile every
+/// kept type's decoder a second time into the bundle every page loads.
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Data(e.to_string()))
+    serde_json::from_slice(text.as_bytes()).map_err(|e| StoreError::Data(e.to_string()))
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {

@@ -4,6 +4,7 @@
 //! once, and «Отправить» puts the building's values in the device queue that goes to the
 //! server when the network allows (`offline::sync`).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -40,8 +41,8 @@ pub fn FieldPage() -> impl IntoView {
             <h1>{move || i18n.t(Msg::MenuFieldEntry)}</h1>
             <SyncStatus/>
             {move || match object.get() {
-                None => view! { <BuildingList/> }.into_any(),
-                Some(id) => view! { <BuildingSheet object_id=id/> }.into_any(),
+                None => Either::Left(view! { <BuildingList/> }),
+                Some(id) => Either::Right(view! { <BuildingSheet object_id=id/> }),
             }}
         </section>
     }
@@ -71,8 +72,8 @@ fn BuildingList() -> impl IntoView {
             {move || {
                 Suspend::new(async move {
                     match list.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(kept) => view! { <Buildings buildings=kept.value from_device=kept.from_device typed/> }.into_any(),
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(kept) => Either::Right(view! { <Buildings buildings=kept.value from_device=kept.from_device typed/> }),
                     }
                 })
             }}
@@ -160,13 +161,12 @@ fn Buildings(
                             </span>
                         </a>
                         {move || if kept.with(|k| k.contains(&id)) {
-                            view! { <span class="ok small" data-testid="kept">"✓ " {move || i18n.t(Msg::FieldSavedOffline)}</span> }.into_any()
+                            Either::Left(view! { <span class="ok small" data-testid="kept">"✓ " {move || i18n.t(Msg::FieldSavedOffline)}</span> })
                         } else {
-                            view! { <button type="button" class="button small" on:click=save.clone()>{move || i18n.t(Msg::FieldSaveOffline)}</button> }.into_any()
+                            Either::Right(view! { <button type="button" class="button small" on:click=save.clone()>{move || i18n.t(Msg::FieldSaveOffline)}</button> })
                         }}
                     </li>
                 }
-                .into_any()
             })
             .collect_view()
     });
@@ -198,8 +198,8 @@ fn BuildingSheet(object_id: i64) -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match sheet.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(kept) => view! { <PinnedSheet sheet=kept.value from_device=kept.from_device/> }.into_any(),
+                    Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                    Ok(kept) => Either::Right(view! { <PinnedSheet sheet=kept.value from_device=kept.from_device/> }),
                 }
             })}
         </Transition>

@@ -1,7 +1,6 @@
 //! Pages loaded on demand. With `cargo leptos build --split` each one is cut into its own
 //! wasm chunk fetched when the page is first opened, so the bundle a phone loads first holds
-//! the frame, sign-in, registration and the two offline entry screens (field staff's and the
-//! resident's) only. Without `--split` they behave as ordinary routes.
+//! the frame and field staff's offline entry screen only. Without `--split` they behave as ordinary routes.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -28,6 +27,11 @@ lazy_page!(
     /// The role's start page (a dispatcher's summary, an administrator's company card…).
     HomeRoute,
     crate::routes::home::HomePage
+);
+lazy_page!(
+    /// Sign-in: a plain form that works before its chunk arrives.
+    LoginRoute,
+    crate::routes::login::LoginPage
 );
 lazy_page!(ObjectsRoute, crate::routes::objects::ObjectsPage);
 lazy_page!(ReadingsRoute, crate::routes::readings::ReadingsPage);

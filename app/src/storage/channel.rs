@@ -56,8 +56,15 @@ pub async fn create_main(db: &Db, m: &super::meter::Meter) -> Result<Channel> {
     .await
 }
 
+/// How a meter's channels are ordered. The first is the meter's main channel: the one the
+/// readings table, field entry, consumption and the rollup read. Register order, not
+/// creation order, so a second counter added before the first does not take its place.
+pub const ORDER: &str = "resource_number, id";
+
 pub async fn list_for_meter(db: &Db, company_id: i64, meter_id: i64) -> Result<Vec<Channel>> {
-    Ok(sqlx::query_as::<_, Channel>("SELECT * FROM channels WHERE company_id = $1 AND meter_id = $2 ORDER BY resource_number, id")
+    Ok(sqlx::query_as::<_, Channel>(&format!(
+        "SELECT * FROM channels WHERE company_id = $1 AND meter_id = $2 ORDER BY {ORDER}"
+    ))
         .bind(company_id)
         .bind(meter_id)
         .fetch_all(db.pool())
@@ -71,7 +78,7 @@ pub async fn main_of_meters(db: &Db, meter_ids: &[i64]) -> Result<Vec<(i64, i64)
         return Ok(Vec::new());
     }
     let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT meter_id, id FROM channels WHERE meter_id IN ({}) ORDER BY meter_id, resource_number, id",
+        "SELECT meter_id, id FROM channels WHERE meter_id IN ({}) ORDER BY meter_id, {ORDER}",
         super::id_list(meter_ids)
     ))
     .fetch_all(db.pool())

@@ -127,6 +127,45 @@ both_backends!(an_entry_is_stored_once_however_often_it_is_sent, |w| {
 });
 
 both_backends!(
+    a_resent_queue_mixed_with_new_entries_stores_each_entry_once,
+    |w| {
+        let (meter_id, channel_id) = water_meter(w).await;
+        let cookie = w.cookie(Role::FieldStaff);
+        let first = results(w, cookie, json!([one("phone-2:1", meter_id, 0, "100")])).await;
+        assert!(first[0].stored, "{first:?}");
+        // the old entry again, a new one twice in the same send, and another meter's new one
+        let got = results(
+            w,
+            cookie,
+            json!([
+                one("phone-2:1", meter_id, 0, "100"),
+                one("phone-2:2", meter_id, 0, "101"),
+                one("phone-2:2", meter_id, 0, "101"),
+                one("phone-2:3", w.a.meter_id, 0, "5"),
+            ]),
+        )
+        .await;
+        let fate: Vec<(bool, bool)> = got.iter().map(|r| (r.stored, r.duplicate)).collect();
+        assert_eq!(
+            fate,
+            vec![(false, true), (true, false), (false, true), (true, false)],
+            "{got:?}"
+        );
+        let stored = reading::list(&w.db, w.a.company_id, channel_id, Period::Instant, 0, i64::MAX)
+            .await
+            .unwrap();
+        let values: Vec<Option<Decimal>> = stored.iter().map(|r| r.total).collect();
+        assert_eq!(values, vec![Some(d("100")), Some(d("101"))]);
+        assert_eq!(
+            reading::get_count(&w.db, w.a.company_id, w.a.channel_id)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+);
+
+both_backends!(
     six_digits_in_a_five_digit_meter_are_refused_and_the_rest_kept,
     |w| {
         let (meter_id, channel_id) = water_meter(w).await;

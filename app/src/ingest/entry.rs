@@ -2,6 +2,8 @@
 //! the meter's past, store it once under its device-made id, and say what became of every
 //! value. One refused value does not stop the others.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::checks::{self, Past};
@@ -9,9 +11,8 @@ use crate::auth::caller::Caller;
 use crate::errors::AppError;
 use crate::models::entry::{parse_reading, EntryInput, EntryProblem, EntryResult, RefusedValue};
 use crate::models::MeterState;
-use crate::queries::history::main_channel;
 use crate::storage::reading::{self, Kind, Period, Reading, Source};
-use crate::storage::{meter, Db};
+use crate::storage::{channel, meter, Db};
 
 /// Entries older than this or later than a few minutes ahead get the server's time.
 const MAX_AGE_SECONDS: i64 = 62 * 86_400;
@@ -75,12 +76,32 @@ pub async fn submit(
 ) -> Result<Vec<EntryResult>, AppError> {
     let now = crate::storage::now();
     let mut results = Vec::with_capacity(entries.len());
+    // ids are the device's; the user's id in front keeps two people's ids apart
+    let stored_id_of = |entry: &EntryInput| format!("u{}:{}", caller.user_id, entry.entry_id.trim());
+    // What every entry needs from storage, asked for all of them at once: the meters, their
+    // main channels and the entries already stored (a queue sent again).
+    let mut meter_ids: Vec<i64> = entries.iter().map(|e| e.meter_id).collect();
+    meter_ids.sort_unstable();
+    meter_ids.dedup();
+    let meters: HashMap<i64, meter::Meter> = meter::get_many(db, &meter_ids)
+        .await?
+        .into_iter()
+        .filter(|m| m.company_id == caller.company_id && m.state != MeterState::Retired)
+        .map(|m| (m.id, m))
+        .collect();
+    let channels: HashMap<i64, i64> = channel::main_of_meters(db, &meter_ids)
+        .await?
+        .into_iter()
+        .collect();
+    let ids: Vec<String> = entries.iter().map(stored_id_of).collect();
+    // the entries stored before, and this send's own on their way in (an entry sent twice in
+    // one send finds the first)
+    let mut stored = reading::entries_stored(db, &ids).await?;
     // New readings wait here and go in one transaction; an entry of a meter already waiting
     // stores the batch first, so its checks see the earlier value.
     let mut pending: Vec<Pending> = Vec::new();
     for entry in entries {
-        // ids are the device's; the user's id in front keeps two people's ids apart
-        let stored_id = format!("u{}:{}", caller.user_id, entry.entry_id.trim());
+        let stored_id = stored_id_of(&entry);
         if entry.entry_id.trim().is_empty() || entry.entry_id.len() > 100 {
             results.push(refused(&entry, EntryProblem::BadEntryId));
             continue;
@@ -89,18 +110,14 @@ pub async fn submit(
             results.push(refused(&entry, EntryProblem::UnknownMeter));
             continue;
         }
-        let m = match meter::get(db, caller.company_id, entry.meter_id).await {
-            Ok(m) if m.state != MeterState::Retired => m,
-            Ok(_) | Err(crate::storage::StorageError::NotFound) => {
-                results.push(refused(&entry, EntryProblem::UnknownMeter));
-                continue;
-            }
-            Err(e) => return Err(e.into()),
+        let Some(m) = meters.get(&entry.meter_id) else {
+            results.push(refused(&entry, EntryProblem::UnknownMeter));
+            continue;
         };
         if pending.iter().any(|p| p.meter_id == m.id) {
             store_pending(db, &mut pending, &mut results).await?;
         }
-        if reading::entry_exists(db, &stored_id).await? {
+        if stored.contains(&stored_id) {
             results.push(EntryResult {
                 entry_id: entry.entry_id.clone(),
                 stored: false,
@@ -110,7 +127,7 @@ pub async fn submit(
             });
             continue;
         }
-        let Some(channel) = main_channel(db, caller.company_id, m.id).await? else {
+        let Some(&channel_id) = channels.get(&m.id) else {
             results.push(refused(&entry, EntryProblem::UnknownMeter));
             continue;
         };
@@ -137,7 +154,7 @@ pub async fn submit(
             };
             match parse_reading(&v.text, m.capacity) {
                 Ok(value) => {
-                    let past = past_of(db, caller.company_id, channel.id, at, slot).await?;
+                    let past = past_of(db, caller.company_id, channel_id, at, slot).await?;
                     flags |= checks::flags_for(value, at, m.capacity.integer(), past);
                     slots[slot] = Some(value);
                 }
@@ -151,11 +168,12 @@ pub async fn submit(
             slots[0] = Some((1..=tariffs as usize).filter_map(|s| slots[s]).sum());
         }
         if slots.iter().any(Option::is_some) {
+            stored.insert(stored_id.clone());
             pending.push(Pending {
                 result: results.len(),
                 meter_id: m.id,
                 reading: Reading {
-                    channel_id: channel.id,
+                    channel_id,
                     company_id: caller.company_id,
                     period: Period::Instant,
                     ts: at,

@@ -5,15 +5,12 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title}
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::layout::Layout;
+use crate::components::field_frame::FieldFrame;
 use crate::i18n::{I18n, Msg};
 use crate::routes::split::{
-    AccountRoute, ActivationRoute, LoginRoute, AuditRoute, CompanyRoute, DispatchRequestRoute, DispatchRoute, EntryRoute, HomeRoute,
-    MeterArchiveRoute, MeterRoute, MyConsumptionRoute, MyNoticesRoute, MyPremisesRoute, MyReadingsRoute, MyRequestRoute,
-    MyRequestsRoute, NoticeRoute, NoticesRoute, NotPolledRoute, ObjectsRoute, PollingRoute,
-    ReadingsRoute, RegisterRoute, SubscribersRoute, UsersRoute,
+    AccountingRoute, CabinetRoute, FrameRoute, HomeRoute, PublicRoute, ServiceRoute, SettingsRoute,
 };
-use crate::routes::{field::FieldPage, not_found::NotFound};
+use crate::routes::not_found::NotFound;
 use leptos_router::Lazy;
 
 /// The whole document the server renders; the browser hydrates `<App/>` inside it.
@@ -54,34 +51,36 @@ pub fn App() -> impl IntoView {
         }/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
-                <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
-                <ParentRoute path=path!("") view=Layout>
+                <Route path=path!("/login") view={Lazy::<PublicRoute>::new()}/>
+                <Route path=path!("/register") view={Lazy::<PublicRoute>::new()}/>
+                // field staff's screen has its own light frame: a phone's first load is that
+                // screen only
+                <Route path=path!("/field") view=FieldFrame/>
+                <ParentRoute path=path!("") view={Lazy::<FrameRoute>::new()}>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
-                    <Route path=path!("objects") view={Lazy::<ObjectsRoute>::new()}/>
-                    <Route path=path!("readings") view={Lazy::<ReadingsRoute>::new()}/>
-                    <Route path=path!("entry") view={Lazy::<EntryRoute>::new()}/>
-                    <Route path=path!("subscribers") view={Lazy::<SubscribersRoute>::new()}/>
-                    <Route path=path!("subscribers/:account") view={Lazy::<AccountRoute>::new()}/>
-                    <Route path=path!("field") view=FieldPage/>
-                    <Route path=path!("meters/:id") view={Lazy::<MeterRoute>::new()}/>
-                    <Route path=path!("meters/:id/archive") view={Lazy::<MeterArchiveRoute>::new()}/>
-                    <Route path=path!("monitoring/polling") view={Lazy::<PollingRoute>::new()}/>
-                    <Route path=path!("monitoring/not-polled") view={Lazy::<NotPolledRoute>::new()}/>
-                    <Route path=path!("settings/company") view={Lazy::<CompanyRoute>::new()}/>
-                    <Route path=path!("settings/users") view={Lazy::<UsersRoute>::new()}/>
-                    <Route path=path!("settings/activation") view={Lazy::<ActivationRoute>::new()}/>
-                    <Route path=path!("settings/audit") view={Lazy::<AuditRoute>::new()}/>
-                    <Route path=path!("service/dispatch") view={Lazy::<DispatchRoute>::new()}/>
-                    <Route path=path!("service/dispatch/:id") view={Lazy::<DispatchRequestRoute>::new()}/>
-                    <Route path=path!("service/notices") view={Lazy::<NoticesRoute>::new()}/>
-                    <Route path=path!("service/notices/:id") view={Lazy::<NoticeRoute>::new()}/>
-                    <Route path=path!("my") view={Lazy::<MyPremisesRoute>::new()}/>
-                    <Route path=path!("my/readings") view={Lazy::<MyReadingsRoute>::new()}/>
-                    <Route path=path!("my/consumption") view={Lazy::<MyConsumptionRoute>::new()}/>
-                    <Route path=path!("my/requests") view={Lazy::<MyRequestsRoute>::new()}/>
-                    <Route path=path!("my/requests/:id") view={Lazy::<MyRequestRoute>::new()}/>
-                    <Route path=path!("my/notices") view={Lazy::<MyNoticesRoute>::new()}/>
+                    <Route path=path!("objects") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("readings") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("entry") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("subscribers") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("subscribers/:account") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("meters/:id") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("meters/:id/archive") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("monitoring/polling") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("monitoring/not-polled") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("settings/company") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("settings/users") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("settings/activation") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("settings/audit") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("service/dispatch") view={Lazy::<ServiceRoute>::new()}/>
+                    <Route path=path!("service/dispatch/:id") view={Lazy::<ServiceRoute>::new()}/>
+                    <Route path=path!("service/notices") view={Lazy::<ServiceRoute>::new()}/>
+                    <Route path=path!("service/notices/:id") view={Lazy::<ServiceRoute>::new()}/>
+                    <Route path=path!("my") view={Lazy::<CabinetRoute>::new()}/>
+                    <Route path=path!("my/readings") view={Lazy::<CabinetRoute>::new()}/>
+                    <Route path=path!("my/consumption") view={Lazy::<CabinetRoute>::new()}/>
+                    <Route path=path!("my/requests") view={Lazy::<CabinetRoute>::new()}/>
+                    <Route path=path!("my/requests/:id") view={Lazy::<CabinetRoute>::new()}/>
+                    <Route path=path!("my/notices") view={Lazy::<CabinetRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -50,7 +50,7 @@ pub fn AttachInput(file: RwSignal<Option<AttachmentRef>>) -> impl IntoView {
                 Some(a) => view! {
                     <span class="attached" data-testid="attached">
                         "📎 " {a.name.clone()} " (" {size_text(a.size)} ")"
-                        <button type="button" class="link" on:click=move |_| file.set(None)>{move || i18n.t(Msg::AttachRemove)}</button>
+                        <button type="button" class="link" on:click=move |_| file.set(None)>{i18n.tr(Msg::AttachRemove)}</button>
                     </span>
                 }.into_any(),
                 None => view! {

@@ -12,6 +12,7 @@ use crate::i18n::{resource_name, use_i18n, Msg};
 use crate::models::entry::EntryMeter;
 use crate::models::field::{Draft, FieldSheet};
 use crate::models::format;
+use crate::models::text::lowercase;
 use crate::offline::sync::EntryQueue;
 use crate::offline::{device_now, new_entry_id};
 use crate::prefs;
@@ -106,17 +107,17 @@ pub fn SheetForm(
             <h2>{sheet.object_name.clone()}</h2>
             <p class="muted">{sheet.address.clone()}</p>
             {from_device.then(|| view! {
-                <p class="warn-text" data-testid="from-device">{move || i18n.t(Msg::FieldOfflineCopy)} " " {device_time(sheet.made_at)}</p>
+                <p class="warn-text" data-testid="from-device">{i18n.tr(Msg::FieldOfflineCopy)} " " {device_time(sheet.made_at)}</p>
             })}
             <Show when=move || saved_offline.get() && !from_device>
-                <p class="ok small">"✓ " {move || i18n.t(Msg::FieldReady)}</p>
+                <p class="ok small">"✓ " {i18n.tr(Msg::FieldReady)}</p>
             </Show>
         </div>
         <div class="sheet-tools">
-            <input type="search" class="grow" autocomplete="off" placeholder=move || i18n.t(Msg::FieldFilter)
+            <input type="search" class="grow" autocomplete="off" placeholder=i18n.tr(Msg::FieldFilter)
                 prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))/>
             <details class="column-settings">
-                <summary>"⚙ " {move || i18n.t(Msg::Columns)}</summary>
+                <summary>"⚙ " {i18n.tr(Msg::Columns)}</summary>
                 <label class="check">
                     <input type="checkbox" name="previous" prop:checked=move || show_previous.get()
                         on:change=move |ev| {
@@ -124,7 +125,7 @@ pub fn SheetForm(
                             show_previous.set(on);
                             prefs::write_cookie(PREVIOUS_COOKIE, if on { "1" } else { "0" }, YEAR);
                         }/>
-                    {move || i18n.t(Msg::FieldPrevColumn)}
+                    {i18n.tr(Msg::FieldPrevColumn)}
                 </label>
             </details>
         </div>
@@ -136,18 +137,18 @@ pub fn SheetForm(
         .iter()
         .map(|p| {
             let flat = p.flat.clone();
-            let serials: Vec<String> = p.meters.iter().map(|m| m.serial.to_lowercase()).collect();
-            let flat_for_filter = flat.to_lowercase();
+            let serials: Vec<String> = p.meters.iter().map(|m| lowercase(&m.serial)).collect();
+            let flat_for_filter = lowercase(&flat);
             let shown = move || {
-                let f = filter.get().trim().to_lowercase();
+                let f = lowercase(filter.get().trim());
                 let f = f.trim_start_matches("кв.").trim_start_matches("кв").trim();
                 f.is_empty() || flat_for_filter == f || serials.iter().any(|s| s.contains(f))
             };
             let title = if flat.is_empty() {
-                Either::Left(view! { <h3>{move || i18n.t(Msg::FieldCommon)}</h3> })
+                Either::Left(view! { <h3>{i18n.tr(Msg::FieldCommon)}</h3> })
             } else {
                 let f = flat.clone();
-                Either::Right(view! { <h3>{move || i18n.t(Msg::FieldFlat)} " " {f.clone()}</h3> })
+                Either::Right(view! { <h3>{i18n.tr(Msg::FieldFlat)} " " {f.clone()}</h3> })
             };
             let meters = p
                 .meters
@@ -166,26 +167,26 @@ pub fn SheetForm(
     let footer = view! {
         <div class="send-bar">
             <span class="filled" data-testid="filled">
-                {move || i18n.t(Msg::FieldFilled)} " " {move || draft.with(|d| d.filled())} " " {move || i18n.t(Msg::FieldOf)} " " {total}
+                {i18n.tr(Msg::FieldFilled)} " " {move || draft.with(|d| d.filled())} " " {i18n.tr(Msg::FieldOf)} " " {total}
             </span>
             <button type="button" class="button primary" data-testid="field-send" on:click=on_send disabled=move || !loaded.get()>
-                {move || i18n.t(Msg::FieldSend)}
+                {i18n.tr(Msg::FieldSend)}
             </button>
         </div>
         {move || note.get().map(|m| view! { <p class="note" data-testid="field-note">{move || i18n.t(m)}</p> })}
         {move || sync.report.get().map(|r| view! {
             <p class="muted" data-testid="field-report">
-                {move || i18n.t(Msg::FieldAccepted)} ": " {r.stored} " · " {move || i18n.t(Msg::FieldAlready)} ": " {r.duplicates}
-                " · " {move || i18n.t(Msg::FieldFlaggedCount)} ": " {r.flagged}
+                {i18n.tr(Msg::FieldAccepted)} ": " {r.stored} " · " {i18n.tr(Msg::FieldAlready)} ": " {r.duplicates}
+                " · " {i18n.tr(Msg::FieldFlaggedCount)} ": " {r.flagged}
             </p>
         })}
         <Show when=move || ask.get()>
             <div class="dialog-backdrop">
                 <div class="dialog" role="dialog" aria-modal="true" data-testid="not-all-filled">
-                    <p>{move || i18n.t(Msg::FieldNotAllFilled)}</p>
+                    <p>{i18n.tr(Msg::FieldNotAllFilled)}</p>
                     <div class="toolbar">
-                        <button type="button" class="button" data-testid="back" on:click=move |_| ask.set(false)>{move || i18n.t(Msg::FieldBack)}</button>
-                        <button type="button" class="button primary" data-testid="send-anyway" on:click=move |_| send_now()>{move || i18n.t(Msg::FieldSendAnyway)}</button>
+                        <button type="button" class="button" data-testid="back" on:click=move |_| ask.set(false)>{i18n.tr(Msg::FieldBack)}</button>
+                        <button type="button" class="button primary" data-testid="send-anyway" on:click=move |_| send_now()>{i18n.tr(Msg::FieldSendAnyway)}</button>
                     </div>
                 </div>
             </div>
@@ -195,7 +196,7 @@ pub fn SheetForm(
     view! {
         <div class="panel field-sheet">
             {header}
-            {empty.then(|| view! { <p class="muted">{move || i18n.t(Msg::FieldNoMeters)}</p> })}
+            {empty.then(|| view! { <p class="muted">{i18n.tr(Msg::FieldNoMeters)}</p> })}
             {premises}
             {footer}
         </div>
@@ -248,8 +249,8 @@ fn meter_view(
         <div class="field-meter" data-meter=meter_id.to_string()>
             <div class="meter-head">
                 <span class="resource">{move || i18n.t(resource)}</span>
-                <span>{move || i18n.t(Msg::FieldSerial)} " " {m.serial.clone()}</span>
-                <span class="muted">{move || i18n.t(Msg::FieldDigits)} " " {capacity.label()}</span>
+                <span>{i18n.tr(Msg::FieldSerial)} " " {m.serial.clone()}</span>
+                <span class="muted">{i18n.tr(Msg::FieldDigits)} " " {capacity.label()}</span>
             </div>
             {registers}
         </div>

@@ -11,9 +11,9 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     let signed_out = error == AppError::NotSignedIn;
     view! {
         <div class="error-box" role="alert">
-            <strong>{move || i18n.t(Msg::ErrorTitle)}</strong>
+            <strong>{i18n.tr(Msg::ErrorTitle)}</strong>
             <p>{let e = error.clone(); move || e.text(i18n.lang())}</p>
-            {signed_out.then(|| view! { <a href="/login">{move || i18n.t(Msg::SignIn)}</a> })}
+            {signed_out.then(|| view! { <a href="/login">{i18n.tr(Msg::SignIn)}</a> })}
         </div>
     }
 }

@@ -1,15 +1,13 @@
 //! The signed-in frame: top bar, side menu, page. Loads who is signed in once and hands it
-//! to every page through context.
+//! to every page through context. A chunk of its own (`routes::split::FrameRoute`): the
+//! field screen has a lighter frame (`field_frame`).
 
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-use super::error_view::ErrorBox;
+use super::session_gate::SessionGate;
 use super::side_menu::SideMenu;
 use super::top_bar::TopBar;
-use crate::functions::auth::session_info;
-use crate::i18n::{use_i18n, Msg};
 use crate::models::views::SessionView;
 use crate::prefs;
 
@@ -53,19 +51,7 @@ pub struct MenuOpen(pub RwSignal<bool>);
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    let i18n = use_i18n();
-    let info = Resource::new(|| (), |_| session_info());
-    view! {
-        <Suspense fallback=move || view! { <div class="boot">{move || i18n.t(Msg::Loading)}</div> }>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(Some(info)) => Either::Left(view! { <Frame info/> }),
-                    Ok(None) => Either::Right(view! { <ErrorBox error=crate::errors::AppError::NotSignedIn/> }),
-                    Err(e) => Either::Right(view! { <ErrorBox error=e/> }),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <SessionGate frame=|info| view! { <Frame info/> }/> }
 }
 
 #[component]

@@ -91,7 +91,7 @@ pub fn SideMenu(role: Role) -> impl IntoView {
                                             })
                                         } else {
                                             Either::Right(view! {
-                                                <li class="soon" title=move || i18n.t(Msg::Soon)>
+                                                <li class="soon" title=i18n.tr(Msg::Soon)>
                                                     <span>{move || i18n.t(item.label)}</span>
                                                 </li>
                                             })

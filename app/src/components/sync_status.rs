@@ -58,7 +58,7 @@ pub fn SyncStatus() -> impl IntoView {
             {move || (!sync.online.get()).then(|| view! { <span class="warn-text" data-testid="offline">{i18n.t(Msg::NoNetwork)}</span> })}
             <Show when=move || sync.waiting.get() != 0>
                 <button type="button" class="button small" disabled=move || sync.busy.get() on:click=move |_| sync.flush()>
-                    {move || i18n.t(Msg::SyncNow)}
+                    {i18n.tr(Msg::SyncNow)}
                 </button>
             </Show>
         </div>

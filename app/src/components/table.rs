@@ -81,9 +81,8 @@ pub fn page_numbers(current: u32, pages: u32) -> Vec<Option<u32>> {
 /// A list's search: every word of `query` must appear somewhere in `hay` (any case; a comma
 /// after a word is ignored, so «мосфильмовская, 98» finds the address).
 pub fn all_words_in(hay: &str, query: &str) -> bool {
-    let hay = hay.to_lowercase();
-    query
-        .to_lowercase()
+    let hay = crate::models::text::lowercase(hay);
+    crate::models::text::lowercase(query)
         .split_whitespace()
         .all(|w| hay.contains(w.trim_end_matches(',')))
 }

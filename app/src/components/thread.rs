@@ -34,7 +34,7 @@ pub fn StageTrack(stage: Stage) -> impl IntoView {
                     view! { <li class=class>{move || i18n.t(stage_name(s))}</li> }
                 })
                 .collect_view()}
-            {(stage == Stage::Cancelled).then(|| view! { <li class="current cancelled">{move || i18n.t(Msg::StageCancelled)}</li> })}
+            {(stage == Stage::Cancelled).then(|| view! { <li class="current cancelled">{i18n.tr(Msg::StageCancelled)}</li> })}
         </ol>
     }
 }
@@ -63,7 +63,7 @@ pub fn Thread(card: RequestCard) -> impl IntoView {
                 <li class=class>
                     <div class="thread-meta muted small">
                         <span>{t.at.clone()}</span> " · " <span>{t.author.clone()}</span>
-                        {t.staff.then(|| view! { " · " <span class="badge-soft">{move || i18n.t(Msg::ReqStaff)}</span> })}
+                        {t.staff.then(|| view! { " · " <span class="badge-soft">{i18n.tr(Msg::ReqStaff)}</span> })}
                     </div>
                     {what.map(|w| view! { <p class="event-text">{w}</p> })}
                     {(!t.body.is_empty()).then(|| view! { <p class="message-text">{t.body.clone()}</p> })}
@@ -106,13 +106,13 @@ pub fn ReplyForm(send: Action<(String, Option<i64>), Result<(), AppError>>) -> i
             send.dispatch((text.get_untracked(), file.get_untracked().map(|a| a.id)));
         }>
             <label class="field">
-                <span>{move || i18n.t(Msg::ReqReply)}</span>
+                <span>{i18n.tr(Msg::ReqReply)}</span>
                 <textarea name="reply" rows="3" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             </label>
             <div class="toolbar">
                 <AttachInput file/>
                 <button type="submit" class="button primary" data-testid="reply-send" disabled=move || send.pending().get()>
-                    {move || i18n.t(Msg::ReqSend)}
+                    {i18n.tr(Msg::ReqSend)}
                 </button>
             </div>
             <ActionError value=send.value()/>

@@ -2,11 +2,11 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 
 use super::layout::{MenuOpen, SelectedObject};
-use crate::functions::auth::{switch_company, SignOut};
-use crate::i18n::{role_name, use_i18n, Msg};
+use super::user_box::UserBox;
+use crate::functions::auth::switch_company;
+use crate::i18n::{use_i18n, Msg};
 use crate::models::views::SessionView;
 
 #[component]
@@ -14,7 +14,6 @@ pub fn TopBar(info: SessionView) -> impl IntoView {
     let i18n = use_i18n();
     let selected = expect_context::<SelectedObject>();
     let menu = expect_context::<MenuOpen>();
-    let sign_out = ServerAction::<SignOut>::new();
     let company_id = info.company_id;
     let several_companies = info.companies.len() > 1;
     let on_company = move |ev: leptos::ev::Event| {
@@ -40,10 +39,10 @@ pub fn TopBar(info: SessionView) -> impl IntoView {
             </button>
             <a class="brand" href="/">
                 <img src="/icons/icon-192.png" alt="" width="28" height="28"/>
-                <span>{move || i18n.t(Msg::AppName)}</span>
+                <span>{i18n.tr(Msg::AppName)}</span>
             </a>
             <label class="picker company-picker">
-                <span class="sr">{move || i18n.t(Msg::Company)}</span>
+                <span class="sr">{i18n.tr(Msg::Company)}</span>
                 {if several_companies {
                     Either::Left(view! {
                         <select name="company" on:change=on_company>
@@ -62,9 +61,9 @@ pub fn TopBar(info: SessionView) -> impl IntoView {
                 .then(|| {
                     view! {
                         <label class="picker object-picker">
-                            <span class="sr">{move || i18n.t(Msg::Building)}</span>
+                            <span class="sr">{i18n.tr(Msg::Building)}</span>
                             <select name="object" on:change=on_object>
-                                <option value="" selected=move || selected.0.get().is_none()>{move || i18n.t(Msg::AllBuildings)}</option>
+                                <option value="" selected=move || selected.0.get().is_none()>{i18n.tr(Msg::AllBuildings)}</option>
                                 {info
                                     .objects
                                     .iter()
@@ -78,22 +77,7 @@ pub fn TopBar(info: SessionView) -> impl IntoView {
                     }
                 })}
             <span class="spacer"></span>
-            <button type="button" class="lang" data-testid="lang" on:click=move |_| i18n.set(i18n.lang().other())>
-                {move || i18n.t(Msg::Language)}
-            </button>
-            <div class="user">
-                <span class="user-name">{info.full_name.clone()}</span>
-                <span class="user-role" data-testid="role">{move || i18n.t(role_name(role))}</span>
-            </div>
-            // a plain form (works before hydration) sent through the action once hydrated;
-            // not `ActionForm`, whose form decoding would be linked into every page's bundle
-            <form class="sign-out" method="post" action=SignOut::url()
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    sign_out.dispatch(SignOut {});
-                }>
-                <button type="submit">{move || i18n.t(Msg::SignOut)}</button>
-            </form>
+            <UserBox full_name=info.full_name.clone() role/>
         </header>
     }
 }

@@ -107,6 +107,13 @@ impl I18n {
     pub fn t(self, msg: Msg) -> &'static str {
         msg.text(self.0.get())
     }
+    /// The text of `msg` as a view or attribute value that follows the language. Every
+    /// label shares this one closure type, so its reactive text is compiled once; each
+    /// `move || i18n.t(..)` written in place is a type of its own, compiled again for every
+    /// label (a third of the field screen's reactive code).
+    pub fn tr(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(msg)
+    }
     /// Switches the language and remembers it for a year.
     pub fn set(self, lang: Lang) {
         crate::prefs::write_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600);

@@ -225,6 +225,7 @@ pub fn typed_slots(tariffs: i64) -> Vec<usize> {
 pub struct EntryRegister {
     pub tariff: u8,
     pub last: Option<Decimal>,
+    #[serde(default, with = "crate::models::iso_date::option")]
     pub last_date: Option<chrono::NaiveDate>,
     /// The last value moved on by the usual consumption to today; the last value itself
     /// when no usual consumption is known.

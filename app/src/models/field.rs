@@ -4,11 +4,10 @@
 //! between them. The browser keeps these in IndexedDB (`crate::offline`); the rules live
 //! here, free of the browser, so they are tested natively.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::entry::{EntryInput, EntryMeter, EntryProblem, EntryResult, TypedValue};
+use super::key_map::KeyMap;
 
 /// A building as the field screen lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,9 +22,8 @@ pub struct FieldBuilding {
 impl FieldBuilding {
     /// Whether every word typed («мосфильм 98», «профсоюзная 12») is in the name or address.
     pub fn matches(&self, typed: &str) -> bool {
-        let hay = format!("{} {}", self.name, self.address).to_lowercase();
-        typed
-            .to_lowercase()
+        let hay = super::text::lowercase(&format!("{} {}", self.name, self.address));
+        super::text::lowercase(typed)
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
             .all(|w| hay.contains(w))
@@ -64,7 +62,7 @@ impl FieldSheet {
 /// The values typed on one building's sheet and not yet sent, kept on the device at once.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
-    pub meters: BTreeMap<i64, DraftMeter>,
+    pub meters: KeyMap<i64, DraftMeter>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -74,9 +72,9 @@ pub struct DraftMeter {
     /// When a value of this meter was last typed (device clock, UTC seconds).
     pub typed_at: i64,
     /// Tariff (0 for a single-tariff meter) → text as typed.
-    pub values: BTreeMap<u8, String>,
+    pub values: KeyMap<u8, String>,
     /// Values the server refused, with the reason, until they are typed again.
-    pub refused: BTreeMap<u8, EntryProblem>,
+    pub refused: KeyMap<u8, EntryProblem>,
 }
 
 impl Draft {
@@ -103,7 +101,7 @@ impl Draft {
         now: i64,
         new_id: impl FnOnce() -> String,
     ) {
-        let meter = self.meters.entry(meter_id).or_default();
+        let meter = self.meters.get_or_default(meter_id);
         if meter.entry_id.is_empty() {
             meter.entry_id = new_id();
         }
@@ -158,7 +156,7 @@ impl Draft {
     /// entry id (the old one may already name the meter's other, stored values). A value
     /// typed into that field since is newer and stays.
     pub fn restore(&mut self, value: &ReturnedValue, new_id: impl FnOnce() -> String) {
-        let meter = self.meters.entry(value.meter_id).or_default();
+        let meter = self.meters.get_or_default(value.meter_id);
         if meter.values.contains_key(&value.tariff) {
             return;
         }

@@ -9,6 +9,8 @@ pub mod dashboard;
 pub mod entry;
 pub mod field;
 pub mod format;
+pub mod key_map;
+pub mod iso_date;
 pub mod menu;
 pub mod meter_card;
 pub mod not_polled;
@@ -19,6 +21,7 @@ pub mod request;
 pub mod resource;
 pub mod role;
 pub mod subscribers;
+pub mod text;
 pub mod views;
 
 pub use amount::Amount;

@@ -26,10 +26,10 @@ pub fn AccountPage() -> impl IntoView {
     });
     let card = Resource::new(move || args.get(), |(a, m)| account_card(a, m));
     view! {
-        <Title text=move || i18n.t(Msg::Account)/>
+        <Title text=i18n.tr(Msg::Account)/>
         <section class="page account">
-            <p><a href="/subscribers">"← " {move || i18n.t(Msg::SubTitle)}</a></p>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <p><a href="/subscribers">"← " {i18n.tr(Msg::SubTitle)}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -58,14 +58,14 @@ fn Card(card: AccountView) -> impl IntoView {
         .map(|m| view! { <MeterLine meter=m.clone() month/> })
         .collect_view();
     view! {
-        <h1>{move || i18n.t(Msg::Account)} " " {card.account.clone()}</h1>
+        <h1>{i18n.tr(Msg::Account)} " " {card.account.clone()}</h1>
         <dl class="card-list">
-            <dt>{move || i18n.t(Msg::Address)}</dt>
-            <dd>{card.address.clone()} ", " {move || i18n.t(Msg::Flat)} " " {card.flat.clone()} " (" {card.object_name.clone()} ")"</dd>
-            <dt>{move || i18n.t(Msg::SubOwner)}</dt><dd>{card.owner.clone()}</dd>
-            <dt>{move || i18n.t(Msg::Area)}</dt><dd>{card.area.replace('.', ",")}</dd>
-            <dt>{move || i18n.t(Msg::Residents)}</dt><dd>{card.residents}</dd>
-            <dt>{move || i18n.t(Msg::SubCabinet)}</dt><dd data-testid="cabinet">{cabinet}</dd>
+            <dt>{i18n.tr(Msg::Address)}</dt>
+            <dd>{card.address.clone()} ", " {i18n.tr(Msg::Flat)} " " {card.flat.clone()} " (" {card.object_name.clone()} ")"</dd>
+            <dt>{i18n.tr(Msg::SubOwner)}</dt><dd>{card.owner.clone()}</dd>
+            <dt>{i18n.tr(Msg::Area)}</dt><dd>{card.area.replace('.', ",")}</dd>
+            <dt>{i18n.tr(Msg::Residents)}</dt><dd>{card.residents}</dd>
+            <dt>{i18n.tr(Msg::SubCabinet)}</dt><dd data-testid="cabinet">{cabinet}</dd>
         </dl>
         <div class="toolbar period">
             <a class="button small" href=prev>"←"</a>
@@ -75,17 +75,17 @@ fn Card(card: AccountView) -> impl IntoView {
         <div class="table-wrap">
             <table class="data account-meters" data-testid="account-meters">
                 <thead><tr>
-                    <th>{move || i18n.t(Msg::NpResource)}</th>
-                    <th>{move || i18n.t(Msg::ColMeter)}</th>
-                    <th>{move || i18n.t(Msg::ColValue)}</th>
-                    <th>{move || i18n.t(Msg::SubLastReceived)}</th>
-                    <th class="num">{move || i18n.t(Msg::SubMonthConsumption)}</th>
-                    <th>{move || i18n.t(Msg::State)}</th>
+                    <th>{i18n.tr(Msg::NpResource)}</th>
+                    <th>{i18n.tr(Msg::ColMeter)}</th>
+                    <th>{i18n.tr(Msg::ColValue)}</th>
+                    <th>{i18n.tr(Msg::SubLastReceived)}</th>
+                    <th class="num">{i18n.tr(Msg::SubMonthConsumption)}</th>
+                    <th>{i18n.tr(Msg::State)}</th>
                 </tr></thead>
                 <tbody>{meters}</tbody>
             </table>
         </div>
-        <p class="note">{move || i18n.t(Msg::GapNote)}</p>
+        <p class="note">{i18n.tr(Msg::GapNote)}</p>
     }
 }
 
@@ -128,12 +128,12 @@ fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
             <td>
                 <a href=link>{m.serial.clone()}</a> <span class="muted small">{m.model.clone()}</span><br/>
                 <span class="muted small meter-life">
-                    {move || i18n.t(Msg::Installed)} " " {date(m.installed_on)} " · " {move || i18n.t(Msg::Verified)} " " {date(m.verified_on)}
-                    " · " {move || i18n.t(Msg::NextVerification)} " " {date(m.next_verification_on)}
+                    {i18n.tr(Msg::Installed)} " " {date(m.installed_on)} " · " {i18n.tr(Msg::Verified)} " " {date(m.verified_on)}
+                    " · " {i18n.tr(Msg::NextVerification)} " " {date(m.next_verification_on)}
                 </span>
             </td>
             <td class="value">{value.unwrap_or_else(|| "—".into())}
-                {m.last.as_ref().filter(|l| l.pending).map(|_| view! { <span class="warn-text small">" " {move || i18n.t(Msg::WaitsConfirmation)}</span> })}
+                {m.last.as_ref().filter(|l| l.pending).map(|_| view! { <span class="warn-text small">" " {i18n.tr(Msg::WaitsConfirmation)}</span> })}
             </td>
             <td>{m.last.as_ref().map(|l| l.at.clone()).unwrap_or_else(|| "—".into())}</td>
             <td class="num month">{consumed}</td>

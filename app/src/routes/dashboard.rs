@@ -86,7 +86,7 @@ pub fn DashboardBlock() -> impl IntoView {
     );
     view! {
         <section class="dashboard" data-testid="dashboard">
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -152,7 +152,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <form method="get" action="/" class="inline">
                 <input type="hidden" name="span" value="date"/>
                 <input type="hidden" name="view" value=view_name/>
-                <input type="date" name="date" value=d.date.format("%Y-%m-%d").to_string() aria-label=move || i18n.t(Msg::DashForDate)/>
+                <input type="date" name="date" value=d.date.format("%Y-%m-%d").to_string() aria-label=i18n.tr(Msg::DashForDate)/>
                 <button type="submit">"OK"</button>
             </form>
         }
@@ -206,7 +206,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             .collect_view();
         view! {
             <div class="dash-common">
-                <h3>{move || i18n.t(Msg::DashCommon)}</h3>
+                <h3>{i18n.tr(Msg::DashCommon)}</h3>
                 <ul>{items}</ul>
             </div>
         }
@@ -214,20 +214,20 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
 
     view! {
         <h2 class="dash-title" data-testid="dash-period">
-            {move || i18n.t(Msg::DashConsumption)} " — " {period_name(lang, d.span, d.date)}
+            {i18n.tr(Msg::DashConsumption)} " — " {period_name(lang, d.span, d.date)}
         </h2>
         <p class="dash-scope" data-testid="dash-scope">
             {match d.object.clone() {
                 Some((_, name)) => name.into_any(),
-                None => (move || i18n.t(Msg::AllBuildings)).into_any(),
+                None => (i18n.tr(Msg::AllBuildings)).into_any(),
             }}
         </p>
         <div class="widgets">{widgets}</div>
         <p class="note" data-testid="dash-note">{counted_note}</p>
-        {any_gaps.then(|| view! { <p class="note">{move || i18n.t(Msg::DashGaps)}</p> })}
+        {any_gaps.then(|| view! { <p class="note">{i18n.tr(Msg::DashGaps)}</p> })}
         {(d.pending > 0).then(|| view! {
             <p class="note warn" data-testid="dash-pending">
-                {move || i18n.t(Msg::DashPending)} " " {format::integer(d.pending)}
+                {i18n.tr(Msg::DashPending)} " " {format::integer(d.pending)}
             </p>
         })}
         <div class="dash-controls no-print">
@@ -239,14 +239,14 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <nav class="spans">{span_links}</nav>
             {date_picker}
             <nav class="views">
-                <a href=href(d.span, d.date, "chart", chart_res) class:active=!is_table data-view="chart">{move || i18n.t(Msg::DashChart)}</a>
-                <a href=href(d.span, d.date, "table", chart_res) class:active=is_table data-view="table">{move || i18n.t(Msg::DashTable)}</a>
+                <a href=href(d.span, d.date, "chart", chart_res) class:active=!is_table data-view="chart">{i18n.tr(Msg::DashChart)}</a>
+                <a href=href(d.span, d.date, "table", chart_res) class:active=is_table data-view="table">{i18n.tr(Msg::DashTable)}</a>
             </nav>
-            <button type="button" class="print" on:click=move |_| print_page()>{move || i18n.t(Msg::DashSavePdf)}</button>
+            <button type="button" class="print" on:click=move |_| print_page()>{i18n.tr(Msg::DashSavePdf)}</button>
         </div>
         {(!is_table).then(|| view! {
             <div class="dash-controls no-print">
-                <nav class="resources" aria-label=move || i18n.t(Msg::DashChartResource)>{res_links}</nav>
+                <nav class="resources" aria-label=i18n.tr(Msg::DashChartResource)>{res_links}</nav>
                 <nav class="kinds">{kinds}</nav>
             </div>
         })}
@@ -282,8 +282,8 @@ fn Widget(t: ResourceTotal) -> impl IntoView {
             <span class="widget-value" data-testid=format!("total-{}", r.as_str())>{value_text(t.values[0])}{star}</span>
             <ul class="tariffs">{tariffs}</ul>
             <span class="widget-meters">
-                {move || i18n.t(Msg::DashMetersHeard)} " " {format::integer(t.meters_heard)} " "
-                {move || i18n.t(Msg::DashOf)} " " {format::integer(t.meters)}
+                {i18n.tr(Msg::DashMetersHeard)} " " {format::integer(t.meters_heard)} " "
+                {i18n.tr(Msg::DashOf)} " " {format::integer(t.meters)}
             </span>
         </div>
     }
@@ -292,7 +292,7 @@ fn Widget(t: ResourceTotal) -> impl IntoView {
 fn chart_of(d: &Dashboard, res: Option<Res>, kind: RwSignal<ChartKind>, lang: Lang) -> impl IntoView {
     let i18n = use_i18n();
     let Some((i, t)) = d.resources.iter().enumerate().find(|(_, t)| Some(t.resource) == res) else {
-        return view! { <p class="note">{move || i18n.t(Msg::DashNothingYet)}</p> }.into_any();
+        return view! { <p class="note">{i18n.tr(Msg::DashNothingYet)}</p> }.into_any();
     };
     let labels: Vec<String> = d.rows.iter().map(|r| row_label(d.span, r.date, lang)).collect();
     let series: Vec<Series> = slots_of(t)
@@ -360,11 +360,11 @@ fn DashTable(d: Dashboard) -> impl IntoView {
         <div class="table-wrap">
             <table class="data dash-table" data-testid="dash-table">
                 <thead>
-                    <tr><th rowspan="2">{move || i18n.t(Msg::DashPeriod)}</th>{head1}</tr>
+                    <tr><th rowspan="2">{i18n.tr(Msg::DashPeriod)}</th>{head1}</tr>
                     <tr>{head2}</tr>
                 </thead>
                 <tbody>{rows}</tbody>
-                <tfoot><tr><th>{move || i18n.t(Msg::Total)}</th>{totals}</tr></tfoot>
+                <tfoot><tr><th>{i18n.tr(Msg::Total)}</th>{totals}</tr></tfoot>
             </table>
         </div>
     }

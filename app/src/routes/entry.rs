@@ -40,17 +40,17 @@ pub fn EntryPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || i18n.t(Msg::EntryTitle)/>
+        <Title text=i18n.tr(Msg::EntryTitle)/>
         <section class="page entry">
-            <h1>{move || i18n.t(Msg::EntryTitle)}</h1>
+            <h1>{i18n.tr(Msg::EntryTitle)}</h1>
             <Form method="GET" action="/entry" attr:class="filters">
                 <label class="field grow">
-                    <span>{move || i18n.t(Msg::EntryAccountPrompt)}</span>
+                    <span>{i18n.tr(Msg::EntryAccountPrompt)}</span>
                     <input type="search" name="account" inputmode="numeric" value=move || account.get() autocomplete="off"/>
                 </label>
-                <button type="submit" class="button primary">{move || i18n.t(Msg::EntryFind)}</button>
+                <button type="submit" class="button primary">{i18n.tr(Msg::EntryFind)}</button>
             </Form>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sheet.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -175,8 +175,8 @@ where
                     view! {
                         <div class="register" data-meter=meter_id.to_string() data-tariff=tariff.to_string()>
                             <span class="tariff">{label}</span>
-                            <span class="last">{move || i18n.t(Msg::EntryPrevious)} ": " {last.clone()}</span>
-                            <span class="expected muted">{move || i18n.t(Msg::EntryExpected)} " " {today.clone()} ": " {expected.clone()}</span>
+                            <span class="last">{i18n.tr(Msg::EntryPrevious)} ": " {last.clone()}</span>
+                            <span class="expected muted">{i18n.tr(Msg::EntryExpected)} " " {today.clone()} ": " {expected.clone()}</span>
                             <ReadingInput
                                 capacity
                                 value=Signal::derive(move || values.with(|v| v.get(&key).cloned().unwrap_or_default()))
@@ -197,10 +197,10 @@ where
             };
             view! {
                 <fieldset class="entry-meter" data-meter=meter_id.to_string()>
-                    <legend>{move || i18n.t(resource)} " · " {m.model.clone()} " № " {m.serial.clone()} " · " {move || i18n.t(Msg::Capacity)} " " {capacity.label()}</legend>
+                    <legend>{move || i18n.t(resource)} " · " {m.model.clone()} " № " {m.serial.clone()} " · " {i18n.tr(Msg::Capacity)} " " {capacity.label()}</legend>
                     {registers}
                     <Show when=flagged>
-                        <p class="warn-text" data-testid="flagged">{move || i18n.t(Msg::EntryFlagged)}</p>
+                        <p class="warn-text" data-testid="flagged">{i18n.tr(Msg::EntryFlagged)}</p>
                     </Show>
                 </fieldset>
             }
@@ -215,16 +215,16 @@ where
         })
     };
     let header = view! {
-        <p class="caption">{sheet.object_name.clone()} " · " {sheet.address.clone()} ", кв. " {sheet.flat.clone()} " · " {move || i18n.t(Msg::Account)} " " {sheet.account.clone()}</p>
-        {empty.then(|| view! { <p class="muted">{move || i18n.t(Msg::EntryNoMeters)}</p> })}
+        <p class="caption">{sheet.object_name.clone()} " · " {sheet.address.clone()} ", кв. " {sheet.flat.clone()} " · " {i18n.tr(Msg::Account)} " " {sheet.account.clone()}</p>
+        {empty.then(|| view! { <p class="muted">{i18n.tr(Msg::EntryNoMeters)}</p> })}
     }
     .into_any();
     let buttons = view! {
         <div class="toolbar">
-            <button type="button" class="button" on:click=clear>{move || i18n.t(Msg::EntryClear)}</button>
-            <button type="submit" class="button primary" data-testid="send" disabled=move || send.pending().get()>{move || i18n.t(Msg::EntrySend)}</button>
-            <Show when=saved><span class="ok" data-testid="saved">{move || i18n.t(Msg::EntrySaved)}</span></Show>
-            <Show when=move || nothing.get()><span class="warn-text">{move || i18n.t(Msg::EntryNothing)}</span></Show>
+            <button type="button" class="button" on:click=clear>{i18n.tr(Msg::EntryClear)}</button>
+            <button type="submit" class="button primary" data-testid="send" disabled=move || send.pending().get()>{i18n.tr(Msg::EntrySend)}</button>
+            <Show when=saved><span class="ok" data-testid="saved">{i18n.tr(Msg::EntrySaved)}</span></Show>
+            <Show when=move || nothing.get()><span class="warn-text">{i18n.tr(Msg::EntryNothing)}</span></Show>
             {move || send.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
         </div>
     }

@@ -36,9 +36,9 @@ pub fn FieldPage() -> impl IntoView {
     let object =
         Memo::new(move |_| query.with(|q| q.get("object").and_then(|v| v.parse::<i64>().ok())));
     view! {
-        <Title text=move || i18n.t(Msg::MenuFieldEntry)/>
+        <Title text=i18n.tr(Msg::MenuFieldEntry)/>
         <section class="page field">
-            <h1>{move || i18n.t(Msg::MenuFieldEntry)}</h1>
+            <h1>{i18n.tr(Msg::MenuFieldEntry)}</h1>
             <SyncStatus/>
             {move || match object.get() {
                 None => Either::Left(view! { <BuildingList/> }),
@@ -64,11 +64,11 @@ fn BuildingList() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     view! {
         <label class="field grow">
-            <span>{move || i18n.t(Msg::FieldFindBuilding)}</span>
+            <span>{i18n.tr(Msg::FieldFindBuilding)}</span>
             <input type="search" name="building" autocomplete="off" prop:value=move || typed.get()
                 on:input=move |ev| typed.set(event_target_value(&ev))/>
         </label>
-        <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
             {move || {
                 Suspend::new(async move {
                     match list.await {
@@ -151,19 +151,19 @@ fn Buildings(
                 };
                 view! {
                     <li class="building" class:pinned=is_pinned data-object=id.to_string() style:display=move || if shown() { "" } else { "none" }>
-                        {is_pinned.then(|| view! { <span class="badge">{move || i18n.t(Msg::FieldLastOpened)}</span> })}
+                        {is_pinned.then(|| view! { <span class="badge">{i18n.tr(Msg::FieldLastOpened)}</span> })}
                         <a href=sheet_url(id) class="building-link">
                             <strong>{b.name.clone()}</strong>
                             <span class="muted">{b.address.clone()}</span>
                             <span class="muted small">
-                                {move || i18n.t(Msg::Premises)} " " {format::integer(b.premises)} " · "
-                                {format::integer(b.meters)} " " {move || i18n.t(Msg::MetersShown)}
+                                {i18n.tr(Msg::Premises)} " " {format::integer(b.premises)} " · "
+                                {format::integer(b.meters)} " " {i18n.tr(Msg::MetersShown)}
                             </span>
                         </a>
                         {move || if kept.with(|k| k.contains(&id)) {
-                            Either::Left(view! { <span class="ok small" data-testid="kept">"✓ " {move || i18n.t(Msg::FieldSavedOffline)}</span> })
+                            Either::Left(view! { <span class="ok small" data-testid="kept">"✓ " {i18n.tr(Msg::FieldSavedOffline)}</span> })
                         } else {
-                            Either::Right(view! { <button type="button" class="button small" on:click=save.clone()>{move || i18n.t(Msg::FieldSaveOffline)}</button> })
+                            Either::Right(view! { <button type="button" class="button small" on:click=save.clone()>{i18n.tr(Msg::FieldSaveOffline)}</button> })
                         }}
                     </li>
                 }
@@ -173,7 +173,7 @@ fn Buildings(
     view! {
         {move || failed.get().map(|e| view! { <p class="error-text" role="alert">{i18n.t(Msg::FieldKeepFailed)} ": " {e}</p> })}
         <ul class="building-list">{rows}</ul>
-        <Show when=none_found><p class="muted">{move || i18n.t(Msg::FieldNoBuildings)}</p></Show>
+        <Show when=none_found><p class="muted">{i18n.tr(Msg::FieldNoBuildings)}</p></Show>
     }
 }
 
@@ -194,8 +194,8 @@ fn BuildingSheet(object_id: i64) -> impl IntoView {
         },
     );
     view! {
-        <p class="pinned-bar"><a href="/field" class="button small">"← " {move || i18n.t(Msg::FieldChangeBuilding)}</a></p>
-        <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+        <p class="pinned-bar"><a href="/field" class="button small">"← " {i18n.tr(Msg::FieldChangeBuilding)}</a></p>
+        <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match sheet.await {
                     Err(e) => Either::Left(view! { <ErrorBox error=e/> }),

@@ -32,10 +32,10 @@ fn Summary() -> impl IntoView {
     let i18n = use_i18n();
     let summary = Resource::new(|| (), |_| home_summary());
     view! {
-        <Title text=move || i18n.t(Msg::HomeTitle)/>
+        <Title text=i18n.tr(Msg::HomeTitle)/>
         <section class="page">
-            <h1>{move || i18n.t(Msg::HomeTitle)}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::HomeTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match summary.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -49,7 +49,7 @@ fn Summary() -> impl IntoView {
                                     <Card label=Msg::CommonMeters value=s.meters_common/>
                                     <Card label=Msg::HeardLastDay value=s.meters_heard_last_day/>
                                     <div class="card" class:warn=silent_warn>
-                                        <span class="card-label">{move || i18n.t(Msg::SilentMeters)}</span>
+                                        <span class="card-label">{i18n.tr(Msg::SilentMeters)}</span>
                                         <span class="card-value" data-testid="silent">{format::integer(s.silent_meters)}</span>
                                     </div>
                                 </div>

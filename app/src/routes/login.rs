@@ -16,34 +16,34 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
-        <Title text=move || i18n.t(Msg::SignInTitle)/>
+        <Title text=i18n.tr(Msg::SignInTitle)/>
         <div class="login-page">
             <div class="login-card">
                 <div class="login-brand">
                     <img src="/icons/icon-192.png" alt="" width="56" height="56"/>
                     <div>
-                        <h1>{move || i18n.t(Msg::AppName)}</h1>
-                        <p>{move || i18n.t(Msg::AppTagline)}</p>
+                        <h1>{i18n.tr(Msg::AppName)}</h1>
+                        <p>{i18n.tr(Msg::AppTagline)}</p>
                     </div>
                 </div>
                 <ActionForm action=action attr:class="login-form">
                     <input type="hidden" name="next" prop:value=next/>
                     <label>
-                        <span>{move || i18n.t(Msg::Login)}</span>
+                        <span>{i18n.tr(Msg::Login)}</span>
                         <input type="text" name="login" autocomplete="username" autocapitalize="none" required autofocus/>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::Password)}</span>
+                        <span>{i18n.tr(Msg::Password)}</span>
                         <input type="password" name="password" autocomplete="current-password" required/>
                     </label>
                     <ActionError value=action.value()/>
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
-                        {move || i18n.t(Msg::SignIn)}
+                        {i18n.tr(Msg::SignIn)}
                     </button>
                 </ActionForm>
-                <p class="muted small"><a href="/register" data-testid="register-link">{move || i18n.t(Msg::RegInvitation)}</a></p>
+                <p class="muted small"><a href="/register" data-testid="register-link">{i18n.tr(Msg::RegInvitation)}</a></p>
                 <button type="button" class="link lang" data-testid="lang" on:click=move |_| i18n.set(i18n.lang().other())>
-                    {move || i18n.t(Msg::Language)}
+                    {i18n.tr(Msg::Language)}
                 </button>
             </div>
         </div>

@@ -48,9 +48,9 @@ pub fn MeterPage() -> impl IntoView {
         |((id, month), _)| get_meter_card(id, month),
     );
     view! {
-        <Title text=move || i18n.t(Msg::MeterTitle)/>
+        <Title text=i18n.tr(Msg::MeterTitle)/>
         <section class="page meter">
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -128,17 +128,17 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
                 review.dispatch(ReviewReading { meter_id, period, ts, accept });
             };
             let check = if rejected {
-                view! { <span class="muted">{move || i18n.t(Msg::Rejected)}</span> }.into_any()
+                view! { <span class="muted">{i18n.tr(Msg::Rejected)}</span> }.into_any()
             } else if waiting && can_review {
                 view! {
                     <span class="review">
-                        <button type="button" class="button small" data-testid="confirm" on:click=move |_| decide(true)>{move || i18n.t(Msg::Confirm)}</button>
-                        <button type="button" class="button small" data-testid="reject" on:click=move |_| decide(false)>{move || i18n.t(Msg::Reject)}</button>
+                        <button type="button" class="button small" data-testid="confirm" on:click=move |_| decide(true)>{i18n.tr(Msg::Confirm)}</button>
+                        <button type="button" class="button small" data-testid="reject" on:click=move |_| decide(false)>{i18n.tr(Msg::Reject)}</button>
                     </span>
                 }
                 .into_any()
             } else if waiting {
-                view! { <span class="warn-text">{move || i18n.t(Msg::WaitsConfirmation)}</span> }.into_any()
+                view! { <span class="warn-text">{i18n.tr(Msg::WaitsConfirmation)}</span> }.into_any()
             } else {
                 ().into_any()
             };
@@ -157,52 +157,52 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
     let state = state_name(c.state);
     let card = view! {
         <p class="crumbs"><a href=format!("/readings?object={}", c.object_id)>{c.object_name.clone()}</a></p>
-        <h1>{move || i18n.t(Msg::MeterTitle)} " " {c.model.clone()} " № " {c.serial.clone()}</h1>
+        <h1>{i18n.tr(Msg::MeterTitle)} " " {c.model.clone()} " № " {c.serial.clone()}</h1>
         <dl class="card-list" data-testid="meter-card">
-            <dt>{move || i18n.t(Msg::Address)}</dt><dd>{where_}</dd>
-            <dt>{move || i18n.t(Msg::Account)}</dt><dd>{c.account.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>{move || i18n.t(Msg::MeterType)}</dt><dd>{move || i18n.t(resource)} ", " {c.unit.clone()}</dd>
-            <dt>{move || i18n.t(Msg::Tariffs)}</dt><dd>{c.tariffs}</dd>
-            <dt>{move || i18n.t(Msg::Capacity)}</dt><dd>{c.capacity.clone()}</dd>
-            <dt>{move || i18n.t(Msg::Multiplier)}</dt><dd>{format::decimal(c.multiplier.normalize())}</dd>
-            <dt>{move || i18n.t(Msg::Installed)}</dt><dd>{opt_date(c.installed_on)}</dd>
-            <dt>{move || i18n.t(Msg::Verified)}</dt><dd>{opt_date(c.verified_on)}</dd>
-            <dt>{move || i18n.t(Msg::NextVerification)}</dt><dd>{opt_date(c.next_verification_on)}</dd>
-            <dt>{move || i18n.t(Msg::State)}</dt><dd>{move || i18n.t(state)}</dd>
-            <dt>{move || i18n.t(Msg::LastContact)}</dt><dd>{c.last_contact.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{i18n.tr(Msg::Address)}</dt><dd>{where_}</dd>
+            <dt>{i18n.tr(Msg::Account)}</dt><dd>{c.account.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{i18n.tr(Msg::MeterType)}</dt><dd>{move || i18n.t(resource)} ", " {c.unit.clone()}</dd>
+            <dt>{i18n.tr(Msg::Tariffs)}</dt><dd>{c.tariffs}</dd>
+            <dt>{i18n.tr(Msg::Capacity)}</dt><dd>{c.capacity.clone()}</dd>
+            <dt>{i18n.tr(Msg::Multiplier)}</dt><dd>{format::decimal(c.multiplier.normalize())}</dd>
+            <dt>{i18n.tr(Msg::Installed)}</dt><dd>{opt_date(c.installed_on)}</dd>
+            <dt>{i18n.tr(Msg::Verified)}</dt><dd>{opt_date(c.verified_on)}</dd>
+            <dt>{i18n.tr(Msg::NextVerification)}</dt><dd>{opt_date(c.next_verification_on)}</dd>
+            <dt>{i18n.tr(Msg::State)}</dt><dd>{move || i18n.t(state)}</dd>
+            <dt>{i18n.tr(Msg::LastContact)}</dt><dd>{c.last_contact.clone().unwrap_or_else(|| "—".into())}</dd>
             {c.replaces.map(|id| view! {
-                <dt>{move || i18n.t(Msg::Replaces)}</dt><dd><a href=format!("/meters/{id}")>{"№ "}{id}</a></dd>
+                <dt>{i18n.tr(Msg::Replaces)}</dt><dd><a href=format!("/meters/{id}")>{"№ "}{id}</a></dd>
             })}
         </dl>
     }
     .into_any();
     let period = view! {
         <div class="toolbar period">
-            <a class="button" rel="prev" href=format!("{base}?month={}", month_param(prev)) data-testid="prev-month">"‹ " {move || i18n.t(Msg::PrevMonth)}</a>
+            <a class="button" rel="prev" href=format!("{base}?month={}", month_param(prev)) data-testid="prev-month">"‹ " {i18n.tr(Msg::PrevMonth)}</a>
             <strong class="period-name" data-testid="month">{format!("{:02}.{}", c.month.month(), c.month.year())}</strong>
-            <a class="button" rel="next" href=format!("{base}?month={}", month_param(next)) data-testid="next-month">{move || i18n.t(Msg::NextMonth)} " ›"</a>
+            <a class="button" rel="next" href=format!("{base}?month={}", month_param(next)) data-testid="next-month">{i18n.tr(Msg::NextMonth)} " ›"</a>
             <span class="spacer"></span>
-            <a class="button" href=format!("{base}/archive?kind=day&date={}", c.month.format("%Y-%m-%d")) data-testid="archives">{move || i18n.t(Msg::ArchiveLink)}</a>
+            <a class="button" href=format!("{base}/archive?kind=day&date={}", c.month.format("%Y-%m-%d")) data-testid="archives">{i18n.tr(Msg::ArchiveLink)}</a>
         </div>
     }
     .into_any();
     let days = view! {
-        <h2>{move || i18n.t(Msg::ConsumptionByDay)} ", " {c.unit.clone()}</h2>
+        <h2>{i18n.tr(Msg::ConsumptionByDay)} ", " {c.unit.clone()}</h2>
         <div class="table-wrap">
             <table class="data" data-testid="days">
-                <thead><tr><th>{move || i18n.t(Msg::Date)}</th>{head}</tr></thead>
+                <thead><tr><th>{i18n.tr(Msg::Date)}</th>{head}</tr></thead>
                 <tbody>{day_rows}</tbody>
-                <tfoot><tr class="total"><th>{move || i18n.t(Msg::MonthTotal)}</th>{total_cells}</tr></tfoot>
+                <tfoot><tr class="total"><th>{i18n.tr(Msg::MonthTotal)}</th>{total_cells}</tr></tfoot>
             </table>
         </div>
-        <p class="note">{move || i18n.t(Msg::GapNote)}</p>
+        <p class="note">{i18n.tr(Msg::GapNote)}</p>
     }
     .into_any();
     let readings = view! {
-        <h2>{move || i18n.t(Msg::ReadingsOfMonth)}</h2>
+        <h2>{i18n.tr(Msg::ReadingsOfMonth)}</h2>
         <div class="table-wrap">
             <table class="data" data-testid="meter-readings">
-                <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head2}<th>{move || i18n.t(Msg::Source)}</th><th>{move || i18n.t(Msg::EnteredBy)}</th><th>{move || i18n.t(Msg::Check)}</th></tr></thead>
+                <thead><tr><th>{i18n.tr(Msg::Time)}</th>{head2}<th>{i18n.tr(Msg::Source)}</th><th>{i18n.tr(Msg::EnteredBy)}</th><th>{i18n.tr(Msg::Check)}</th></tr></thead>
                 <tbody>{reading_rows}</tbody>
             </table>
         </div>

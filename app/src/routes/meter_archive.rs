@@ -75,9 +75,9 @@ pub fn MeterArchivePage() -> impl IntoView {
         |(id, kind, date)| get_meter_archive(id, kind, date),
     );
     view! {
-        <Title text=move || i18n.t(Msg::ArchiveTitle)/>
+        <Title text=i18n.tr(Msg::ArchiveTitle)/>
         <section class="page meter-archive">
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || {
                     // the column and the view change the page without fetching again
                     let (_, _, _, col, totals) = key.get();
@@ -167,13 +167,13 @@ fn ArchiveView(a: MeterArchive, col: usize, totals: bool) -> impl IntoView {
         let kind = if usage { ChartKind::Grouped } else { ChartKind::Lines };
         let show = integral.then(|| view! {
             <nav class="spans" data-testid="archive-show">
-                <a href=href(id, a.kind, a.date, col, false) class:active=usage data-show="usage">{move || i18n.t(Msg::ArchiveUsage)}</a>
-                <a href=href(id, a.kind, a.date, col, true) class:active=!usage data-show="totals">{move || i18n.t(Msg::ArchiveTotals)}</a>
+                <a href=href(id, a.kind, a.date, col, false) class:active=usage data-show="usage">{i18n.tr(Msg::ArchiveUsage)}</a>
+                <a href=href(id, a.kind, a.date, col, true) class:active=!usage data-show="totals">{i18n.tr(Msg::ArchiveTotals)}</a>
             </nav>
         });
         view! {
             <div class="toolbar">
-                <p class="caption">{move || i18n.t(Msg::ArchiveChartOf)} ": " <strong data-testid="archive-charted">{name}</strong></p>
+                <p class="caption">{i18n.tr(Msg::ArchiveChartOf)} ": " <strong data-testid="archive-charted">{name}</strong></p>
                 {show}
             </div>
             <ConsumptionChart labels series unit=unit_text(&c.unit, lang) kind=Signal::derive(move || kind)/>
@@ -184,7 +184,7 @@ fn ArchiveView(a: MeterArchive, col: usize, totals: bool) -> impl IntoView {
     let empty = a.rows.is_empty();
     view! {
         <p class="crumbs"><a href=format!("/meters/{id}")>{a.model.clone()} " № " {a.serial.clone()}</a></p>
-        <h1>{move || i18n.t(Msg::ArchiveTitle)} " № " {a.serial.clone()}</h1>
+        <h1>{i18n.tr(Msg::ArchiveTitle)} " № " {a.serial.clone()}</h1>
         <p class="muted">{a.object_name.clone()} " · " {a.where_.clone()}</p>
         <div class="toolbar">
             <nav class="spans" data-testid="archive-kinds">{kinds}</nav>
@@ -196,26 +196,26 @@ fn ArchiveView(a: MeterArchive, col: usize, totals: bool) -> impl IntoView {
             {(a.kind != ArchiveKind::Month).then(|| view! {
                 <form method="get" action=format!("/meters/{id}/archive") class="inline">
                     <input type="hidden" name="kind" value=a.kind.as_str()/>
-                    <input type=picker_type name="date" value=picker_value aria-label=move || i18n.t(Msg::Date)/>
+                    <input type=picker_type name="date" value=picker_value aria-label=i18n.tr(Msg::Date)/>
                     <button type="submit">"OK"</button>
                 </form>
             })}
             <span class="spacer"></span>
-            <a class="button" href=format!("/export/archive.xlsx?{export}") download data-testid="export-xlsx">{move || i18n.t(Msg::ExportXlsx)}</a>
-            <a class="button" href=format!("/export/archive.csv?{export}") download>{move || i18n.t(Msg::ExportCsv)}</a>
+            <a class="button" href=format!("/export/archive.xlsx?{export}") download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
+            <a class="button" href=format!("/export/archive.csv?{export}") download>{i18n.tr(Msg::ExportCsv)}</a>
         </div>
         {if empty {
-            view! { <p class="note" data-testid="archive-empty">{move || i18n.t(Msg::ArchiveEmpty)}</p> }.into_any()
+            view! { <p class="note" data-testid="archive-empty">{i18n.tr(Msg::ArchiveEmpty)}</p> }.into_any()
         } else {
             view! {
                 {chart}
                 <div class="table-wrap">
                     <table class="data" data-testid="archive">
-                        <thead><tr><th>{move || i18n.t(Msg::Time)}</th>{head}{integral.then(|| view! { <th class="num">{move || i18n.t(Msg::ArchiveUsageCol)} ", " {usage_unit.clone()}</th> })}</tr></thead>
+                        <thead><tr><th>{i18n.tr(Msg::Time)}</th>{head}{integral.then(|| view! { <th class="num">{i18n.tr(Msg::ArchiveUsageCol)} ", " {usage_unit.clone()}</th> })}</tr></thead>
                         <tbody>{body}</tbody>
                     </table>
                 </div>
-                <p class="note">{move || i18n.t(Msg::ArchiveRecords)} ": " {a.rows.len()} ". " {move || i18n.t(Msg::ArchiveIntegralNote)}</p>
+                <p class="note">{i18n.tr(Msg::ArchiveRecords)} ": " {a.rows.len()} ". " {i18n.tr(Msg::ArchiveIntegralNote)}</p>
             }.into_any()
         }}
     }

@@ -13,12 +13,12 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || i18n.t(Msg::NotFoundTitle)/>
+        <Title text=i18n.tr(Msg::NotFoundTitle)/>
         <section class="not-found">
             <p class="code">"404"</p>
-            <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
-            <p>{move || i18n.t(Msg::NotFoundText)}</p>
-            <a class="button" href="/">{move || i18n.t(Msg::GoHome)}</a>
+            <h1>{i18n.tr(Msg::NotFoundTitle)}</h1>
+            <p>{i18n.tr(Msg::NotFoundText)}</p>
+            <a class="button" href="/">{i18n.tr(Msg::GoHome)}</a>
         </section>
     }
 }

@@ -112,11 +112,11 @@ pub fn NotPolledPage() -> impl IntoView {
     );
     follow_selected_object(move |id| href(Some(id), days.get_untracked()));
     view! {
-        <Title text=move || i18n.t(Msg::NpTitle)/>
+        <Title text=i18n.tr(Msg::NpTitle)/>
         <section class="page not-polled">
-            <h1>{move || i18n.t(Msg::NpTitle)}</h1>
-            <p class="lead">{move || i18n.t(Msg::NpLead)}</p>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::NpTitle)}</h1>
+            <p class="lead">{i18n.tr(Msg::NpLead)}</p>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -191,30 +191,30 @@ fn SilentTable(list: SilentList) -> impl IntoView {
         .collect_view();
     view! {
         <div class="toolbar">
-            <label>{move || i18n.t(Msg::NpObject)} " "
+            <label>{i18n.tr(Msg::NpObject)} " "
                 <select class="np-object" on:change=on_object>
-                    <option value="" selected=object.is_none()>{move || i18n.t(Msg::NpAllObjects)}</option>
+                    <option value="" selected=object.is_none()>{i18n.tr(Msg::NpAllObjects)}</option>
                     {options}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::NpDays)} " "
+            <label>{i18n.tr(Msg::NpDays)} " "
                 <select class="np-days" on:change=on_days>{day_options}</select>
             </label>
-            <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::NpSearch) aria-label=move || i18n.t(Msg::Search)/>
+            <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::NpSearch) aria-label=i18n.tr(Msg::Search)/>
             <span class="count" data-testid="count">
                 {move || format!("{} {} / {}", i18n.t(Msg::Shown), shown.read().len(), total)}
             </span>
             <a class="button" download="not-polled.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>
-                {move || i18n.t(Msg::ExportCsv)}
+                {i18n.tr(Msg::ExportCsv)}
             </a>
-            <a class="button" href=excel download data-testid="export-xlsx">{move || i18n.t(Msg::ExportXlsx)}</a>
+            <a class="button" href=excel download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
         </div>
         <p class="np-summary" role="status">
-            <span>{move || i18n.t(Msg::NpNoAnswer)} ": " <strong class="np-no-answer">{no_answer}</strong></span>
+            <span>{i18n.tr(Msg::NpNoAnswer)} ": " <strong class="np-no-answer">{no_answer}</strong></span>
             " · "
-            <span>{move || i18n.t(Msg::NpQuiet)} ": " <strong class="np-quiet">{quiet}</strong></span>
+            <span>{i18n.tr(Msg::NpQuiet)} ": " <strong class="np-quiet">{quiet}</strong></span>
             " · "
-            <span>{move || i18n.t(Msg::NpNever)} ": " <strong class="np-never">{never}</strong></span>
+            <span>{i18n.tr(Msg::NpNever)} ": " <strong class="np-never">{never}</strong></span>
         </p>
         <div class="table-wrap">
             <table class="data not-polled-table">
@@ -223,13 +223,13 @@ fn SilentTable(list: SilentList) -> impl IntoView {
                         <SortTh label=Msg::NpObject key=Col::Object sort/>
                         <SortTh label=Msg::ColPlace key=Col::Place sort/>
                         <SortTh label=Msg::NpResource key=Col::Resource sort/>
-                        <th>{move || i18n.t(Msg::Model)}</th>
+                        <th>{i18n.tr(Msg::Model)}</th>
                         <SortTh label=Msg::ColMeter key=Col::Serial sort/>
                         <SortTh label=Msg::ColLine key=Col::Line sort/>
-                        <th>{move || i18n.t(Msg::LastContact)}</th>
+                        <th>{i18n.tr(Msg::LastContact)}</th>
                         <SortTh label=Msg::NpDaysSilent key=Col::Days sort numeric=true/>
                         <SortTh label=Msg::ColPolled key=Col::Polled sort/>
-                        <th>{move || i18n.t(Msg::NpWhy)}</th>
+                        <th>{i18n.tr(Msg::NpWhy)}</th>
                     </tr>
                 </thead>
                 <tbody>

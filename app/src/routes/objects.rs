@@ -67,10 +67,10 @@ pub fn ObjectsPage() -> impl IntoView {
     let i18n = use_i18n();
     let objects = Resource::new(|| (), |_| list_objects());
     view! {
-        <Title text=move || i18n.t(Msg::ObjectsTitle)/>
+        <Title text=i18n.tr(Msg::ObjectsTitle)/>
         <section class="page">
-            <h1>{move || i18n.t(Msg::ObjectsTitle)}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::ObjectsTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match objects.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -109,12 +109,12 @@ fn ObjectsTable(rows: Vec<ObjectRow>) -> impl IntoView {
     });
     view! {
         <div class="toolbar">
-            <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::SearchObjects) aria-label=move || i18n.t(Msg::Search)/>
+            <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::SearchObjects) aria-label=i18n.tr(Msg::Search)/>
             <span class="count" data-testid="count">
                 {move || format!("{} {} {} {}", i18n.t(Msg::Shown), shown.read().len(), "/", total)}
             </span>
             <a class="button" download="objects.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>
-                {move || i18n.t(Msg::ExportCsv)}
+                {i18n.tr(Msg::ExportCsv)}
             </a>
         </div>
         <div class="table-wrap">
@@ -132,7 +132,7 @@ fn ObjectsTable(rows: Vec<ObjectRow>) -> impl IntoView {
                     {move || {
                         let v = shown.get();
                         if v.is_empty() {
-                            view! { <tr><td colspan="5" class="empty">{move || i18n.t(Msg::NothingFound)}</td></tr> }.into_any()
+                            view! { <tr><td colspan="5" class="empty">{i18n.tr(Msg::NothingFound)}</td></tr> }.into_any()
                         } else {
                             v.into_iter()
                                 .map(|r| {

@@ -139,10 +139,10 @@ pub fn PollingPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || i18n.t(Msg::PollingTitle)/>
+        <Title text=i18n.tr(Msg::PollingTitle)/>
         <section class="page polling">
-            <h1>{move || i18n.t(Msg::PollingTitle)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::PollingTitle)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match exchange.await {
                         Err(e) => return view! { <ErrorBox error=e/> }.into_any(),

@@ -83,10 +83,10 @@ pub fn ReadingsPage() -> impl IntoView {
         })
     });
     view! {
-        <Title text=move || i18n.t(Msg::ReadingsTitle)/>
+        <Title text=i18n.tr(Msg::ReadingsTitle)/>
         <section class="page readings">
-            <h1>{move || i18n.t(Msg::ReadingsTitle)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::ReadingsTitle)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -244,7 +244,7 @@ fn ReadingsView(page: ReadingsPage) -> impl IntoView {
     let form = view! {
         <Form method="GET" action="/readings" attr:class="filters">
             <label class="field">
-                <span>{move || i18n.t(Msg::Building)}</span>
+                <span>{i18n.tr(Msg::Building)}</span>
                 <select name="object">
                     {objects
                         .into_iter()
@@ -253,34 +253,34 @@ fn ReadingsView(page: ReadingsPage) -> impl IntoView {
                 </select>
             </label>
             <label class="field">
-                <span>{move || i18n.t(Msg::Date)}</span>
+                <span>{i18n.tr(Msg::Date)}</span>
                 <input type="date" name="date" value=date_value/>
             </label>
             <label class="field grow">
-                <span>{move || i18n.t(Msg::Search)}</span>
-                <input type="search" name="q" value=q.search.clone() placeholder=move || i18n.t(Msg::SearchReadings)/>
+                <span>{i18n.tr(Msg::Search)}</span>
+                <input type="search" name="q" value=q.search.clone() placeholder=i18n.tr(Msg::SearchReadings)/>
             </label>
             <input type="hidden" name="resource" value=q.resource.as_str()/>
             <input type="hidden" name="type" value=q.placement.as_str()/>
             <input type="hidden" name="sort" value=q.sort.as_str()/>
             <input type="hidden" name="desc" value=if q.descending { "1" } else { "0" }/>
             <input type="hidden" name="size" value=q.page_size.to_string()/>
-            <button type="submit" class="button primary">{move || i18n.t(Msg::Show)}</button>
+            <button type="submit" class="button primary">{i18n.tr(Msg::Show)}</button>
         </Form>
     }
     .into_any();
     let toolbar = view! {
         <div class="toolbar">
-            <span class="label">{move || i18n.t(Msg::MeterType)}</span>
-            <nav class="segmented" aria-label=move || i18n.t(Msg::MeterType)>{switch_resource}</nav>
-            <span class="label">{move || i18n.t(Msg::Kind)}</span>
-            <nav class="segmented" aria-label=move || i18n.t(Msg::Kind)>{switch_placement}</nav>
+            <span class="label">{i18n.tr(Msg::MeterType)}</span>
+            <nav class="segmented" aria-label=i18n.tr(Msg::MeterType)>{switch_resource}</nav>
+            <span class="label">{i18n.tr(Msg::Kind)}</span>
+            <nav class="segmented" aria-label=i18n.tr(Msg::Kind)>{switch_placement}</nav>
             <span class="spacer"></span>
-            <a class="button" href=format!("/export/readings.xlsx?{export}") download data-testid="export-xlsx">{move || i18n.t(Msg::ExportXlsx)}</a>
-            <a class="button" href=format!("/export/readings.csv?{export}") download data-testid="export-csv">{move || i18n.t(Msg::ExportCsv)}</a>
+            <a class="button" href=format!("/export/readings.xlsx?{export}") download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
+            <a class="button" href=format!("/export/readings.csv?{export}") download data-testid="export-csv">{i18n.tr(Msg::ExportCsv)}</a>
         </div>
         <p class="caption">
-            {page.object_name.clone()} " · " {move || i18n.t(Msg::ReadingsAsOf)} " " {format::date(page.date)}
+            {page.object_name.clone()} " · " {i18n.tr(Msg::ReadingsAsOf)} " " {format::date(page.date)}
         </p>
     }
     .into_any();
@@ -290,7 +290,7 @@ fn ReadingsView(page: ReadingsPage) -> impl IntoView {
                 <thead><tr>{header}</tr></thead>
                 <tbody>
                     {if empty {
-                        Some(view! { <tr><td colspan="9" class="empty">{move || i18n.t(Msg::NothingFound)}</td></tr> })
+                        Some(view! { <tr><td colspan="9" class="empty">{i18n.tr(Msg::NothingFound)}</td></tr> })
                     } else {
                         None
                     }}
@@ -302,19 +302,19 @@ fn ReadingsView(page: ReadingsPage) -> impl IntoView {
     .into_any();
     let foot = view! {
         <div class="table-foot">
-            <button type="button" class="icon-button" title=move || i18n.t(Msg::Columns) aria-expanded=move || settings_open.get().to_string() on:click=move |_| settings_open.update(|o| *o = !*o) data-testid="columns">"⚙"</button>
-            <span class="count" data-testid="total">{move || i18n.t(Msg::Total)} " " {format::integer(page.total as i64)}</span>
-            <nav class="pager" aria-label=move || i18n.t(Msg::Page)>
-                {prev.map(|h| view! { <a href=h class="page-link" rel="prev" aria-label=move || i18n.t(Msg::PrevPage)>"‹"</a> })}
+            <button type="button" class="icon-button" title=i18n.tr(Msg::Columns) aria-expanded=move || settings_open.get().to_string() on:click=move |_| settings_open.update(|o| *o = !*o) data-testid="columns">"⚙"</button>
+            <span class="count" data-testid="total">{i18n.tr(Msg::Total)} " " {format::integer(page.total as i64)}</span>
+            <nav class="pager" aria-label=i18n.tr(Msg::Page)>
+                {prev.map(|h| view! { <a href=h class="page-link" rel="prev" aria-label=i18n.tr(Msg::PrevPage)>"‹"</a> })}
                 {pager}
-                {next.map(|h| view! { <a href=h class="page-link" rel="next" aria-label=move || i18n.t(Msg::NextPage)>"›"</a> })}
+                {next.map(|h| view! { <a href=h class="page-link" rel="next" aria-label=i18n.tr(Msg::NextPage)>"›"</a> })}
             </nav>
-            <span class="label">{move || i18n.t(Msg::PerPage)}</span>
+            <span class="label">{i18n.tr(Msg::PerPage)}</span>
             <nav class="segmented">{sizes}</nav>
         </div>
         <Show when=move || settings_open.get()>
             <fieldset class="column-settings" data-testid="column-settings">
-                <legend>{move || i18n.t(Msg::Columns)}</legend>
+                <legend>{i18n.tr(Msg::Columns)}</legend>
                 {hideable.clone()}
             </fieldset>
         </Show>
@@ -341,7 +341,7 @@ where
     let value_date = row.value_date.map(format::date).unwrap_or_default();
     view! {
         <tr data-meter=row.meter_id.to_string() data-tariff=row.tariff.to_string()>
-            <td>{if is_common { view! { <span class="tag">{move || i18n.t(Msg::CommonMeter)}</span> }.into_any() } else { flat.into_any() }}</td>
+            <td>{if is_common { view! { <span class="tag">{i18n.tr(Msg::CommonMeter)}</span> }.into_any() } else { flat.into_any() }}</td>
             <Show when=move || show(ReadingsColumn::Address)><td class="address">{row.address.clone()}</td></Show>
             <Show when=move || show(ReadingsColumn::Account)><td>{row.account.clone()}</td></Show>
             <td>
@@ -353,11 +353,11 @@ where
             <td class="num value" class:flagged=went_down title=move || if went_down { i18n.t(Msg::WentDown) } else { "" }>
                 {match value.clone() {
                     Some(v) => v.into_any(),
-                    None => view! { <span class="muted">{move || i18n.t(Msg::NoReading)}</span> }.into_any(),
+                    None => view! { <span class="muted">{i18n.tr(Msg::NoReading)}</span> }.into_any(),
                 }}
             </td>
             <Show when=move || show(ReadingsColumn::ValueDate)><td>{value_date.clone()}</td></Show>
-            <Show when=move || show(ReadingsColumn::Tariff)><td>{move || i18n.t(Msg::TariffN)} " " {row.tariff}</td></Show>
+            <Show when=move || show(ReadingsColumn::Tariff)><td>{i18n.tr(Msg::TariffN)} " " {row.tariff}</td></Show>
         </tr>
     }
 }

@@ -28,14 +28,14 @@ pub fn RegisterPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || i18n.t(Msg::RegTitle)/>
+        <Title text=i18n.tr(Msg::RegTitle)/>
         <div class="login-page">
             <div class="login-card register-card">
                 <div class="login-brand">
                     <img src="/icons/icon-192.png" alt="" width="56" height="56"/>
                     <div>
-                        <h1>{move || i18n.t(Msg::RegTitle)}</h1>
-                        <p>{move || i18n.t(Msg::RegLead)}</p>
+                        <h1>{i18n.tr(Msg::RegTitle)}</h1>
+                        <p>{i18n.tr(Msg::RegLead)}</p>
                     </div>
                 </div>
                 <Suspense fallback=|| ()>
@@ -45,9 +45,9 @@ pub fn RegisterPage() -> impl IntoView {
                             Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
                             Some(Ok(c)) => view! {
                                 <p class="code-info" data-testid="code-info">
-                                    {c.company.clone()} ": " {c.address.clone()} ", " {move || i18n.t(Msg::Flat)} " " {c.premise.clone()}
+                                    {c.company.clone()} ": " {c.address.clone()} ", " {i18n.tr(Msg::Flat)} " " {c.premise.clone()}
                                     <br/>
-                                    <span class="muted small">{move || i18n.t(Msg::RegValidUntil)} " " {format::date(c.valid_until)}</span>
+                                    <span class="muted small">{i18n.tr(Msg::RegValidUntil)} " " {format::date(c.valid_until)}</span>
                                 </p>
                             }.into_any(),
                         }
@@ -55,16 +55,16 @@ pub fn RegisterPage() -> impl IntoView {
                 </Suspense>
                 <ActionForm action=action attr:class="login-form">
                     <label>
-                        <span>{move || i18n.t(Msg::RegCode)}</span>
+                        <span>{i18n.tr(Msg::RegCode)}</span>
                         <input type="text" name="code" autocomplete="off" autocapitalize="characters" required
                             placeholder="XXXX-XXXX-XXXX" prop:value=move || code.get()/>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::FullName)}</span>
+                        <span>{i18n.tr(Msg::FullName)}</span>
                         <input type="text" name="full_name" autocomplete="name" required/>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::Email)}</span>
+                        <span>{i18n.tr(Msg::Email)}</span>
                         <Suspense fallback=|| view! { <input type="email" name="email" autocomplete="email" required/> }>
                             {move || Suspend::new(async move {
                                 let email = match info.await {
@@ -76,25 +76,25 @@ pub fn RegisterPage() -> impl IntoView {
                         </Suspense>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::Password)}</span>
+                        <span>{i18n.tr(Msg::Password)}</span>
                         <input type="password" name="password" autocomplete="new-password" minlength="8" required/>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::PasswordAgain)}</span>
+                        <span>{i18n.tr(Msg::PasswordAgain)}</span>
                         <input type="password" name="password_again" autocomplete="new-password" minlength="8" required/>
                     </label>
                     <label class="check">
                         <input type="checkbox" name="consent" value="yes" required/>
-                        <span>{move || i18n.t(Msg::RegConsentText)}</span>
+                        <span>{i18n.tr(Msg::RegConsentText)}</span>
                     </label>
                     <ActionError value=action.value()/>
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
-                        {move || i18n.t(Msg::RegSubmit)}
+                        {i18n.tr(Msg::RegSubmit)}
                     </button>
                 </ActionForm>
-                <p class="muted small">{move || i18n.t(Msg::RegHaveAccount)} " " <a href="/login">{move || i18n.t(Msg::SignIn)}</a></p>
+                <p class="muted small">{i18n.tr(Msg::RegHaveAccount)} " " <a href="/login">{i18n.tr(Msg::SignIn)}</a></p>
                 <button type="button" class="link lang" data-testid="lang" on:click=move |_| i18n.set(i18n.lang().other())>
-                    {move || i18n.t(Msg::Language)}
+                    {i18n.tr(Msg::Language)}
                 </button>
             </div>
         </div>

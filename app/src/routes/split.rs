@@ -1,14 +1,44 @@
-//! Pages loaded on demand. With `cargo leptos build --split` each one is cut into its own
-//! wasm chunk fetched when the page is first opened, so the bundle a phone loads first holds
-//! the frame and field staff's offline entry screen only. Without `--split` they behave as ordinary routes.
+//! Pages loaded on demand. With `cargo leptos build --split` the full frame and each area
+//! (the public pages, the dispatcher's accounting, settings, service, the resident's cabinet)
+//! are cut into wasm chunks, fetched when one of their pages is first opened, so the bundle a
+//! phone loads first holds field staff's offline entry screen and its light frame only.
+//! Without `--split` they behave as ordinary routes.
+//!
+//! One chunk per area, not per page: the splitter makes a shared chunk for every set of
+//! split points that use the same code, and its loader lists them all. With a split point
+//! per page that was about 620 chunk files and a 20 KB loader on every first load.
+//!
+//! The route table still names every page; an area's chunk draws the page the address names.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident, $page:path) => {
+/// Whether `path` (`/my/requests/7`) is an address of `pattern` (`/my/requests/:id`), the
+/// pattern written as in the route table.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let segments = |s: &str| {
+        s.trim_end_matches('/')
+            .split('/')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let (pattern, path) = (segments(pattern), segments(path));
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(p, s)| p.starts_with(':') && !s.is_empty() || p == s)
+}
+
+macro_rules! lazy_area {
+    ($(#[$doc:meta])* $route:ident { $($pattern:literal => $page:path),+ $(,)? }) => {
         $(#[$doc])*
         pub struct $route;
+
+        impl $route {
+            /// The addresses of the area, as in the route table.
+            pub const PATTERNS: &'static [&'static str] = &[$($pattern),+];
+        }
 
         #[lazy_route]
         impl LazyRoute for $route {
@@ -17,70 +47,124 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
+                // the router makes a new view for every route it enters, so the address is
+                // read once
+                let path = leptos_router::hooks::use_location().pathname.get_untracked();
+                $(
+                    if path_matches($pattern, &path) {
+                        return view! { <$page/> }.into_any();
+                    }
+                )+
+                view! { <crate::routes::not_found::NotFound/> }.into_any()
             }
         }
     };
 }
 
-lazy_page!(
+/// The full frame (top bar with pickers, side menu with counts) of every signed-in page
+/// but the field screen, which has its own lighter one.
+pub struct FrameRoute;
+
+#[lazy_route]
+impl LazyRoute for FrameRoute {
+    fn data() -> Self {
+        FrameRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::components::layout::Layout/> }.into_any()
+    }
+}
+
+lazy_area!(
     /// The role's start page (a dispatcher's summary, an administrator's company card…).
-    HomeRoute,
-    crate::routes::home::HomePage
+    HomeRoute {
+        "/" => crate::routes::home::HomePage,
+    }
 );
-lazy_page!(
-    /// Sign-in: a plain form that works before its chunk arrives.
-    LoginRoute,
-    crate::routes::login::LoginPage
+lazy_area!(
+    /// Sign-in (a plain form that works before its chunk arrives) and a resident's sign-up.
+    PublicRoute {
+        "/login" => crate::routes::login::LoginPage,
+        "/register" => crate::routes::register::RegisterPage,
+    }
 );
-lazy_page!(ObjectsRoute, crate::routes::objects::ObjectsPage);
-lazy_page!(ReadingsRoute, crate::routes::readings::ReadingsPage);
-lazy_page!(EntryRoute, crate::routes::entry::EntryPage);
-lazy_page!(MeterRoute, crate::routes::meter::MeterPage);
-lazy_page!(MeterArchiveRoute, crate::routes::meter_archive::MeterArchivePage);
-lazy_page!(PollingRoute, crate::routes::polling::PollingPage);
-lazy_page!(NotPolledRoute, crate::routes::not_polled::NotPolledPage);
-lazy_page!(CompanyRoute, crate::routes::settings::company::CompanyPage);
-lazy_page!(UsersRoute, crate::routes::settings::users::UsersPage);
-lazy_page!(
-    MyPremisesRoute,
-    crate::routes::resident::premises::MyPremisesPage
+lazy_area!(
+    /// The dispatcher's desk: buildings, readings, entry, accounts, meters, monitoring.
+    AccountingRoute {
+        "/objects" => crate::routes::objects::ObjectsPage,
+        "/readings" => crate::routes::readings::ReadingsPage,
+        "/entry" => crate::routes::entry::EntryPage,
+        "/subscribers" => crate::routes::subscribers::SubscribersListPage,
+        "/subscribers/:account" => crate::routes::account::AccountPage,
+        "/meters/:id" => crate::routes::meter::MeterPage,
+        "/meters/:id/archive" => crate::routes::meter_archive::MeterArchivePage,
+        "/monitoring/polling" => crate::routes::polling::PollingPage,
+        "/monitoring/not-polled" => crate::routes::not_polled::NotPolledPage,
+    }
 );
-lazy_page!(
-    MyReadingsRoute,
-    crate::routes::resident::readings::MyReadingsPage
+lazy_area!(
+    /// The company's settings: card, users, activation codes, audit.
+    SettingsRoute {
+        "/settings/company" => crate::routes::settings::company::CompanyPage,
+        "/settings/users" => crate::routes::settings::users::UsersPage,
+        "/settings/activation" => crate::routes::settings::activation::ActivationPage,
+        "/settings/audit" => crate::routes::settings::audit::AuditPage,
+    }
 );
-lazy_page!(RegisterRoute, crate::routes::register::RegisterPage);
-lazy_page!(
-    MyConsumptionRoute,
-    crate::routes::resident::consumption::MyConsumptionPage
+lazy_area!(
+    /// The service desk: residents' requests and notices.
+    ServiceRoute {
+        "/service/dispatch" => crate::routes::service::dispatch::DispatchPage,
+        "/service/dispatch/:id" => crate::routes::service::dispatch_request::DispatchRequestPage,
+        "/service/notices" => crate::routes::service::notices::NoticesPage,
+        "/service/notices/:id" => crate::routes::service::notice::NoticePage,
+    }
 );
-lazy_page!(
-    MyRequestsRoute,
-    crate::routes::resident::requests::MyRequestsPage
+lazy_area!(
+    /// The resident's cabinet.
+    CabinetRoute {
+        "/my" => crate::routes::resident::premises::MyPremisesPage,
+        "/my/readings" => crate::routes::resident::readings::MyReadingsPage,
+        "/my/consumption" => crate::routes::resident::consumption::MyConsumptionPage,
+        "/my/requests" => crate::routes::resident::requests::MyRequestsPage,
+        "/my/requests/:id" => crate::routes::resident::requests::MyRequestPage,
+        "/my/notices" => crate::routes::resident::notices::MyNoticesPage,
+    }
 );
-lazy_page!(
-    MyRequestRoute,
-    crate::routes::resident::requests::MyRequestPage
-);
-lazy_page!(
-    MyNoticesRoute,
-    crate::routes::resident::notices::MyNoticesPage
-);
-lazy_page!(DispatchRoute, crate::routes::service::dispatch::DispatchPage);
-lazy_page!(
-    DispatchRequestRoute,
-    crate::routes::service::dispatch_request::DispatchRequestPage
-);
-lazy_page!(NoticesRoute, crate::routes::service::notices::NoticesPage);
-lazy_page!(NoticeRoute, crate::routes::service::notice::NoticePage);
-lazy_page!(AuditRoute, crate::routes::settings::audit::AuditPage);
-lazy_page!(
-    SubscribersRoute,
-    crate::routes::subscribers::SubscribersListPage
-);
-lazy_page!(AccountRoute, crate::routes::account::AccountPage);
-lazy_page!(
-    ActivationRoute,
-    crate::routes::settings::activation::ActivationPage
-);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_area_page_is_found_by_its_address() {
+        assert!(path_matches("/", "/"));
+        assert!(path_matches("/my", "/my"));
+        assert!(path_matches("/my", "/my/"));
+        assert!(path_matches("/my/requests/:id", "/my/requests/17"));
+        assert!(!path_matches("/my/requests/:id", "/my/requests"));
+        assert!(!path_matches("/my/requests", "/my/requests/17"));
+        assert!(!path_matches("/meters/:id", "/meters/5/archive"));
+        assert!(path_matches("/meters/:id/archive", "/meters/5/archive"));
+        assert!(!path_matches("/objects", "/readings"));
+    }
+
+    #[test]
+    fn no_two_pages_of_an_area_share_an_address() {
+        for patterns in [
+            HomeRoute::PATTERNS,
+            PublicRoute::PATTERNS,
+            AccountingRoute::PATTERNS,
+            SettingsRoute::PATTERNS,
+            ServiceRoute::PATTERNS,
+            CabinetRoute::PATTERNS,
+        ] {
+            for (i, a) in patterns.iter().enumerate() {
+                let sample = a.replace(":id", "1").replace(":account", "1");
+                let first = patterns.iter().position(|p| path_matches(p, &sample));
+                assert_eq!(first, Some(i), "{a}");
+            }
+        }
+    }
+}

@@ -47,10 +47,10 @@ pub fn SubscribersListPage() -> impl IntoView {
         })
     });
     view! {
-        <Title text=move || i18n.t(Msg::MenuSubscribers)/>
+        <Title text=i18n.tr(Msg::MenuSubscribers)/>
         <section class="page subscribers">
-            <h1>{move || i18n.t(Msg::SubTitle)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::SubTitle)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -145,8 +145,8 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
         .collect_view();
     let span = 3 + groups.iter().map(|c| c.slots.len()).sum::<usize>();
     let totals = view! {
-        <tr class="total" data-testid="individual"><th colspan="3">{move || i18n.t(Msg::SubIndividual)}</th>{cells(&page.individual)}</tr>
-        <tr class="total common" data-testid="common"><th colspan="3">{move || i18n.t(Msg::SubCommon)}</th>{cells(&page.common)}</tr>
+        <tr class="total" data-testid="individual"><th colspan="3">{i18n.tr(Msg::SubIndividual)}</th>{cells(&page.individual)}</tr>
+        <tr class="total common" data-testid="common"><th colspan="3">{i18n.tr(Msg::SubCommon)}</th>{cells(&page.common)}</tr>
     };
     let pages = page.total_rows.div_ceil(page.per_page).max(1) as u32;
     let current = page.page as u32;
@@ -175,15 +175,15 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
     let form = view! {
         <Form method="GET" action="/subscribers" attr:class="filters">
             <label class="field">
-                <span>{move || i18n.t(Msg::Building)}</span>
+                <span>{i18n.tr(Msg::Building)}</span>
                 <select name="object">{options}</select>
             </label>
             <label class="field grow">
-                <span>{move || i18n.t(Msg::Search)}</span>
-                <input type="search" name="q" value=query.q.clone() placeholder=move || i18n.t(Msg::SubSearch)/>
+                <span>{i18n.tr(Msg::Search)}</span>
+                <input type="search" name="q" value=query.q.clone() placeholder=i18n.tr(Msg::SubSearch)/>
             </label>
             <input type="hidden" name="month" value=month_param.clone()/>
-            <button type="submit" class="button primary">{move || i18n.t(Msg::Show)}</button>
+            <button type="submit" class="button primary">{i18n.tr(Msg::Show)}</button>
         </Form>
     }
     .into_any();
@@ -194,37 +194,37 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
             <strong class="period-name" data-testid="month">{month_year(i18n.lang(), page.month)}</strong>
             <a class="button small" href=next data-testid="next-month">"→"</a>
             <span class="spacer"></span>
-            <a class="button" href=format!("/export/subscribers.xlsx?{export}") download data-testid="export-xlsx">{move || i18n.t(Msg::ExportXlsx)}</a>
-            <a class="button" href=format!("/export/subscribers.csv?{export}") download>{move || i18n.t(Msg::ExportCsv)}</a>
+            <a class="button" href=format!("/export/subscribers.xlsx?{export}") download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
+            <a class="button" href=format!("/export/subscribers.csv?{export}") download>{i18n.tr(Msg::ExportCsv)}</a>
         </div>
         <p class="caption">
             {page.object_name.clone()}
-            {(!page.whole).then(|| view! { " · " <span class="warn-text">{move || i18n.t(Msg::SubMonthNotOver)}</span> })}
+            {(!page.whole).then(|| view! { " · " <span class="warn-text">{i18n.tr(Msg::SubMonthNotOver)}</span> })}
         </p>
         <div class="table-wrap">
             <table class="data subscribers-table" data-testid="subscribers">
                 <thead>
                     <tr>
-                        <th rowspan="2"><a class="th-sort" href=sort_link(SubscriberSort::Flat)>{move || i18n.t(Msg::ColFlat)}{mark(SubscriberSort::Flat)}</a></th>
-                        <th rowspan="2"><a class="th-sort" href=sort_link(SubscriberSort::Account)>{move || i18n.t(Msg::ColAccount)}{mark(SubscriberSort::Account)}</a></th>
-                        <th rowspan="2"><a class="th-sort" href=sort_link(SubscriberSort::Owner)>{move || i18n.t(Msg::SubOwner)}{mark(SubscriberSort::Owner)}</a></th>
+                        <th rowspan="2"><a class="th-sort" href=sort_link(SubscriberSort::Flat)>{i18n.tr(Msg::ColFlat)}{mark(SubscriberSort::Flat)}</a></th>
+                        <th rowspan="2"><a class="th-sort" href=sort_link(SubscriberSort::Account)>{i18n.tr(Msg::ColAccount)}{mark(SubscriberSort::Account)}</a></th>
+                        <th rowspan="2"><a class="th-sort" href=sort_link(SubscriberSort::Owner)>{i18n.tr(Msg::SubOwner)}{mark(SubscriberSort::Owner)}</a></th>
                         {head_groups}
                     </tr>
                     <tr>{head_slots}</tr>
                 </thead>
                 <tbody>
-                    {page.rows.is_empty().then(|| view! { <tr><td colspan=span.to_string() class="empty">{move || i18n.t(Msg::NothingFound)}</td></tr> })}
+                    {page.rows.is_empty().then(|| view! { <tr><td colspan=span.to_string() class="empty">{i18n.tr(Msg::NothingFound)}</td></tr> })}
                     {rows}
                 </tbody>
                 <tfoot>{totals}</tfoot>
             </table>
         </div>
         <div class="table-foot">
-            <span class="count" data-testid="total">{move || i18n.t(Msg::Total)} " " {format::integer(page.total_rows as i64)}</span>
-            <nav class="pager" aria-label=move || i18n.t(Msg::Page)>{pager}</nav>
-            <span class="label">{move || i18n.t(Msg::PerPage)}</span>
+            <span class="count" data-testid="total">{i18n.tr(Msg::Total)} " " {format::integer(page.total_rows as i64)}</span>
+            <nav class="pager" aria-label=i18n.tr(Msg::Page)>{pager}</nav>
+            <span class="label">{i18n.tr(Msg::PerPage)}</span>
             <nav class="segmented">{sizes}</nav>
         </div>
-        <p class="note">{move || i18n.t(Msg::GapNote)} " " {move || i18n.t(Msg::SubCommonApart)}</p>
+        <p class="note">{i18n.tr(Msg::GapNote)} " " {i18n.tr(Msg::SubCommonApart)}</p>
     }
 }

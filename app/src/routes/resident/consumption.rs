@@ -38,10 +38,10 @@ pub fn MyConsumptionPage() -> impl IntoView {
     });
     let data = Resource::new(move || args.get(), |(p, y, m)| my_consumption(p, y, m));
     view! {
-        <Title text=move || i18n.t(Msg::Consumption)/>
+        <Title text=i18n.tr(Msg::Consumption)/>
         <section class="page my-consumption">
-            <h1>{move || i18n.t(Msg::Consumption)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::Consumption)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -149,7 +149,7 @@ fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
     view! {
         <div class="toolbar">
             {(c.premises.len() > 1).then(|| view! {
-                <label>{move || i18n.t(Msg::Flat)} " " <select on:change=on_premise>{premise_options}</select></label>
+                <label>{i18n.tr(Msg::Flat)} " " <select on:change=on_premise>{premise_options}</select></label>
             })}
             <a class="button small" href=prev>"← "</a>
             <strong class="period" data-testid="period">{period}</strong>
@@ -177,9 +177,9 @@ fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
             <table class="data my-consumption-table">
                 <thead><tr><th>{move || if month.is_some() { i18n.t(Msg::Date) } else { i18n.t(Msg::Month) }}</th>{head}</tr></thead>
                 <tbody>{rows}</tbody>
-                <tfoot><tr><td>{move || i18n.t(Msg::Total)}</td>{totals}</tr></tfoot>
+                <tfoot><tr><td>{i18n.tr(Msg::Total)}</td>{totals}</tr></tfoot>
             </table>
         </div>
-        <p class="muted small">{move || i18n.t(Msg::GapNote)}</p>
+        <p class="muted small">{i18n.tr(Msg::GapNote)}</p>
     }
 }

@@ -18,14 +18,14 @@ pub fn MyNoticesPage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| my_notices());
     view! {
-        <Title text=move || i18n.t(Msg::MenuNotices)/>
+        <Title text=i18n.tr(Msg::MenuNotices)/>
         <section class="page my-notices">
-            <h1>{move || i18n.t(Msg::MenuNotices)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::MenuNotices)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(v) if v.is_empty() => view! { <p class="empty">{move || i18n.t(Msg::NoticeNone)}</p> }.into_any(),
+                        Ok(v) if v.is_empty() => view! { <p class="empty">{i18n.tr(Msg::NoticeNone)}</p> }.into_any(),
                         Ok(v) => view! {
                             <ul class="notice-list">{v.into_iter().map(|n| view! { <NoticeItem notice=n/> }).collect_view()}</ul>
                         }.into_any(),
@@ -57,12 +57,12 @@ fn NoticeItem(notice: MyNotice) -> impl IntoView {
         <li class="notice" class:urgent=urgent class:unread=move || !read.get() data-notice=id.to_string()>
             <details>
                 <summary on:click=on_open>
-                    {urgent.then(|| view! { <span class="badge urgent">{move || i18n.t(Msg::NoticeUrgent)}</span> })}
+                    {urgent.then(|| view! { <span class="badge urgent">{i18n.tr(Msg::NoticeUrgent)}</span> })}
                     <strong>{notice.title.clone()}</strong>
                     <span class="muted small">" · " {notice.published.clone()}</span>
                 </summary>
                 <p class="notice-body">{notice.body.clone()}</p>
-                {notice.works_until.map(|d| view! { <p class="muted">{move || i18n.t(Msg::NoticeWorksUntil)} ": " {format::date(d)}</p> })}
+                {notice.works_until.map(|d| view! { <p class="muted">{i18n.tr(Msg::NoticeWorksUntil)} ": " {format::date(d)}</p> })}
                 {notice.attachment.clone().map(|a| view! { <AttachmentLink file=a/> })}
             </details>
         </li>

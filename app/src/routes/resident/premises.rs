@@ -33,10 +33,10 @@ pub fn MyPremisesPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || i18n.t(Msg::MyPremisesTitle)/>
+        <Title text=i18n.tr(Msg::MyPremisesTitle)/>
         <section class="page cabinet">
-            <h1>{move || i18n.t(Msg::MyPremisesTitle)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::MyPremisesTitle)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match cabinet.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -45,13 +45,13 @@ pub fn MyPremisesPage() -> impl IntoView {
                 })}
             </Transition>
             <details class="panel claim">
-                <summary>{move || i18n.t(Msg::CabAddPremise)}</summary>
+                <summary>{i18n.tr(Msg::CabAddPremise)}</summary>
                 <ActionForm action=claim attr:class="inline-form">
                     <label class="field">
-                        <span>{move || i18n.t(Msg::RegCode)}</span>
+                        <span>{i18n.tr(Msg::RegCode)}</span>
                         <input name="code" autocomplete="off" autocapitalize="characters" placeholder="XXXX-XXXX-XXXX" required/>
                     </label>
-                    <button type="submit" class="button">{move || i18n.t(Msg::CabAddButton)}</button>
+                    <button type="submit" class="button">{i18n.tr(Msg::CabAddButton)}</button>
                 </ActionForm>
                 <ActionError value=claim.value()/>
             </details>
@@ -79,8 +79,8 @@ fn Cabinet(view: CabinetView, from_device: bool) -> impl IntoView {
     }
     let empty = view.premises.is_empty();
     view! {
-        {from_device.then(|| view! { <p class="warn-text" data-testid="from-device">{move || i18n.t(Msg::CabOfflineCopy)}</p> })}
-        {empty.then(|| view! { <p class="empty">{move || i18n.t(Msg::NoPremises)}</p> })}
+        {from_device.then(|| view! { <p class="warn-text" data-testid="from-device">{i18n.tr(Msg::CabOfflineCopy)}</p> })}
+        {empty.then(|| view! { <p class="empty">{i18n.tr(Msg::NoPremises)}</p> })}
         {view.premises.into_iter().map(|p| view! { <PremiseCard premise=p/> }).collect_view()}
         <Contacts company=view.company/>
     }
@@ -100,12 +100,12 @@ fn PremiseCard(premise: CabinetPremise) -> impl IntoView {
         <article class="panel premise-card" data-premise=id.to_string()>
             <h2>{format!("{}, {} {}", premise.address, i18n.t(Msg::Flat), premise.number)}</h2>
             <p class="muted">
-                {premise.object_name} " · " {move || i18n.t(Msg::Account)} ": " {premise.accounts.join(", ")}
+                {premise.object_name} " · " {i18n.tr(Msg::Account)} ": " {premise.accounts.join(", ")}
             </p>
             <div class="toolbar">
-                <a class="button primary" href="/my/readings">{move || i18n.t(Msg::MenuSubmitReadings)}</a>
-                <a class="button" href=format!("/my/consumption?premise={id}")>{move || i18n.t(Msg::Consumption)}</a>
-                <a class="button" href=format!("/my/requests?premise={id}")>{move || i18n.t(Msg::MenuRequests)}</a>
+                <a class="button primary" href="/my/readings">{i18n.tr(Msg::MenuSubmitReadings)}</a>
+                <a class="button" href=format!("/my/consumption?premise={id}")>{i18n.tr(Msg::Consumption)}</a>
+                <a class="button" href=format!("/my/requests?premise={id}")>{i18n.tr(Msg::MenuRequests)}</a>
             </div>
             <ul class="meter-cards">{meters}</ul>
         </article>
@@ -121,7 +121,7 @@ fn MeterLine(meter: CabinetMeter, today: chrono::NaiveDate) -> impl IntoView {
     let resource = m.resource;
     let fraction = m.fraction as u32;
     let last = match m.last.clone() {
-        None => view! { <p class="muted">{move || i18n.t(Msg::NoReading)}</p> }.into_any(),
+        None => view! { <p class="muted">{i18n.tr(Msg::NoReading)}</p> }.into_any(),
         Some(l) => {
         let values: Vec<String> = if m.tariffs > 1 {
             (1..=m.tariffs as usize)
@@ -135,8 +135,8 @@ fn MeterLine(meter: CabinetMeter, today: chrono::NaiveDate) -> impl IntoView {
                 <strong class="value" data-testid="last-value">{values.join(" · ")}</strong>
                 " " {move || i18n.t(unit_name(resource))}
                 <span class="muted small">" · " {l.at.clone()}</span>
-                {l.pending.then(|| view! { <span class="warn-text small">" · " {move || i18n.t(Msg::WaitsConfirmation)}</span> })}
-                {l.rejected.then(|| view! { <span class="error-text small">" · " {move || i18n.t(Msg::Rejected)}</span> })}
+                {l.pending.then(|| view! { <span class="warn-text small">" · " {i18n.tr(Msg::WaitsConfirmation)}</span> })}
+                {l.rejected.then(|| view! { <span class="error-text small">" · " {i18n.tr(Msg::Rejected)}</span> })}
             </p>
         }
         .into_any()
@@ -146,7 +146,7 @@ fn MeterLine(meter: CabinetMeter, today: chrono::NaiveDate) -> impl IntoView {
         <li class="meter-card" class:retired=retired data-meter=m.id.to_string()>
             <div class="meter-head">
                 <strong>{move || i18n.t(resource_name(resource))}</strong>
-                <span class="muted">{m.model.clone()} ", " {move || i18n.t(Msg::Serial)} " " {m.serial.clone()}</span>
+                <span class="muted">{m.model.clone()} ", " {i18n.tr(Msg::Serial)} " " {m.serial.clone()}</span>
                 {retired.then(|| view! { <span class="badge-soft">{move || i18n.t(state_name(MeterState::Retired))}</span> })}
             </div>
             {last}
@@ -154,7 +154,7 @@ fn MeterLine(meter: CabinetMeter, today: chrono::NaiveDate) -> impl IntoView {
                 {m.installed_on.map(|d| format!("{} {}", i18n.t(Msg::Installed), format::date(d)))}
                 {m.verified_on.map(|d| format!(" · {} {}", i18n.t(Msg::Verified), format::date(d)))}
                 {m.next_verification_on.map(|d| view! {
-                    <span class:warn-text=due>" · " {move || i18n.t(Msg::NextVerification)} " " {format::date(d)}</span>
+                    <span class:warn-text=due>" · " {i18n.tr(Msg::NextVerification)} " " {format::date(d)}</span>
                 })}
             </p>
         </li>
@@ -168,12 +168,12 @@ fn Contacts(company: CompanyContacts) -> impl IntoView {
     let mail_href = format!("mailto:{}", company.email);
     view! {
         <aside class="panel contacts" data-testid="contacts">
-            <h2>{move || i18n.t(Msg::CabContacts)}</h2>
+            <h2>{i18n.tr(Msg::CabContacts)}</h2>
             <p><strong>{company.name.clone()}</strong></p>
             {(!company.address.is_empty()).then(|| view! { <p>{company.address.clone()}</p> })}
-            {(!company.phone.is_empty()).then(|| view! { <p>{move || i18n.t(Msg::Phone)} ": " <a href=phone_href.clone()>{company.phone.clone()}</a></p> })}
-            {(!company.email.is_empty()).then(|| view! { <p>{move || i18n.t(Msg::Email)} ": " <a href=mail_href.clone()>{company.email.clone()}</a></p> })}
-            {(!company.working_hours.is_empty()).then(|| view! { <p>{move || i18n.t(Msg::WorkingHours)} ": " {company.working_hours.clone()}</p> })}
+            {(!company.phone.is_empty()).then(|| view! { <p>{i18n.tr(Msg::Phone)} ": " <a href=phone_href.clone()>{company.phone.clone()}</a></p> })}
+            {(!company.email.is_empty()).then(|| view! { <p>{i18n.tr(Msg::Email)} ": " <a href=mail_href.clone()>{company.email.clone()}</a></p> })}
+            {(!company.working_hours.is_empty()).then(|| view! { <p>{i18n.tr(Msg::WorkingHours)} ": " {company.working_hours.clone()}</p> })}
         </aside>
     }
 }

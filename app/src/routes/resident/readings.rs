@@ -30,12 +30,12 @@ pub fn MyReadingsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || i18n.t(Msg::MenuSubmitReadings)/>
+        <Title text=i18n.tr(Msg::MenuSubmitReadings)/>
         <section class="page field my-readings">
-            <h1>{move || i18n.t(Msg::MenuSubmitReadings)}</h1>
-            <p class="lead">{move || i18n.t(Msg::CabReadingsLead)}</p>
+            <h1>{i18n.tr(Msg::MenuSubmitReadings)}</h1>
+            <p class="lead">{i18n.tr(Msg::CabReadingsLead)}</p>
             <SyncStatus/>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sheets.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -71,7 +71,7 @@ fn Sheets(sheets: Vec<FieldSheet>, from_device: bool) -> impl IntoView {
         });
     }
     if sheets.iter().all(|s| s.premises.is_empty()) {
-        return view! { <p class="empty">{move || i18n.t(Msg::EntryNoMeters)}</p> }.into_any();
+        return view! { <p class="empty">{i18n.tr(Msg::EntryNoMeters)}</p> }.into_any();
     }
     sheets
         .into_iter()

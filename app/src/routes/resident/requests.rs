@@ -21,16 +21,16 @@ pub fn MyRequestsPage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| my_requests());
     view! {
-        <Title text=move || i18n.t(Msg::MenuRequests)/>
+        <Title text=i18n.tr(Msg::MenuRequests)/>
         <section class="page my-requests">
-            <h1>{move || i18n.t(Msg::MenuRequests)}</h1>
+            <h1>{i18n.tr(Msg::MenuRequests)}</h1>
             <NewRequest on_filed=move || list.refetch()/>
-            <h2>{move || i18n.t(Msg::ReqMine)}</h2>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h2>{i18n.tr(Msg::ReqMine)}</h2>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(rows) if rows.is_empty() => view! { <p class="empty">{move || i18n.t(Msg::ReqNoneYet)}</p> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p class="empty">{i18n.tr(Msg::ReqNoneYet)}</p> }.into_any(),
                         Ok(rows) => view! {
                             <ul class="request-list">
                                 {rows.into_iter().map(|r| view! { <RequestItem row=r/> }).collect_view()}
@@ -53,9 +53,9 @@ fn RequestItem(row: RequestRow) -> impl IntoView {
                 <span class="number">"№ " {row.number}</span>
                 <span class=format!("stage stage-{}", stage.as_str())>{move || i18n.t(stage_name(stage))}</span>
                 <span>{move || i18n.t(specialist_name(specialist))}</span>
-                <span class="muted small">{row.created.clone()} " · " {row.object.clone()} ", " {move || i18n.t(Msg::Flat)} " " {row.flat.clone()}</span>
+                <span class="muted small">{row.created.clone()} " · " {row.object.clone()} ", " {i18n.tr(Msg::Flat)} " " {row.flat.clone()}</span>
                 <span class="excerpt">{row.excerpt.clone()}</span>
-                {row.unread.then(|| view! { <span class="badge">{move || i18n.t(Msg::ReqNewAnswer)}</span> })}
+                {row.unread.then(|| view! { <span class="badge">{i18n.tr(Msg::ReqNewAnswer)}</span> })}
             </a>
         </li>
     }
@@ -93,7 +93,7 @@ where
         .collect_view();
     view! {
         <details class="panel new-request" open=chosen.is_some()>
-            <summary>{move || i18n.t(Msg::ReqNew)}</summary>
+            <summary>{i18n.tr(Msg::ReqNew)}</summary>
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 let Some(p) = premise.get_untracked() else { return };
@@ -114,28 +114,28 @@ where
                             .collect_view();
                         view! {
                             <label class="field">
-                                <span>{move || i18n.t(Msg::ReqPremise)}</span>
+                                <span>{i18n.tr(Msg::ReqPremise)}</span>
                                 <select name="premise" on:change=move |ev| premise.set(event_target_value(&ev).parse().ok())>{options}</select>
                             </label>
                         }
                     })}
                 </Suspense>
                 <label class="field">
-                    <span>{move || i18n.t(Msg::ReqSpecialist)}</span>
+                    <span>{i18n.tr(Msg::ReqSpecialist)}</span>
                     <select name="specialist" on:change=move |ev| {
                         if let Some(s) = Specialist::parse(&event_target_value(&ev)) { specialist.set(s) }
                     }>{specialists}</select>
                 </label>
                 <label class="field">
-                    <span>{move || i18n.t(Msg::ReqMessage)}</span>
+                    <span>{i18n.tr(Msg::ReqMessage)}</span>
                     <textarea name="message" rows="4" required prop:value=move || text.get()
-                        placeholder=move || i18n.t(Msg::ReqMessageHint)
+                        placeholder=i18n.tr(Msg::ReqMessageHint)
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 </label>
                 <div class="toolbar">
                     <AttachInput file/>
                     <button type="submit" class="button primary" data-testid="request-send" disabled=move || send.pending().get()>
-                        {move || i18n.t(Msg::ReqFile)}
+                        {i18n.tr(Msg::ReqFile)}
                     </button>
                 </div>
                 <ActionError value=send.value()/>
@@ -164,10 +164,10 @@ pub fn MyRequestPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || i18n.t(Msg::MenuRequests)/>
+        <Title text=i18n.tr(Msg::MenuRequests)/>
         <section class="page my-request">
-            <p><a href="/my/requests">"← " {move || i18n.t(Msg::ReqMine)}</a></p>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <p><a href="/my/requests">"← " {i18n.tr(Msg::ReqMine)}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -175,15 +175,15 @@ pub fn MyRequestPage() -> impl IntoView {
                             let stage = c.row.stage;
                             let may_cancel = matches!(stage, Stage::Registration | Stage::Qualification);
                             view! {
-                                <h1>{move || i18n.t(Msg::ReqRequest)} " № " {c.row.number}</h1>
-                                <p class="muted">{c.address.clone()} ", " {move || i18n.t(Msg::Flat)} " " {c.row.flat.clone()}</p>
+                                <h1>{i18n.tr(Msg::ReqRequest)} " № " {c.row.number}</h1>
+                                <p class="muted">{c.address.clone()} ", " {i18n.tr(Msg::Flat)} " " {c.row.flat.clone()}</p>
                                 <StageTrack stage/>
                                 <Thread card=c.clone()/>
                                 {stage.is_open().then(|| view! { <ReplyForm send=reply/> })}
                                 {may_cancel.then(|| view! {
                                     <button type="button" class="button danger" data-testid="cancel-request"
                                         on:click=move |_| { cancel.dispatch(()); }>
-                                        {move || i18n.t(Msg::ReqCancel)}
+                                        {i18n.tr(Msg::ReqCancel)}
                                     </button>
                                 })}
                                 <ActionError value=cancel.value()/>

@@ -93,10 +93,10 @@ pub fn DispatchPage() -> impl IntoView {
     });
     let view = Resource::new(move || filter.get(), desk);
     view! {
-        <Title text=move || i18n.t(Msg::MenuDispatch)/>
+        <Title text=i18n.tr(Msg::MenuDispatch)/>
         <section class="page dispatch">
-            <h1>{move || i18n.t(Msg::MenuDispatch)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::MenuDispatch)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match view.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -159,56 +159,56 @@ fn Desk(desk: DeskView, filter: DeskFilter) -> impl IntoView {
     });
     view! {
         <p class="desk-summary" role="status">
-            {move || i18n.t(Msg::ReqNewCount)} ": " <strong data-testid="new-count">{desk.new_count}</strong>
+            {i18n.tr(Msg::ReqNewCount)} ": " <strong data-testid="new-count">{desk.new_count}</strong>
         </p>
         <Form method="GET" action="/service/dispatch" attr:class="filters desk-filters">
-            <label>{move || i18n.t(Msg::ReqStage)}
+            <label>{i18n.tr(Msg::ReqStage)}
                 <select name="stage">
-                    <option value="" selected=stage_value.is_empty()>{move || i18n.t(Msg::KindAll)}</option>
-                    <option value="open" selected=stage_value == "open">{move || i18n.t(Msg::ReqOpenOnly)}</option>
+                    <option value="" selected=stage_value.is_empty()>{i18n.tr(Msg::KindAll)}</option>
+                    <option value="open" selected=stage_value == "open">{i18n.tr(Msg::ReqOpenOnly)}</option>
                     {stages}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::ReqSpecialist)}
+            <label>{i18n.tr(Msg::ReqSpecialist)}
                 <select name="specialist">
-                    <option value="">{move || i18n.t(Msg::KindAll)}</option>
+                    <option value="">{i18n.tr(Msg::KindAll)}</option>
                     {specialists}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::NpObject)}
+            <label>{i18n.tr(Msg::NpObject)}
                 <select name="object">
-                    <option value="">{move || i18n.t(Msg::NpAllObjects)}</option>
+                    <option value="">{i18n.tr(Msg::NpAllObjects)}</option>
                     {objects}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::ColFlat)}
+            <label>{i18n.tr(Msg::ColFlat)}
                 <input name="flat" size="5" value=filter.flat.clone().unwrap_or_default()/>
             </label>
-            <label>{move || i18n.t(Msg::ReqFrom)} <input type="date" name="from" value=date(filter.from)/></label>
-            <label>{move || i18n.t(Msg::ReqTo)} <input type="date" name="to" value=date(filter.to)/></label>
-            <label>{move || i18n.t(Msg::ReqNumber)}
+            <label>{i18n.tr(Msg::ReqFrom)} <input type="date" name="from" value=date(filter.from)/></label>
+            <label>{i18n.tr(Msg::ReqTo)} <input type="date" name="to" value=date(filter.to)/></label>
+            <label>{i18n.tr(Msg::ReqNumber)}
                 <input name="number" size="6" inputmode="numeric" value=filter.number.map(|n| n.to_string()).unwrap_or_default()/>
             </label>
-            <button type="submit" class="button primary">{move || i18n.t(Msg::Show)}</button>
-            <a class="button" href="/service/dispatch">{move || i18n.t(Msg::EntryClear)}</a>
+            <button type="submit" class="button primary">{i18n.tr(Msg::Show)}</button>
+            <a class="button" href="/service/dispatch">{i18n.tr(Msg::EntryClear)}</a>
         </Form>
         <div class="toolbar">
-            <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::ReqSearch) aria-label=move || i18n.t(Msg::Search)/>
+            <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::ReqSearch) aria-label=i18n.tr(Msg::Search)/>
             <span class="count" data-testid="count">{move || format!("{} {} / {}", i18n.t(Msg::Shown), shown.read().len(), total)}</span>
-            <a class="button" download="requests.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{move || i18n.t(Msg::ExportCsv)}</a>
-            <a class="button" href=excel download data-testid="export-xlsx">{move || i18n.t(Msg::ExportXlsx)}</a>
+            <a class="button" download="requests.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{i18n.tr(Msg::ExportCsv)}</a>
+            <a class="button" href=excel download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
         </div>
         <div class="table-wrap">
             <table class="data desk-table">
                 <thead>
                     <tr>
                         <SortTh label=Msg::ReqNumber key=Col::Number sort=sort_key numeric=true/>
-                        <th>{move || i18n.t(Msg::ReqCreated)}</th>
+                        <th>{i18n.tr(Msg::ReqCreated)}</th>
                         <SortTh label=Msg::NpObject key=Col::Object sort=sort_key/>
                         <SortTh label=Msg::ReqSpecialist key=Col::Specialist sort=sort_key/>
                         <SortTh label=Msg::ReqStage key=Col::Stage sort=sort_key/>
                         <SortTh label=Msg::ReqAssignee key=Col::Assignee sort=sort_key/>
-                        <th>{move || i18n.t(Msg::ReqMessage)}</th>
+                        <th>{i18n.tr(Msg::ReqMessage)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -237,7 +237,7 @@ fn DeskLine(row: RequestRow) -> impl IntoView {
         <tr class="desk-row" class:new=fresh class:unread=row.unread data-request=row.id.to_string() data-stage=stage.as_str()>
             <td class="num"><a href=href.clone()>{row.number}</a></td>
             <td>{row.created.clone()}</td>
-            <td>{row.object.clone()} ", " {move || i18n.t(Msg::Flat)} " " {row.flat.clone()}<br/><span class="muted small">{row.author.clone()}</span></td>
+            <td>{row.object.clone()} ", " {i18n.tr(Msg::Flat)} " " {row.flat.clone()}<br/><span class="muted small">{row.author.clone()}</span></td>
             <td>{move || i18n.t(specialist_name(specialist))}</td>
             <td><span class=format!("stage stage-{}", stage.as_str())>{move || i18n.t(stage_name(stage))}</span></td>
             <td>{row.assignee.clone().unwrap_or_else(|| "—".into())}</td>

@@ -32,10 +32,10 @@ pub fn DispatchRequestPage() -> impl IntoView {
         BadgesChanged::bump();
     });
     view! {
-        <Title text=move || i18n.t(Msg::MenuDispatch)/>
+        <Title text=i18n.tr(Msg::MenuDispatch)/>
         <section class="page dispatch-request">
-            <p><a href="/service/dispatch">"← " {move || i18n.t(Msg::MenuDispatch)}</a></p>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <p><a href="/service/dispatch">"← " {i18n.tr(Msg::MenuDispatch)}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -83,15 +83,15 @@ fn Card(
         .collect_view();
     let phone = card.phone.clone();
     view! {
-        <h1>{move || i18n.t(Msg::ReqRequest)} " № " {card.row.number}</h1>
+        <h1>{i18n.tr(Msg::ReqRequest)} " № " {card.row.number}</h1>
         <p class="muted">
-            {card.address.clone()} ", " {move || i18n.t(Msg::Flat)} " " {card.row.flat.clone()} " · " {card.row.author.clone()}
+            {card.address.clone()} ", " {i18n.tr(Msg::Flat)} " " {card.row.flat.clone()} " · " {card.row.author.clone()}
             {(!phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{phone}")>{phone.clone()}</a> })}
         </p>
         <StageTrack stage=current/>
         <div class="toolbar stage-moves">
             {buttons}
-            <label class="assignee">{move || i18n.t(Msg::ReqAssignee)} " "
+            <label class="assignee">{i18n.tr(Msg::ReqAssignee)} " "
                 <select name="assignee" on:change=move |ev| { assign.dispatch(event_target_value(&ev).parse::<i64>().ok()); }>
                     <option value="" selected=assignee.is_none()>"—"</option>
                     {people}

@@ -46,10 +46,10 @@ pub fn NoticePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || i18n.t(Msg::MenuResidentNotices)/>
+        <Title text=i18n.tr(Msg::MenuResidentNotices)/>
         <section class="page notice-page">
-            <p><a href="/service/notices">"← " {move || i18n.t(Msg::MenuResidentNotices)}</a></p>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <p><a href="/service/notices">"← " {i18n.tr(Msg::MenuResidentNotices)}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (card.await, choices.await) {
                         (Err(e), _) | (_, Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
@@ -74,7 +74,7 @@ fn Status(card: NoticeView, publish: Action<bool, Result<(), crate::errors::AppE
         <h1>{card.row.title.clone()}</h1>
         <p class="notice-status" data-published=published.to_string()>
             {move || i18n.t(if published { Msg::NoticeIsPublished } else { Msg::NoticeIsDraft })}
-            " · " {move || i18n.t(Msg::NoticeReadBy)} ": " <strong data-testid="read-count">{format!("{} / {}", card.row.read, card.row.recipients)}</strong>
+            " · " {i18n.tr(Msg::NoticeReadBy)} ": " <strong data-testid="read-count">{format!("{} / {}", card.row.read, card.row.recipients)}</strong>
         </p>
         {may_write.then(|| view! {
             <button type="button" class="button" class:primary=!published data-testid="publish"
@@ -169,7 +169,7 @@ fn Editor(card: Option<NoticeView>, choices: Vec<RecipientChoice>) -> impl IntoV
                                     let on = event_target_checked(&ev);
                                     objects.update(|o| { if on { o.insert(oid); } else { o.remove(&oid); } });
                                 }/>
-                            <strong>{c.object.clone()}</strong> " — " {move || i18n.t(Msg::NoticeWholeBuilding)}
+                            <strong>{c.object.clone()}</strong> " — " {i18n.tr(Msg::NoticeWholeBuilding)}
                         </label>
                     </summary>
                     <div class="flats">{flats}</div>
@@ -182,42 +182,42 @@ fn Editor(card: Option<NoticeView>, choices: Vec<RecipientChoice>) -> impl IntoV
             <h2>{move || i18n.t(if id.is_some() { Msg::NoticeEdit } else { Msg::NoticeNew })}</h2>
             <div class="toolbar">{kinds}</div>
             <label class="field">
-                <span>{move || i18n.t(Msg::NoticeTitle)}</span>
+                <span>{i18n.tr(Msg::NoticeTitle)}</span>
                 <input name="title" required maxlength="200" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
             </label>
             <label class="field">
-                <span>{move || i18n.t(Msg::NoticeBody)}</span>
+                <span>{i18n.tr(Msg::NoticeBody)}</span>
                 <textarea name="body" rows="5" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             </label>
             <label class="field">
-                <span>{move || i18n.t(Msg::NoticeWorksUntil)}</span>
+                <span>{i18n.tr(Msg::NoticeWorksUntil)}</span>
                 <input type="date" name="works_until" prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev))/>
             </label>
             <div class="field">
-                <span>{move || i18n.t(Msg::NoticeAttachment)}</span>
+                <span>{i18n.tr(Msg::NoticeAttachment)}</span>
                 {move || file.get().map(|a| view! { <AttachmentLink file=a/> })}
                 <AttachInput file/>
             </div>
             <fieldset class="recipients">
-                <legend>{move || i18n.t(Msg::NoticeRecipients)}</legend>
+                <legend>{i18n.tr(Msg::NoticeRecipients)}</legend>
                 <div class="toolbar">
                     <button type="button" class="button small" data-testid="select-all"
                         on:click={
                             let all = all_ids.clone();
                             move |_| objects.set(all.iter().copied().collect())
                         }>
-                        {move || i18n.t(Msg::NoticeSelectAll)}
+                        {i18n.tr(Msg::NoticeSelectAll)}
                     </button>
                     <button type="button" class="button small" on:click=move |_| { objects.set(BTreeSet::new()); premises.set(BTreeSet::new()); }>
-                        {move || i18n.t(Msg::EntryClear)}
+                        {i18n.tr(Msg::EntryClear)}
                     </button>
                 </div>
                 {buildings}
             </fieldset>
             <button type="submit" class="button primary" data-testid="save-notice" disabled=move || save.pending().get()>
-                {move || i18n.t(Msg::NoticeSave)}
+                {i18n.tr(Msg::NoticeSave)}
             </button>
-            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="ok">" ✓ " {move || i18n.t(Msg::NoticeSaved)}</span> })}
+            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <span class="ok">" ✓ " {i18n.tr(Msg::NoticeSaved)}</span> })}
             <ActionError value=save.value()/>
         </form>
     }
@@ -243,14 +243,14 @@ fn Receipts(card: NoticeView) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h2>{move || i18n.t(Msg::NoticeReceipts)}</h2>
+        <h2>{i18n.tr(Msg::NoticeReceipts)}</h2>
         <div class="table-wrap">
             <table class="data receipts" data-testid="receipts">
                 <thead><tr>
-                    <th>{move || i18n.t(Msg::FullName)}</th>
-                    <th>{move || i18n.t(Msg::NpObject)}</th>
-                    <th>{move || i18n.t(Msg::ColFlat)}</th>
-                    <th>{move || i18n.t(Msg::NoticeReadAt)}</th>
+                    <th>{i18n.tr(Msg::FullName)}</th>
+                    <th>{i18n.tr(Msg::NpObject)}</th>
+                    <th>{i18n.tr(Msg::ColFlat)}</th>
+                    <th>{i18n.tr(Msg::NoticeReadAt)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

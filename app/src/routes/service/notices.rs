@@ -60,13 +60,13 @@ pub fn NoticesPage() -> impl IntoView {
         ascending: false,
     });
     view! {
-        <Title text=move || i18n.t(Msg::MenuResidentNotices)/>
+        <Title text=i18n.tr(Msg::MenuResidentNotices)/>
         <section class="page notices">
-            <h1>{move || i18n.t(Msg::MenuResidentNotices)}</h1>
+            <h1>{i18n.tr(Msg::MenuResidentNotices)}</h1>
             {may_write.then(|| view! {
-                <p><a class="button primary" href="/service/notices/new" data-testid="new-notice">{move || i18n.t(Msg::NoticeNew)}</a></p>
+                <p><a class="button primary" href="/service/notices/new" data-testid="new-notice">{i18n.tr(Msg::NoticeNew)}</a></p>
             })}
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -91,26 +91,26 @@ pub fn NoticesPage() -> impl IntoView {
                             });
                             view! {
                                 <div class="toolbar">
-                                    <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::Search)/>
+                                    <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::Search)/>
                                     <span class="count">{move || format!("{} {} / {}", i18n.t(Msg::Shown), shown.read().len(), total)}</span>
-                                    <a class="button" download="notices.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{move || i18n.t(Msg::ExportCsv)}</a>
+                                    <a class="button" download="notices.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{i18n.tr(Msg::ExportCsv)}</a>
                                 </div>
                                 <div class="table-wrap">
                                     <table class="data notices-table">
                                         <thead><tr>
                                             <SortTh label=Msg::ReqCreated key=Col::Created sort/>
-                                            <th>{move || i18n.t(Msg::NoticeKindLabel)}</th>
+                                            <th>{i18n.tr(Msg::NoticeKindLabel)}</th>
                                             <SortTh label=Msg::NoticeTitle key=Col::Title sort/>
-                                            <th>{move || i18n.t(Msg::NoticeRecipients)}</th>
-                                            <th>{move || i18n.t(Msg::NoticeWorksUntil)}</th>
-                                            <th>{move || i18n.t(Msg::NoticePublished)}</th>
+                                            <th>{i18n.tr(Msg::NoticeRecipients)}</th>
+                                            <th>{i18n.tr(Msg::NoticeWorksUntil)}</th>
+                                            <th>{i18n.tr(Msg::NoticePublished)}</th>
                                             <SortTh label=Msg::NoticeReadBy key=Col::Read sort numeric=true/>
                                         </tr></thead>
                                         <tbody>
                                             {move || {
                                                 let v = shown.get();
                                                 if v.is_empty() {
-                                                    view! { <tr><td colspan="7" class="empty">{move || i18n.t(Msg::NoticeNone)}</td></tr> }.into_any()
+                                                    view! { <tr><td colspan="7" class="empty">{i18n.tr(Msg::NoticeNone)}</td></tr> }.into_any()
                                                 } else {
                                                     v.into_iter().map(|n| {
                                                         let kind = n.kind;

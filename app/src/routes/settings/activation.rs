@@ -50,11 +50,11 @@ pub fn ActivationPage() -> impl IntoView {
     );
     follow_selected_object(href);
     view! {
-        <Title text=move || i18n.t(Msg::MenuActivation)/>
+        <Title text=i18n.tr(Msg::MenuActivation)/>
         <section class="page activation">
-            <h1 class="no-print">{move || i18n.t(Msg::MenuActivation)}</h1>
-            <p class="lead no-print">{move || i18n.t(Msg::CodesLead)}</p>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1 class="no-print">{i18n.tr(Msg::MenuActivation)}</h1>
+            <p class="lead no-print">{i18n.tr(Msg::CodesLead)}</p>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sheet.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -105,10 +105,10 @@ fn Codes(
         .map(|(number, code, until)| view! {
             <div class="slip">
                 <p class="slip-company">{sheet.company.clone()}</p>
-                <p>{sheet.address.clone()} ", " {move || i18n.t(Msg::Flat)} " " {number}</p>
-                <p>{move || i18n.t(Msg::CodesSlipText)}</p>
+                <p>{sheet.address.clone()} ", " {i18n.tr(Msg::Flat)} " " {number}</p>
+                <p>{i18n.tr(Msg::CodesSlipText)}</p>
                 <p class="slip-code">{code}</p>
-                <p class="muted small">{move || i18n.t(Msg::RegValidUntil)} " " {format::date(until)}</p>
+                <p class="muted small">{i18n.tr(Msg::RegValidUntil)} " " {format::date(until)}</p>
             </div>
         })
         .collect_view();
@@ -120,21 +120,21 @@ fn Codes(
     };
     view! {
         <div class="toolbar no-print">
-            <label>{move || i18n.t(Msg::NpObject)} " "
+            <label>{i18n.tr(Msg::NpObject)} " "
                 <select on:change=move |ev| {
                     if let Ok(o) = event_target_value(&ev).parse::<i64>() { navigate(&href(o), Default::default()) }
                 }>{options}</select>
             </label>
             <button type="button" class="button primary" data-testid="codes-all" disabled=without == 0
                 on:click=move |_| { make.dispatch((object, None)); }>
-                {move || i18n.t(Msg::CodesForAll)} " (" {without} ")"
+                {i18n.tr(Msg::CodesForAll)} " (" {without} ")"
             </button>
-            <button type="button" class="button" on:click=print>{move || i18n.t(Msg::CodesPrint)}</button>
-            <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::FieldFilter)/>
-            <a class="button" download="codes.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{move || i18n.t(Msg::ExportCsv)}</a>
+            <button type="button" class="button" on:click=print>{i18n.tr(Msg::CodesPrint)}</button>
+            <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::FieldFilter)/>
+            <a class="button" download="codes.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{i18n.tr(Msg::ExportCsv)}</a>
         </div>
         <p class="no-print" role="status">
-            {move || i18n.t(Msg::CodesActivated)} ": " <strong data-testid="activated">{activated}</strong> " / " {total}
+            {i18n.tr(Msg::CodesActivated)} ": " <strong data-testid="activated">{activated}</strong> " / " {total}
             {move || match make.value().get() {
                 Some(Ok(n)) => format!(" · {}: {n}", i18n.t(Msg::CodesMade)),
                 _ => String::new(),
@@ -143,12 +143,12 @@ fn Codes(
         <div class="table-wrap no-print">
             <table class="data codes-table">
                 <thead><tr>
-                    <th>{move || i18n.t(Msg::ColFlat)}</th>
-                    <th>{move || i18n.t(Msg::Account)}</th>
-                    <th>{move || i18n.t(Msg::CodesResidents)}</th>
-                    <th>{move || i18n.t(Msg::RegCode)}</th>
-                    <th>{move || i18n.t(Msg::RegValidUntil)}</th>
-                    <th>{move || i18n.t(Msg::CodesInvite)}</th>
+                    <th>{i18n.tr(Msg::ColFlat)}</th>
+                    <th>{i18n.tr(Msg::Account)}</th>
+                    <th>{i18n.tr(Msg::CodesResidents)}</th>
+                    <th>{i18n.tr(Msg::RegCode)}</th>
+                    <th>{i18n.tr(Msg::RegValidUntil)}</th>
+                    <th>{i18n.tr(Msg::CodesInvite)}</th>
                     <th></th>
                 </tr></thead>
                 <tbody>
@@ -172,9 +172,9 @@ fn CodeLine(
     let activated = row.residents > 0;
     let email = RwSignal::new(String::new());
     let mail = row.mail.clone().map(|m| match m {
-        MailState::Waiting => view! { <span class="muted">{move || i18n.t(Msg::CodesMailWaiting)}</span> }.into_any(),
-        MailState::Sent => view! { <span class="ok">{move || i18n.t(Msg::CodesMailSent)}</span> }.into_any(),
-        MailState::Failed(e) => view! { <span class="error-text" title=e>{move || i18n.t(Msg::CodesMailFailed)}</span> }.into_any(),
+        MailState::Waiting => view! { <span class="muted">{i18n.tr(Msg::CodesMailWaiting)}</span> }.into_any(),
+        MailState::Sent => view! { <span class="ok">{i18n.tr(Msg::CodesMailSent)}</span> }.into_any(),
+        MailState::Failed(e) => view! { <span class="error-text" title=e>{i18n.tr(Msg::CodesMailFailed)}</span> }.into_any(),
     });
     view! {
         <tr data-premise=premise.to_string() data-flat=row.number.clone() class:activated=activated>
@@ -192,7 +192,7 @@ fn CodeLine(
                     }>
                         <input type="email" name="email" placeholder="owner@mail.ru" required
                             prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
-                        <button type="submit" class="button small">{move || i18n.t(Msg::CodesInviteButton)}</button>
+                        <button type="submit" class="button small">{i18n.tr(Msg::CodesInviteButton)}</button>
                     </form>
                 })}
             </td>

@@ -68,10 +68,10 @@ pub fn AuditPage() -> impl IntoView {
     });
     let view = Resource::new(move || query.get(), audit_log);
     view! {
-        <Title text=move || i18n.t(Msg::MenuAudit)/>
+        <Title text=i18n.tr(Msg::MenuAudit)/>
         <section class="page audit">
-            <h1>{move || i18n.t(Msg::MenuAudit)}</h1>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::MenuAudit)}</h1>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match view.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -127,43 +127,43 @@ fn Journal(view: AuditView, query: AuditQuery) -> impl IntoView {
     });
     view! {
         <Form method="GET" action="/settings/audit" attr:class="filters">
-            <label>{move || i18n.t(Msg::AuUser)}
+            <label>{i18n.tr(Msg::AuUser)}
                 <select name="user">
-                    <option value="">{move || i18n.t(Msg::KindAll)}</option>
+                    <option value="">{i18n.tr(Msg::KindAll)}</option>
                     {users}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::AuAction)}
+            <label>{i18n.tr(Msg::AuAction)}
                 <select name="action">
-                    <option value="">{move || i18n.t(Msg::KindAll)}</option>
+                    <option value="">{i18n.tr(Msg::KindAll)}</option>
                     {actions}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::ReqFrom)} <input type="date" name="from" value=date(query.from)/></label>
-            <label>{move || i18n.t(Msg::ReqTo)} <input type="date" name="to" value=date(query.to)/></label>
-            <button type="submit" class="button primary">{move || i18n.t(Msg::Show)}</button>
+            <label>{i18n.tr(Msg::ReqFrom)} <input type="date" name="from" value=date(query.from)/></label>
+            <label>{i18n.tr(Msg::ReqTo)} <input type="date" name="to" value=date(query.to)/></label>
+            <button type="submit" class="button primary">{i18n.tr(Msg::Show)}</button>
         </Form>
         <div class="toolbar">
-            <input type="search" class="search" bind:value=search placeholder=move || i18n.t(Msg::Search) aria-label=move || i18n.t(Msg::Search)/>
+            <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::Search) aria-label=i18n.tr(Msg::Search)/>
             <span class="count" data-testid="count">{move || format!("{} {} / {}", i18n.t(Msg::Shown), shown.read().len(), total)}</span>
-            <a class="button" download="audit.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{move || i18n.t(Msg::ExportCsv)}</a>
-            <a class="button" href=excel download data-testid="export-xlsx">{move || i18n.t(Msg::ExportXlsx)}</a>
+            <a class="button" download="audit.csv" href=move || csv_href(&csv_rows(&shown.read(), i18n.lang()))>{i18n.tr(Msg::ExportCsv)}</a>
+            <a class="button" href=excel download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
         </div>
-        {view.truncated.then(|| view! { <p class="warn-text">{move || i18n.t(Msg::AuTruncated)}</p> })}
+        {view.truncated.then(|| view! { <p class="warn-text">{i18n.tr(Msg::AuTruncated)}</p> })}
         <div class="table-wrap">
             <table class="data audit-table">
                 <thead><tr>
                     <SortTh label=Msg::AuAt key=Col::At sort/>
                     <SortTh label=Msg::AuUser key=Col::User sort/>
                     <SortTh label=Msg::AuAction key=Col::Action sort/>
-                    <th>{move || i18n.t(Msg::AuDetails)}</th>
-                    <th>{move || i18n.t(Msg::AuIp)}</th>
+                    <th>{i18n.tr(Msg::AuDetails)}</th>
+                    <th>{i18n.tr(Msg::AuIp)}</th>
                 </tr></thead>
                 <tbody>
                     {move || {
                         let v = shown.get();
                         if v.is_empty() {
-                            view! { <tr><td colspan="5" class="empty">{move || i18n.t(Msg::NothingFound)}</td></tr> }.into_any()
+                            view! { <tr><td colspan="5" class="empty">{i18n.tr(Msg::NothingFound)}</td></tr> }.into_any()
                         } else {
                             v.into_iter().map(|r| {
                                 let action = r.action.clone();

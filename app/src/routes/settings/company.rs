@@ -12,10 +12,10 @@ pub fn CompanyPage() -> impl IntoView {
     let i18n = use_i18n();
     let card = Resource::new(|| (), |_| company_card());
     view! {
-        <Title text=move || i18n.t(Msg::CompanyTitle)/>
+        <Title text=i18n.tr(Msg::CompanyTitle)/>
         <section class="page">
-            <h1>{move || i18n.t(Msg::CompanyTitle)}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <h1>{i18n.tr(Msg::CompanyTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),

@@ -20,26 +20,26 @@ pub fn UsersPage() -> impl IntoView {
     );
     let created = move || matches!(create.value().get(), Some(Ok(_)));
     view! {
-        <Title text=move || i18n.t(Msg::UsersTitle)/>
+        <Title text=i18n.tr(Msg::UsersTitle)/>
         <section class="page">
-            <h1>{move || i18n.t(Msg::UsersTitle)}</h1>
+            <h1>{i18n.tr(Msg::UsersTitle)}</h1>
             <details class="panel" open=false>
-                <summary>{move || i18n.t(Msg::NewUser)}</summary>
+                <summary>{i18n.tr(Msg::NewUser)}</summary>
                 <ActionForm action=create attr:class="form-grid" attr:data-testid="new-user">
                     <label>
-                        <span>{move || i18n.t(Msg::Login)}</span>
+                        <span>{i18n.tr(Msg::Login)}</span>
                         <input type="text" name="login" required autocapitalize="none"/>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::FullName)}</span>
+                        <span>{i18n.tr(Msg::FullName)}</span>
                         <input type="text" name="full_name" required/>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::Password)}</span>
+                        <span>{i18n.tr(Msg::Password)}</span>
                         <input type="password" name="password" required minlength="8" autocomplete="new-password"/>
                     </label>
                     <label>
-                        <span>{move || i18n.t(Msg::Role)}</span>
+                        <span>{i18n.tr(Msg::Role)}</span>
                         <select name="role">
                             {Role::ALL
                                 .into_iter()
@@ -47,13 +47,13 @@ pub fn UsersPage() -> impl IntoView {
                                 .collect_view()}
                         </select>
                     </label>
-                    <button type="submit" class="primary">{move || i18n.t(Msg::Create)}</button>
+                    <button type="submit" class="primary">{i18n.tr(Msg::Create)}</button>
                 </ActionForm>
                 <ActionError value=create.value()/>
-                {move || created().then(|| view! { <p class="ok">{move || i18n.t(Msg::Created)}</p> })}
+                {move || created().then(|| view! { <p class="ok">{i18n.tr(Msg::Created)}</p> })}
             </details>
             <ActionError value=block.value()/>
-            <Transition fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -63,11 +63,11 @@ pub fn UsersPage() -> impl IntoView {
                                     <table class="data" data-testid="users">
                                         <thead>
                                             <tr>
-                                                <th>{move || i18n.t(Msg::FullName)}</th>
-                                                <th>{move || i18n.t(Msg::Login)}</th>
-                                                <th>{move || i18n.t(Msg::Role)}</th>
-                                                <th>{move || i18n.t(Msg::LastSignIn)}</th>
-                                                <th>{move || i18n.t(Msg::State)}</th>
+                                                <th>{i18n.tr(Msg::FullName)}</th>
+                                                <th>{i18n.tr(Msg::Login)}</th>
+                                                <th>{i18n.tr(Msg::Role)}</th>
+                                                <th>{i18n.tr(Msg::LastSignIn)}</th>
+                                                <th>{i18n.tr(Msg::State)}</th>
                                                 <th></th>
                                             </tr>
                                         </thead>

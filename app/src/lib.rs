@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod models;
 pub mod offline;
 pub mod prefs;
+pub mod resource;
 pub mod routes;
 pub mod shell;
 

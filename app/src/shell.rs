@@ -57,30 +57,21 @@ pub fn App() -> impl IntoView {
                 // screen only
                 <Route path=path!("/field") view=FieldFrame/>
                 <ParentRoute path=path!("") view={Lazy::<FrameRoute>::new()}>
+                    // one route per area and first address segment; the area's chunk draws
+                    // the page the whole address names (`routes::split`)
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
                     <Route path=path!("objects") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("readings") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("entry") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("subscribers") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("subscribers/:account") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("meters/:id") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("meters/:id/archive") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("monitoring/polling") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("monitoring/not-polled") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("settings/company") view={Lazy::<SettingsRoute>::new()}/>
-                    <Route path=path!("settings/users") view={Lazy::<SettingsRoute>::new()}/>
-                    <Route path=path!("settings/activation") view={Lazy::<SettingsRoute>::new()}/>
-                    <Route path=path!("settings/audit") view={Lazy::<SettingsRoute>::new()}/>
-                    <Route path=path!("service/dispatch") view={Lazy::<ServiceRoute>::new()}/>
-                    <Route path=path!("service/dispatch/:id") view={Lazy::<ServiceRoute>::new()}/>
-                    <Route path=path!("service/notices") view={Lazy::<ServiceRoute>::new()}/>
-                    <Route path=path!("service/notices/:id") view={Lazy::<ServiceRoute>::new()}/>
-                    <Route path=path!("my") view={Lazy::<CabinetRoute>::new()}/>
-                    <Route path=path!("my/readings") view={Lazy::<CabinetRoute>::new()}/>
-                    <Route path=path!("my/consumption") view={Lazy::<CabinetRoute>::new()}/>
-                    <Route path=path!("my/requests") view={Lazy::<CabinetRoute>::new()}/>
-                    <Route path=path!("my/requests/:id") view={Lazy::<CabinetRoute>::new()}/>
-                    <Route path=path!("my/notices") view={Lazy::<CabinetRoute>::new()}/>
+                    <Route path=path!("subscribers/:account?") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("meters/:id/:view?") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("monitoring/:view") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("settings/:view") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("service/:view/:id?") view={Lazy::<ServiceRoute>::new()}/>
+                    // two routes: two optional segments would also expand to `/my/{id}`,
+                    // which axum refuses beside `/my/{view}`
+                    <Route path=path!("my/:view?") view={Lazy::<CabinetRoute>::new()}/>
+                    <Route path=path!("my/:view/:id") view={Lazy::<CabinetRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -24,6 +24,10 @@ pub fn hydrate() {
         return;
     };
     leptos::task::spawn_local(async move {
+        // a page the server drew in English hydrates with the English texts at hand
+        if app::i18n::I18n::from_cookie() == app::i18n::Lang::En {
+            app::i18n::load_english().await;
+        }
         let owner = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
         owner.forget();
         // Browser tests wait for this mark: clicks made before hydration would be lost.

@@ -161,8 +161,10 @@ both_backends!(
                 "{endpoint} with a forged token: {text}"
             );
         }
-        let (_, text, _) = common::call(&w.app, "session_info", "", None).await;
-        assert_eq!(text.trim(), "null");
+        for endpoint in ["session_info", "signed_in"] {
+            let (_, text, _) = common::call(&w.app, endpoint, "", None).await;
+            assert_eq!(text.trim(), "null", "{endpoint} when signed out");
+        }
     }
 );
 

@@ -54,6 +54,14 @@ both_backends!(signing_in_sets_a_session_cookie_that_opens_pages, |w| {
     let info: app::models::views::SessionView = serde_json::from_str(&text).unwrap();
     assert_eq!(info.login, "ivanova");
     assert_eq!(info.company_id, w.a.company_id);
+    // the field screen's light frame asks for the user and the company's name only
+    let (_, text, _) = common::call(&w.app, "signed_in", "", Some(&cookie)).await;
+    let user: app::models::views::SignedInUser = serde_json::from_str(&text).unwrap();
+    assert_eq!(user.user_id, info.user_id);
+    assert_eq!(user.full_name, info.full_name);
+    assert_eq!(user.role, info.role);
+    assert_eq!(user.company_name, info.company_name);
+    assert!(!user.company_name.is_empty());
 
     let (_, _, cookies) = common::call(&w.app, "sign_out", "", Some(&cookie)).await;
     assert!(cookies
@@ -152,3 +160,43 @@ both_backends!(
         assert!(html.contains("lang=\"en\""));
     }
 );
+
+/// The route table names only each area's first address segments; the area's chunk draws the
+/// page. Every page an area lists must have a route that leads to it, and an address of no
+/// area must have none (the router's 404 page, with status 404).
+#[test]
+fn every_page_of_every_area_has_a_route_and_unknown_addresses_have_none() {
+    let routes = leptos_axum::generate_route_list(app::App);
+    let paths: Vec<String> = routes.iter().map(|r| r.path().to_string()).collect();
+    // `/meters/{id}/{view}` (axum's form) against `/meters/1/archive`
+    let leads_to = |route: &str, address: &str| {
+        let route: Vec<&str> = route.trim_end_matches('/').split('/').collect();
+        let address: Vec<&str> = address.trim_end_matches('/').split('/').collect();
+        route.len() == address.len()
+            && route
+                .iter()
+                .zip(&address)
+                .all(|(r, a)| r.starts_with('{') && !a.is_empty() || r == a)
+    };
+    for area in app::routes::split::AREA_PAGES {
+        for pattern in *area {
+            let address = pattern
+                .split('/')
+                .map(|s| if s.starts_with(':') { "17" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let address = if address.is_empty() { "/".to_string() } else { address };
+            assert!(
+                paths.iter().any(|p| leads_to(p, &address)),
+                "no route leads to {pattern}: {paths:?}"
+            );
+        }
+    }
+    assert!(paths.iter().any(|p| leads_to(p, "/field")));
+    for unknown in ["/no-such-page", "/meters", "/settings", "/a/b/c/d"] {
+        assert!(
+            !paths.iter().any(|p| leads_to(p, unknown)),
+            "{unknown} must be the router's 404"
+        );
+    }
+}

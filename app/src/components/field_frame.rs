@@ -8,18 +8,18 @@ use leptos::prelude::*;
 use super::session_gate::SessionGate;
 use super::user_box::UserBox;
 use crate::i18n::{use_i18n, Msg};
-use crate::models::views::SessionView;
+use crate::functions::auth::signed_in;
+use crate::models::views::SignedInUser;
 use crate::routes::field::FieldPage;
 
 #[component]
 pub fn FieldFrame() -> impl IntoView {
-    view! { <SessionGate frame=|info| view! { <FieldShell info/> }/> }
+    view! { <SessionGate load=signed_in frame=|info| view! { <FieldShell info/> }/> }
 }
 
 #[component]
-fn FieldShell(info: SessionView) -> impl IntoView {
+fn FieldShell(info: SignedInUser) -> impl IntoView {
     let i18n = use_i18n();
-    provide_context(info.clone());
     crate::offline::sync::EntryQueue::provide(info.user_id);
     view! {
         <div class="app field-frame">

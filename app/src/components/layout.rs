@@ -8,6 +8,7 @@ use leptos_router::components::Outlet;
 use super::session_gate::SessionGate;
 use super::side_menu::SideMenu;
 use super::top_bar::TopBar;
+use crate::functions::auth::session_info;
 use crate::models::views::SessionView;
 use crate::prefs;
 
@@ -51,7 +52,7 @@ pub struct MenuOpen(pub RwSignal<bool>);
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    view! { <SessionGate frame=|info| view! { <Frame info/> }/> }
+    view! { <SessionGate load=session_info frame=|info| view! { <Frame info/> }/> }
 }
 
 #[component]

@@ -1,25 +1,32 @@
 //! Who is signed in, loaded once for a frame. Both frames stand on it: the full one
-//! (`layout`) and the field screen's (`field_frame`).
+//! (`layout`, with the pickers' lists) and the field screen's (`field_frame`, with the user
+//! and the company's name only).
 
 use leptos::either::Either;
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::Future;
 
 use super::error_view::ErrorBox;
 use crate::errors::AppError;
-use crate::functions::auth::session_info;
 use crate::i18n::{use_i18n, Msg};
-use crate::models::views::SessionView;
+use crate::resource::resource;
 
-/// Draws `frame` for the signed-in user; asks to sign in otherwise. The answer is rendered
-/// into the page, so a page kept on the device opens with no network.
+/// Draws `frame` for the signed-in user that `load` answers with; asks to sign in
+/// otherwise. The answer is rendered into the page, so a page kept on the device opens with
+/// no network.
 #[component]
-pub fn SessionGate<F, V>(frame: F) -> impl IntoView
+pub fn SessionGate<T, L, Fut, F, V>(load: L, frame: F) -> impl IntoView
 where
-    F: Fn(SessionView) -> V + Clone + Send + Sync + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    L: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Option<T>, AppError>> + Send + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let i18n = use_i18n();
-    let info = Resource::new(|| (), |_| session_info());
+    let info = resource(|| (), move |_| load());
     view! {
         <Suspense fallback=move || view! { <div class="boot">{i18n.tr(Msg::Loading)}</div> }>
             {move || {

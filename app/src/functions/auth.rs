@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::errors::AppError;
-use crate::models::views::SessionView;
+use crate::models::views::{SessionView, SignedInUser};
 
 /// Only same-site paths are followed after sign-in; anything else goes home.
 pub fn safe_next(next: Option<&str>) -> String {
@@ -155,6 +155,29 @@ pub async fn session_info() -> Result<Option<SessionView>, AppError> {
             })
             .collect(),
         objects,
+    }))
+}
+
+/// Who is signed in and the company's name, for the field screen's light frame. `None`
+/// when signed out.
+#[server(endpoint = "signed_in")]
+pub async fn signed_in() -> Result<Option<SignedInUser>, AppError> {
+    use crate::auth::caller;
+    use crate::storage::membership;
+
+    let db = caller::db()?;
+    let Some(c) = caller::current(&db).await? else {
+        return Ok(None);
+    };
+    let company_name = membership::get(&db, c.user_id, c.company_id)
+        .await?
+        .map(|m| m.company_name)
+        .unwrap_or_default();
+    Ok(Some(SignedInUser {
+        user_id: c.user_id,
+        full_name: c.full_name,
+        role: c.role,
+        company_name,
     }))
 }
 

@@ -38,9 +38,10 @@ impl Lang {
     }
 }
 
-/// Builds `Msg` and its tables from the list in `messages.rs`. The texts are a table indexed
+/// Builds `Msg` and its tables from the list in `messages.rs`. The texts are tables indexed
 /// by the message (a match over hundreds of arms costs the phone's bundle more), and a
-/// message travels as its name, read back through the table of names.
+/// message travels as its number: server and browser are one build, and a table of names
+/// would be 9 KB of the phone's first load that only error messages read.
 macro_rules! messages {
     ($($name:ident => $ru:literal, $en:literal;)*) => {
         /// A text of the UI, in both languages.
@@ -49,40 +50,51 @@ macro_rules! messages {
 
         impl Msg {
             const ALL: &'static [Msg] = &[$(Msg::$name),*];
-            const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
-            const TEXTS: &'static [[&'static str; 2]] = &[$([$ru, $en]),*];
 
+            /// The text in `lang`; Russian while the English texts are not loaded yet
+            /// (`english::load` runs before anything is drawn in English).
             pub fn text(self, lang: Lang) -> &'static str {
-                Self::TEXTS[self as usize][lang as usize]
+                match (lang, super::english::texts()) {
+                    (Lang::En, Some(english)) => english[self as usize],
+                    _ => RUSSIAN[self as usize],
+                }
             }
 
-            /// The name it travels under (`"Login"`).
-            pub fn name(self) -> &'static str {
-                Self::NAMES[self as usize]
+            /// The number it travels under.
+            pub fn number(self) -> u16 {
+                self as u16
             }
 
-            pub fn from_name(name: &str) -> Option<Msg> {
-                Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+            pub fn from_number(number: u16) -> Option<Msg> {
+                Self::ALL.get(usize::from(number)).copied()
             }
         }
 
+        static RUSSIAN: [&str; Msg::ALL.len()] = [$($ru),*];
+
+        /// Read only by `english`, so in the browser it is in the English chunk, not in the
+        /// bundle every page loads first.
+        pub(super) static ENGLISH: [&str; Msg::ALL.len()] = [$($en),*];
+
         impl serde::Serialize for Msg {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.name())
+                s.serialize_u16(self.number())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for Msg {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Msg, D::Error> {
-                let name = <String as serde::Deserialize>::deserialize(d)?;
-                Msg::from_name(&name)
-                    .ok_or_else(|| <D::Error as serde::de::Error>::custom(format!("unknown message {name}")))
+                let number = <u16 as serde::Deserialize>::deserialize(d)?;
+                Msg::from_number(number)
+                    .ok_or_else(|| <D::Error as serde::de::Error>::custom("unknown message"))
             }
         }
     };
 }
 
+mod english;
 mod messages;
+pub use english::load as load_english;
 pub use messages::Msg;
 
 /// The current language, shared by every component.
@@ -93,11 +105,7 @@ impl I18n {
     /// Reads the language cookie (request header on the server, `document.cookie` in the
     /// browser) and puts the signal into context.
     pub fn provide() -> I18n {
-        let i18n = I18n(RwSignal::new(
-            crate::prefs::read_cookie(LANG_COOKIE)
-                .map(|v| Lang::parse(&v))
-                .unwrap_or_default(),
-        ));
+        let i18n = I18n(RwSignal::new(I18n::from_cookie()));
         provide_context(i18n);
         i18n
     }
@@ -114,10 +122,21 @@ impl I18n {
     pub fn tr(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || self.t(msg)
     }
-    /// Switches the language and remembers it for a year.
+    /// Switches the language (once its texts are loaded) and remembers it for a year.
     pub fn set(self, lang: Lang) {
         crate::prefs::write_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600);
-        self.0.set(lang);
+        leptos::task::spawn_local(async move {
+            if lang == Lang::En {
+                load_english().await;
+            }
+            self.0.set(lang);
+        });
+    }
+    /// The language the page is drawn in, from the cookie.
+    pub fn from_cookie() -> Lang {
+        crate::prefs::read_cookie(LANG_COOKIE)
+            .map(|v| Lang::parse(&v))
+            .unwrap_or_default()
     }
 }
 
@@ -261,12 +280,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn messages_travel_by_name_and_come_back() {
+    fn messages_travel_by_number_and_come_back() {
         let json = serde_json::to_string(&Msg::PasswordAgain).unwrap();
-        assert_eq!(json, "\"PasswordAgain\"");
+        assert_eq!(json, Msg::PasswordAgain.number().to_string());
         assert_eq!(serde_json::from_str::<Msg>(&json).unwrap(), Msg::PasswordAgain);
-        assert!(serde_json::from_str::<Msg>("\"NoSuchMessage\"").is_err());
-        assert_eq!(Msg::from_name(Msg::AppName.name()), Some(Msg::AppName));
+        assert_eq!(Msg::from_number(Msg::AppName.number()), Some(Msg::AppName));
+    }
+
+    #[test]
+    fn a_message_number_past_the_table_is_an_error() {
+        assert!(serde_json::from_str::<Msg>("65535").is_err());
+        assert!(serde_json::from_str::<Msg>("-1").is_err());
+        assert!(serde_json::from_str::<Msg>("\"PasswordAgain\"").is_err());
     }
 
     #[test]

@@ -18,6 +18,16 @@ pub struct SessionView {
     pub objects: Vec<ObjectChoice>,
 }
 
+/// Who is signed in and where, without the pickers' lists: the field screen's light frame
+/// shows no pickers, and a phone's first load need not decode them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub user_id: i64,
+    pub full_name: String,
+    pub role: Role,
+    pub company_name: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompanyChoice {
     pub id: i64,

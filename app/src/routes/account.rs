@@ -13,6 +13,7 @@ use crate::i18n::{month_year, resource_name, state_name, unit_name, use_i18n, Ms
 use crate::models::amount::slot_label;
 use crate::models::subscribers::{AccountView, AccountMeter};
 use crate::models::{format, MeterState};
+use crate::resource::resource;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -24,7 +25,7 @@ pub fn AccountPage() -> impl IntoView {
         let month = query.with(|q| q.get("month").and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()));
         (account, month)
     });
-    let card = Resource::new(move || args.get(), |(a, m)| account_card(a, m));
+    let card = resource(move || args.get(), |(a, m)| account_card(a, m));
     view! {
         <Title text=i18n.tr(Msg::Account)/>
         <section class="page account">

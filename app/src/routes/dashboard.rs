@@ -17,6 +17,7 @@ use crate::models::amount::{shown_slots, slot_label};
 use crate::models::format;
 use crate::models::Resource as Res;
 use rust_decimal::Decimal;
+use crate::resource::resource;
 
 fn value_text(v: Option<Decimal>) -> String {
     v.map(|v| format::fixed(v, 2)).unwrap_or_else(|| "—".into())
@@ -80,7 +81,7 @@ pub fn DashboardBlock() -> impl IntoView {
             (span, date, q.get("view"), q.get("res"), object())
         })
     });
-    let data = Resource::new(
+    let data = resource(
         move || key.get(),
         |(span, date, _, _, object)| get_dashboard(span, date, object),
     );

@@ -16,6 +16,7 @@ use crate::functions::entry::{entry_sheet, submit_readings};
 use crate::i18n::{resource_name, use_i18n, Msg};
 use crate::models::entry::{EntryInput, EntryResult, EntrySheet, TypedValue};
 use crate::models::format;
+use crate::resource::resource;
 
 #[component]
 pub fn EntryPage() -> impl IntoView {
@@ -29,7 +30,7 @@ pub fn EntryPage() -> impl IntoView {
         account.track();
         outcome.set(Vec::new());
     });
-    let sheet = Resource::new(
+    let sheet = resource(
         move || account.get(),
         |a| async move {
             if a.trim().is_empty() {

@@ -20,6 +20,7 @@ use crate::offline::or_kept;
 use crate::offline::store::{self, Store};
 use crate::offline::sync::EntryQueue;
 use crate::prefs;
+use crate::resource::resource;
 
 /// The building last opened on this device: listed first.
 pub const PINNED_COOKIE: &str = "uchet_field_object";
@@ -54,7 +55,7 @@ fn BuildingList() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<EntryQueue>();
     let key = store::key(sync.user_id, "buildings");
-    let list = Resource::new(
+    let list = resource(
         || (),
         move |_| {
             let key = key.clone();
@@ -187,7 +188,7 @@ async fn keep_on_device(sync: EntryQueue, sheet: &FieldSheet) -> Result<(), stor
 fn BuildingSheet(object_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<EntryQueue>();
-    let sheet = Resource::new(
+    let sheet = resource(
         move || object_id,
         move |id| async move {
             or_kept(field_sheet(id).await, Store::Sheets, &sync.sheet_key(id)).await

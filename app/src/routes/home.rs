@@ -14,6 +14,7 @@ use crate::routes::dashboard::DashboardBlock;
 use crate::routes::field::FieldPage;
 use crate::routes::resident::premises::MyPremisesPage;
 use crate::routes::settings::company::CompanyPage;
+use crate::resource::resource;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -30,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn Summary() -> impl IntoView {
     let i18n = use_i18n();
-    let summary = Resource::new(|| (), |_| home_summary());
+    let summary = resource(|| (), |_| home_summary());
     view! {
         <Title text=i18n.tr(Msg::HomeTitle)/>
         <section class="page">

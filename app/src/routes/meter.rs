@@ -13,6 +13,7 @@ use crate::models::format;
 use crate::models::meter_card::MeterCard;
 use crate::models::amount::{shown_slots, slot_label};
 use crate::models::Amount;
+use crate::resource::resource;
 
 /// Reading flags (the storage module is server-only): waits for confirmation, rejected.
 const NEEDS_CONFIRMATION: i64 = 8;
@@ -43,7 +44,7 @@ pub fn MeterPage() -> impl IntoView {
     });
     // a confirmation or rejection reloads the card: the day table counts the reading or not
     let review = ServerAction::<ReviewReading>::new();
-    let card = Resource::new(
+    let card = resource(
         move || (key.get(), review.version().get()),
         |((id, month), _)| get_meter_card(id, month),
     );

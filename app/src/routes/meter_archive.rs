@@ -13,6 +13,7 @@ use crate::functions::meters::get_meter_archive;
 use crate::i18n::{month_year, unit_text, use_i18n, Lang, Msg};
 use crate::models::archive::{ArchiveColumn, ArchiveKind, MeterArchive};
 use crate::models::format;
+use crate::resource::resource;
 
 /// The span's name: «21.11.2026», «ноябрь 2026», «2026 год».
 fn span_name(lang: Lang, kind: ArchiveKind, d: NaiveDate) -> String {
@@ -67,7 +68,7 @@ pub fn MeterArchivePage() -> impl IntoView {
             (id, kind, date, col, totals)
         })
     });
-    let data = Resource::new(
+    let data = resource(
         move || {
             let (id, kind, date, _, _) = key.get();
             (id, kind, date)

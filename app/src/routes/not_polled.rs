@@ -13,6 +13,7 @@ use crate::components::table::{all_words_in, Sort, SortTh};
 use crate::functions::polling::not_polled;
 use crate::i18n::{resource_name, use_i18n, Lang, Msg};
 use crate::models::not_polled::{Silence, SilentList, SilentRow, DAY_CHOICES, DEFAULT_DAYS};
+use crate::resource::resource;
 
 fn href(object: Option<i64>, days: i64) -> String {
     match object {
@@ -106,7 +107,7 @@ pub fn NotPolledPage() -> impl IntoView {
                 .unwrap_or(DEFAULT_DAYS)
         })
     });
-    let list = Resource::new(
+    let list = resource(
         move || (object.get(), days.get()),
         |(o, d)| not_polled(o, d),
     );

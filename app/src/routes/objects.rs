@@ -10,6 +10,7 @@ use crate::functions::objects::list_objects;
 use crate::i18n::{use_i18n, Lang, Msg};
 use crate::models::format;
 use crate::models::views::ObjectRow;
+use crate::resource::resource;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -65,7 +66,7 @@ fn csv_rows(rows: &[ObjectRow], lang: Lang) -> Vec<Vec<String>> {
 #[component]
 pub fn ObjectsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let objects = Resource::new(|| (), |_| list_objects());
+    let objects = resource(|| (), |_| list_objects());
     view! {
         <Title text=i18n.tr(Msg::ObjectsTitle)/>
         <section class="page">

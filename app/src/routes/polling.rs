@@ -13,6 +13,7 @@ use crate::functions::polling::{get_device_choices, poll_exchange, poll_now, pol
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
 use crate::models::polling::{Category, Console, ConsoleRow, Terminal, PROTOCOLS};
+use crate::resource::resource;
 
 /// What the console asks the collector to poll.
 #[derive(Clone, Debug, Default)]
@@ -65,7 +66,7 @@ pub fn PollingPage() -> impl IntoView {
     let meter = Memo::new(move |_| params.with(|m| m.get("meter").and_then(|v| v.parse::<i64>().ok())));
     let tick = RwSignal::new(0u32);
     let running = RwSignal::new(false);
-    let console = Resource::new(
+    let console = resource(
         move || (object.get(), category.get(), tick.get(), terminal.get()),
         |(o, c, _, t)| async move {
             if t {
@@ -75,7 +76,7 @@ pub fn PollingPage() -> impl IntoView {
             }
         },
     );
-    let exchange = Resource::new(
+    let exchange = resource(
         move || (object.get(), meter.get(), terminal.get()),
         |(o, m, t)| async move {
             if t {
@@ -378,7 +379,7 @@ fn confirmed(question: &str) -> bool {
 #[component]
 fn DeviceForm(object: i64, category: Category, save: ServerAction<SaveDevice>) -> impl IntoView {
     let i18n = use_i18n();
-    let choices = Resource::new(move || save.version().get(), move |_| get_device_choices(object, category));
+    let choices = resource(move || save.version().get(), move |_| get_device_choices(object, category));
     let line = RwSignal::new(String::new());
     let protocol = RwSignal::new(String::from("mercury"));
     let address = RwSignal::new(String::new());

@@ -19,6 +19,7 @@ use crate::models::readings_table::{
     PAGE_SIZES,
 };
 use crate::models::views::SessionView;
+use crate::resource::resource;
 
 fn href(q: &ReadingsQuery) -> String {
     let s = q.to_query_string();
@@ -73,7 +74,7 @@ pub fn ReadingsPage() -> impl IntoView {
             ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         })
     });
-    let page = Resource::new(move || query.get(), readings_table);
+    let page = resource(move || query.get(), readings_table);
     // A building picked in the top bar opens that building's table.
     follow_selected_object(move |id| {
         href(&ReadingsQuery {

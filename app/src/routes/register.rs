@@ -10,6 +10,7 @@ use crate::components::error_view::{ActionError, ErrorBox};
 use crate::functions::registration::{code_info, RegisterResident};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
+use crate::resource::resource;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -17,7 +18,7 @@ pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<RegisterResident>::new();
     let query = use_query_map();
     let code = Memo::new(move |_| query.with(|q| q.get("code").unwrap_or_default()));
-    let info = Resource::new(
+    let info = resource(
         move || code.get(),
         |c| async move {
             if c.trim().is_empty() {

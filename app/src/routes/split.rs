@@ -8,7 +8,8 @@
 //! split points that use the same code, and its loader lists them all. With a split point
 //! per page that was about 620 chunk files and a 20 KB loader on every first load.
 //!
-//! The route table still names every page; an area's chunk draws the page the address names.
+//! The route table names each area's first address segments only; the area's chunk draws the
+//! page the whole address names, from the patterns listed here.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -47,19 +48,46 @@ macro_rules! lazy_area {
             }
 
             fn view(_this: Self) -> AnyView {
-                // the router makes a new view for every route it enters, so the address is
-                // read once
-                let path = leptos_router::hooks::use_location().pathname.get_untracked();
-                $(
-                    if path_matches($pattern, &path) {
-                        return view! { <$page/> }.into_any();
-                    }
-                )+
-                view! { <crate::routes::not_found::NotFound/> }.into_any()
+                // one route of the table serves several pages of the area (`meters/:id/:view?`)
+                // and the router keeps its view while only the parameters change, so the page
+                // follows the address; a new page is drawn only when another pattern matches.
+                // Leaving the area keeps the page until the router drops it (no 404 flash); an
+                // address of no page is the 404 page when the area is entered with it.
+                let location = leptos_router::hooks::use_location();
+                let page = Memo::new(move |before: Option<&Option<usize>>| {
+                    let path = location.pathname.get();
+                    $route::PATTERNS
+                        .iter()
+                        .position(|p| path_matches(p, &path))
+                        .or_else(|| before.copied().flatten())
+                });
+                (move || {
+                    let mut patterns = 0..;
+                    let page = page.get();
+                    $(
+                        if page == patterns.next() {
+                            return view! { <$page/> }.into_any();
+                        }
+                    )+
+                    view! { <crate::routes::not_found::NotFound/> }.into_any()
+                })
+                .into_any()
             }
         }
     };
 }
+
+/// The address patterns of every page drawn by an area's chunk, area by area. The route
+/// table (`shell.rs`) routes each area's first address segments to its chunk; a server test
+/// checks that every pattern here has a route there.
+pub const AREA_PAGES: &[&[&str]] = &[
+    HomeRoute::PATTERNS,
+    PublicRoute::PATTERNS,
+    AccountingRoute::PATTERNS,
+    SettingsRoute::PATTERNS,
+    ServiceRoute::PATTERNS,
+    CabinetRoute::PATTERNS,
+];
 
 /// The full frame (top bar with pickers, side menu with counts) of every signed-in page
 /// but the field screen, which has its own lighter one.
@@ -152,14 +180,7 @@ mod tests {
 
     #[test]
     fn no_two_pages_of_an_area_share_an_address() {
-        for patterns in [
-            HomeRoute::PATTERNS,
-            PublicRoute::PATTERNS,
-            AccountingRoute::PATTERNS,
-            SettingsRoute::PATTERNS,
-            ServiceRoute::PATTERNS,
-            CabinetRoute::PATTERNS,
-        ] {
+        for patterns in AREA_PAGES {
             for (i, a) in patterns.iter().enumerate() {
                 let sample = a.replace(":id", "1").replace(":account", "1");
                 let first = patterns.iter().position(|p| path_matches(p, &sample));

@@ -18,6 +18,7 @@ use crate::models::amount::slot_label;
 use crate::models::format;
 use crate::models::subscribers::{SubscriberRow, SubscriberSort, SubscribersPage, SubscribersQuery, PAGE_SIZES};
 use crate::models::Amount;
+use crate::resource::resource;
 
 fn href(q: &SubscribersQuery) -> String {
     let s = q.to_query();
@@ -38,7 +39,7 @@ pub fn SubscribersListPage() -> impl IntoView {
             SubscribersQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         })
     });
-    let page = Resource::new(move || query.get(), subscribers);
+    let page = resource(move || query.get(), subscribers);
     follow_selected_object(move |id| {
         href(&SubscribersQuery {
             object: Some(id),

@@ -13,6 +13,7 @@ use crate::functions::cabinet::my_consumption;
 use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Msg};
 use crate::models::cabinet::PremiseConsumption;
 use crate::models::Resource as Res;
+use crate::resource::resource;
 
 /// The address of a period: a year, or a month (by day).
 fn href(premise: i64, year: i32, month: Option<NaiveDate>) -> String {
@@ -36,7 +37,7 @@ pub fn MyConsumptionPage() -> impl IntoView {
             )
         })
     });
-    let data = Resource::new(move || args.get(), |(p, y, m)| my_consumption(p, y, m));
+    let data = resource(move || args.get(), |(p, y, m)| my_consumption(p, y, m));
     view! {
         <Title text=i18n.tr(Msg::Consumption)/>
         <section class="page my-consumption">

@@ -12,11 +12,12 @@ use crate::functions::notices::{my_notices, read_notice};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
 use crate::models::notice::{MyNotice, NoticeKind};
+use crate::resource::resource;
 
 #[component]
 pub fn MyNoticesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| my_notices());
+    let list = resource(|| (), |_| my_notices());
     view! {
         <Title text=i18n.tr(Msg::MenuNotices)/>
         <section class="page my-notices">

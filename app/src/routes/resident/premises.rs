@@ -15,6 +15,7 @@ use crate::models::{format, MeterState};
 use crate::offline::or_kept;
 use crate::offline::store::{self, Store};
 use crate::offline::sync::EntryQueue;
+use crate::resource::resource;
 
 /// Verification within this many days is shown as due.
 const DUE_DAYS: i64 = 30;
@@ -25,7 +26,7 @@ pub fn MyPremisesPage() -> impl IntoView {
     let sync = expect_context::<EntryQueue>();
     let claim = ServerAction::<ClaimCode>::new();
     let key = store::key(sync.user_id, "cabinet");
-    let cabinet = Resource::new(
+    let cabinet = resource(
         move || claim.version().get(),
         move |_| {
             let key = key.clone();

@@ -14,6 +14,7 @@ use crate::models::field::FieldSheet;
 use crate::offline::or_kept;
 use crate::offline::store::{self, Store};
 use crate::offline::sync::EntryQueue;
+use crate::resource::resource;
 
 const PAGE: &str = "/my/readings";
 
@@ -22,7 +23,7 @@ pub fn MyReadingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<EntryQueue>();
     let key = store::key(sync.user_id, "my_sheets");
-    let sheets = Resource::new(
+    let sheets = resource(
         || (),
         move |_| {
             let key = key.clone();

@@ -15,11 +15,12 @@ use crate::functions::requests::{
 };
 use crate::i18n::{specialist_name, stage_name, use_i18n, Msg};
 use crate::models::request::{AttachmentRef, RequestRow, Specialist, Stage};
+use crate::resource::resource;
 
 #[component]
 pub fn MyRequestsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| my_requests());
+    let list = resource(|| (), |_| my_requests());
     view! {
         <Title text=i18n.tr(Msg::MenuRequests)/>
         <section class="page my-requests">
@@ -71,7 +72,7 @@ where
     let navigate = use_navigate();
     let q = use_query_map();
     let chosen = q.with_untracked(|q| q.get("premise").and_then(|v| v.parse::<i64>().ok()));
-    let cabinet = Resource::new(|| (), |_| my_cabinet());
+    let cabinet = resource(|| (), |_| my_cabinet());
     let premise: RwSignal<Option<i64>> = RwSignal::new(chosen);
     let specialist = RwSignal::new(Specialist::Plumber);
     let text = RwSignal::new(String::new());
@@ -153,7 +154,7 @@ pub fn MyRequestPage() -> impl IntoView {
         reply_my_request(id.get_untracked(), body.clone(), *file)
     });
     let cancel = Action::new(move |_: &()| cancel_my_request(id.get_untracked()));
-    let card = Resource::new(
+    let card = resource(
         move || (id.get(), reply.version().get(), cancel.version().get()),
         |(id, _, _)| my_request(id),
     );

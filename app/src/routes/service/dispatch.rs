@@ -13,6 +13,7 @@ use crate::components::table::{all_words_in, Sort, SortTh};
 use crate::functions::requests::desk;
 use crate::i18n::{specialist_name, stage_name, use_i18n, Lang, Msg};
 use crate::models::request::{DeskFilter, DeskView, RequestRow, Specialist, Stage};
+use crate::resource::resource;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -91,7 +92,7 @@ pub fn DispatchPage() -> impl IntoView {
             DeskFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         })
     });
-    let view = Resource::new(move || filter.get(), desk);
+    let view = resource(move || filter.get(), desk);
     view! {
         <Title text=i18n.tr(Msg::MenuDispatch)/>
         <section class="page dispatch">

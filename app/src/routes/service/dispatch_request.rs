@@ -11,6 +11,7 @@ use crate::components::thread::{ReplyForm, StageTrack, Thread};
 use crate::functions::requests::{assign_request, desk_request, set_request_stage, staff_reply};
 use crate::i18n::{stage_name, use_i18n, Msg};
 use crate::models::request::{RequestCard, Stage};
+use crate::resource::resource;
 
 #[component]
 pub fn DispatchRequestPage() -> impl IntoView {
@@ -22,7 +23,7 @@ pub fn DispatchRequestPage() -> impl IntoView {
     });
     let stage = Action::new(move |s: &Stage| set_request_stage(id.get_untracked(), *s));
     let assign = Action::new(move |a: &Option<i64>| assign_request(id.get_untracked(), *a));
-    let card = Resource::new(
+    let card = resource(
         move || (id.get(), reply.version().get(), stage.version().get(), assign.version().get()),
         |(id, ..)| desk_request(id),
     );

@@ -16,6 +16,7 @@ use crate::models::notice::{NoticeView, NoticeDraft, NoticeKind, RecipientChoice
 use crate::models::request::AttachmentRef;
 use crate::models::views::SessionView;
 use crate::models::Permission;
+use crate::resource::resource;
 
 #[component]
 pub fn NoticePage() -> impl IntoView {
@@ -24,7 +25,7 @@ pub fn NoticePage() -> impl IntoView {
     // "new", or a notice's id
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())));
     let publish = Action::new(move |on: &bool| publish_notice(id.get_untracked().unwrap_or(0), *on));
-    let card = Resource::new(
+    let card = resource(
         move || (id.get(), publish.version().get()),
         |(id, _)| async move {
             match id {
@@ -35,7 +36,7 @@ pub fn NoticePage() -> impl IntoView {
     );
     let info = expect_context::<SessionView>();
     let may_write = info.role.allows(Permission::EditData);
-    let choices = Resource::new(
+    let choices = resource(
         || (),
         move |_| async move {
             if may_write {

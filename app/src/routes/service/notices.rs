@@ -13,6 +13,7 @@ use crate::models::format;
 use crate::models::notice::{NoticeKind, NoticeRow};
 use crate::models::views::SessionView;
 use crate::models::Permission;
+use crate::resource::resource;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -53,7 +54,7 @@ pub fn NoticesPage() -> impl IntoView {
     let i18n = use_i18n();
     let info = expect_context::<SessionView>();
     let may_write = info.role.allows(Permission::EditData);
-    let list = Resource::new(|| (), |_| notices());
+    let list = resource(|| (), |_| notices());
     let search = RwSignal::new(String::new());
     let sort = RwSignal::new(Sort {
         key: Col::Created,

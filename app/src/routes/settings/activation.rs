@@ -14,6 +14,7 @@ use crate::functions::activation::{activation_codes, create_codes, invite_reside
 use crate::i18n::{use_i18n, Lang, Msg};
 use crate::models::cabinet::{CodeRow, CodeSheet, MailState};
 use crate::models::format;
+use crate::resource::resource;
 
 fn href(object: i64) -> String {
     format!("/settings/activation?object={object}")
@@ -44,7 +45,7 @@ pub fn ActivationPage() -> impl IntoView {
     let object = Memo::new(move |_| q.with(|q| q.get("object").and_then(|v| v.parse::<i64>().ok())));
     let make = Action::new(move |(o, p): &(i64, Option<i64>)| create_codes(*o, *p));
     let invite = Action::new(move |(p, e): &(i64, String)| invite_resident(*p, e.clone()));
-    let sheet = Resource::new(
+    let sheet = resource(
         move || (object.get(), make.version().get(), invite.version().get()),
         |(o, ..)| activation_codes(o),
     );

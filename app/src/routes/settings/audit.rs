@@ -13,6 +13,7 @@ use crate::components::table::{all_words_in, Sort, SortTh};
 use crate::functions::users::audit_log;
 use crate::i18n::{use_i18n, Lang, Msg};
 use crate::models::audit::{action_name, AuditQuery, AuditRow, AuditView, ACTIONS};
+use crate::resource::resource;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -66,7 +67,7 @@ pub fn AuditPage() -> impl IntoView {
             AuditQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         })
     });
-    let view = Resource::new(move || query.get(), audit_log);
+    let view = resource(move || query.get(), audit_log);
     view! {
         <Title text=i18n.tr(Msg::MenuAudit)/>
         <section class="page audit">

@@ -6,11 +6,12 @@ use leptos_meta::Title;
 use crate::components::error_view::ErrorBox;
 use crate::functions::company::company_card;
 use crate::i18n::{use_i18n, Msg};
+use crate::resource::resource;
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let card = Resource::new(|| (), |_| company_card());
+    let card = resource(|| (), |_| company_card());
     view! {
         <Title text=i18n.tr(Msg::CompanyTitle)/>
         <section class="page">

@@ -8,13 +8,14 @@ use crate::functions::users::{list_users, CreateUser, SetUserBlocked};
 use crate::i18n::{role_name, use_i18n, Msg};
 use crate::models::format;
 use crate::models::Role;
+use crate::resource::resource;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateUser>::new();
     let block = ServerAction::<SetUserBlocked>::new();
-    let users = Resource::new(
+    let users = resource(
         move || (create.version().get(), block.version().get()),
         |_| list_users(),
     );

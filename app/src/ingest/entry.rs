@@ -76,8 +76,6 @@ pub async fn submit(
 ) -> Result<Vec<EntryResult>, AppError> {
     let now = crate::storage::now();
     let mut results = Vec::with_capacity(entries.len());
-    // ids are the device's; the user's id in front keeps two people's ids apart
-    let stored_id_of = |entry: &EntryInput| format!("u{}:{}", caller.user_id, entry.entry_id.trim());
     // What every entry needs from storage, asked for all of them at once: the meters, their
     // main channels and the entries already stored (a queue sent again).
     let mut meter_ids: Vec<i64> = entries.iter().map(|e| e.meter_id).collect();
@@ -93,15 +91,18 @@ pub async fn submit(
         .await?
         .into_iter()
         .collect();
-    let ids: Vec<String> = entries.iter().map(stored_id_of).collect();
+    // ids are the device's; the user's id in front keeps two people's ids apart
+    let ids: Vec<String> = entries
+        .iter()
+        .map(|entry| format!("u{}:{}", caller.user_id, entry.entry_id.trim()))
+        .collect();
     // the entries stored before, and this send's own on their way in (an entry sent twice in
     // one send finds the first)
     let mut stored = reading::entries_stored(db, &ids).await?;
     // New readings wait here and go in one transaction; an entry of a meter already waiting
     // stores the batch first, so its checks see the earlier value.
     let mut pending: Vec<Pending> = Vec::new();
-    for entry in entries {
-        let stored_id = stored_id_of(&entry);
+    for (entry, stored_id) in entries.into_iter().zip(ids) {
         if entry.entry_id.trim().is_empty() || entry.entry_id.len() > 100 {
             results.push(refused(&entry, EntryProblem::BadEntryId));
             continue;

@@ -17,18 +17,15 @@ use leptos_router::{lazy_route, LazyRoute};
 /// Whether `path` (`/my/requests/7`) is an address of `pattern` (`/my/requests/:id`), the
 /// pattern written as in the route table.
 pub fn path_matches(pattern: &str, path: &str) -> bool {
-    let segments = |s: &str| {
-        s.trim_end_matches('/')
-            .split('/')
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    let (pattern, path) = (segments(pattern), segments(path));
-    pattern.len() == path.len()
-        && pattern
-            .iter()
-            .zip(&path)
-            .all(|(p, s)| p.starts_with(':') && !s.is_empty() || p == s)
+    let mut pattern = pattern.trim_end_matches('/').split('/');
+    let mut path = path.trim_end_matches('/').split('/');
+    loop {
+        match (pattern.next(), path.next()) {
+            (None, None) => return true,
+            (Some(p), Some(s)) if p.starts_with(':') && !s.is_empty() || p == s => {}
+            _ => return false,
+        }
+    }
 }
 
 macro_rules! lazy_area {

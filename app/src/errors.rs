@@ -18,6 +18,11 @@ pub enum Problem {
     TooLong,
     /// A repeated field (the password typed twice) differs.
     Mismatch,
+    /// A password on the list of the most common ones (or the login itself).
+    TooCommon,
+    /// A date before 1900 or after 2200: no metering record is there, and date arithmetic
+    /// past them overflows.
+    OutOfRange,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -26,6 +31,9 @@ pub enum AppError {
     NotSignedIn,
     #[error("forbidden")]
     Forbidden,
+    /// Signed in with a password an administrator gave: it must be changed first.
+    #[error("the password must be changed")]
+    MustChangePassword,
     #[error("not found")]
     NotFound,
     #[error("wrong login or password")]
@@ -45,6 +53,9 @@ pub enum AppError {
     MailNotConfigured,
     #[error("field {field:?}: {problem:?}")]
     Invalid { field: Msg, problem: Problem },
+    /// The server is at its limit of password checks (a flood): try again in a moment.
+    #[error("busy")]
+    Busy,
     /// Details are logged on the server, never sent.
     #[error("internal error")]
     Internal,
@@ -59,6 +70,7 @@ impl AppError {
         match self {
             AppError::NotSignedIn => Msg::ErrNotSignedIn.text(lang).into(),
             AppError::Forbidden => Msg::ErrForbidden.text(lang).into(),
+            AppError::MustChangePassword => Msg::ErrMustChangePassword.text(lang).into(),
             AppError::NotFound => Msg::ErrNotFound.text(lang).into(),
             AppError::SignInFailed => Msg::ErrSignInFailed.text(lang).into(),
             AppError::Blocked => Msg::ErrBlocked.text(lang).into(),
@@ -78,11 +90,14 @@ impl AppError {
                     Problem::BadFormat => Msg::ErrBadFormat,
                     Problem::TooLong => Msg::ErrTooLong,
                     Problem::Mismatch => Msg::ErrMismatch,
+                    Problem::OutOfRange => Msg::ErrDateRange,
+                    Problem::TooCommon => Msg::ErrTooCommon,
                 };
                 format!("{}: {}", field.text(lang), p.text(lang))
             }
             AppError::CodeNotValid => Msg::ErrCodeNotValid.text(lang).into(),
             AppError::MailNotConfigured => Msg::ErrMailNotConfigured.text(lang).into(),
+            AppError::Busy => Msg::ErrBusy.text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
             // the browser's own words ("TypeError: Failed to fetch") help nobody on a phone
             AppError::Transport(_) => Msg::ErrNetwork.text(lang).into(),
@@ -93,18 +108,38 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             AppError::NotSignedIn | AppError::SignInFailed => S::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Blocked | AppError::NoCompany => S::FORBIDDEN,
+            AppError::Forbidden
+            | AppError::Blocked
+            | AppError::NoCompany
+            | AppError::MustChangePassword => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
             AppError::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
             AppError::Invalid { .. } | AppError::CodeNotValid => S::UNPROCESSABLE_ENTITY,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
-            AppError::MailNotConfigured => S::SERVICE_UNAVAILABLE,
+            AppError::MailNotConfigured | AppError::Busy => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
     }
 
     pub fn invalid(field: Msg, problem: Problem) -> AppError {
         AppError::Invalid { field, problem }
+    }
+
+    /// Refuses dates outside 1900–2200 (422 with a clear message) before anything adds
+    /// months or days to them.
+    pub fn check_dates<'a>(
+        dates: impl IntoIterator<Item = &'a Option<chrono::NaiveDate>>,
+    ) -> Result<(), AppError> {
+        use chrono::Datelike;
+        let bad = dates
+            .into_iter()
+            .flatten()
+            .any(|d| !(1900..=2200).contains(&d.year()));
+        if bad {
+            Err(AppError::invalid(Msg::Date, Problem::OutOfRange))
+        } else {
+            Ok(())
+        }
     }
 }
 

@@ -8,13 +8,13 @@ use leptos::prelude::*;
 
 use crate::components::reading_input::ReadingInput;
 use crate::components::sync_status::device_time;
-use crate::i18n::{resource_name, use_i18n, Msg};
+use crate::i18n::{resource_name, use_i18n, I18n, Msg};
 use crate::models::entry::EntryMeter;
-use crate::models::field::{Draft, FieldSheet};
+use crate::models::field::{Draft, FieldKey, FieldSheet, SentValue, Settlement, Verdict};
 use crate::models::format;
 use crate::models::text::lowercase;
 use crate::offline::sync::EntryQueue;
-use crate::offline::{device_now, new_entry_id};
+use crate::offline::device_now_ms;
 use crate::prefs;
 
 /// Whether the «previous reading» column is on.
@@ -38,7 +38,7 @@ pub fn SheetForm(
     let sync = expect_context::<EntryQueue>();
     let object_id = sheet.object_id;
     let draft = RwSignal::new(Draft::default());
-    // Typing waits for the kept draft: an empty draft must never overwrite a kept one.
+    // Typing waits for the kept draft: nothing is written before the device's copy is read.
     let loaded = RwSignal::new(false);
     let show_previous = RwSignal::new(match prefs::read_cookie(PREVIOUS_COOKIE).as_deref() {
         Some(v) => v == "1",
@@ -46,56 +46,60 @@ pub fn SheetForm(
     });
     let filter = RwSignal::new(String::new());
     let ask = RwSignal::new(false);
+    // «Не все поля заполнены» is asked once per walk of the building, not on every send
+    let asked = RwSignal::new(false);
     let note: RwSignal<Option<Msg>> = RwSignal::new(None);
     let total = sheet.field_count();
 
-    // The kept draft, at opening and whenever a send returned refused values to it.
-    Effect::new(move |_| {
-        sync.drafts_changed.track();
+    // The device's copy, at opening and whenever it changed under the sheet (an answer of
+    // the server, another tab). What this screen typed while it was read stays.
+    let reread = move || {
+        let since = device_now_ms();
         leptos::task::spawn_local(async move {
-            let d = sync.load_draft(object_id).await;
-            draft.set(d);
+            let read = sync.load_draft(object_id).await;
+            draft.update(|d| *d = d.reread(read, since));
             loaded.set(true);
         });
+    };
+    Effect::new(move |_| {
+        sync.drafts_changed.track();
+        reread();
     });
 
     let on_value = move |meter_id: i64, tariff: u8, text: String| {
         if !loaded.get_untracked() {
             return;
         }
-        draft.update(|d| {
-            d.set(meter_id, tariff, &text, device_now(), || {
-                new_entry_id("field", meter_id)
-            })
-        });
-        let d = draft.get_untracked();
-        leptos::task::spawn_local(async move { sync.save_draft(object_id, &d).await });
+        let at = device_now_ms();
+        let mut kept = None;
+        draft.update(|d| kept = d.set(meter_id, tariff, &text, at));
+        let key = FieldKey { meter_id, tariff };
+        leptos::task::spawn_local(async move { sync.save_field(object_id, key, kept, at).await });
     };
 
     let send_now = move || {
         ask.set(false);
-        let entries = draft.with_untracked(|d| d.entries());
-        if entries.is_empty() {
+        let snapshot = draft.get_untracked();
+        if snapshot.ready() == 0 {
             note.set(Some(Msg::EntryNothing));
             return;
         }
         leptos::task::spawn_local(async move {
-            match sync.enqueue(object_id, entries).await {
-                Ok(()) => {
-                    draft.update(|d| d.clear_sent());
-                    let d = draft.get_untracked();
-                    sync.save_draft(object_id, &d).await;
+            match sync.send(object_id, &snapshot).await {
+                Ok(_) => {
                     note.set(Some(Msg::FieldQueued));
+                    reread();
                 }
                 Err(e) => sync.device_problem.set(Some(e)),
             }
         });
     };
     let on_send = move |_| {
-        let filled = draft.with_untracked(|d| d.filled());
-        if filled == 0 {
+        let (ready, filled) = draft.with_untracked(|d| (d.ready(), d.filled()));
+        if ready == 0 {
             note.set(Some(Msg::EntryNothing));
-        } else if filled < total {
+        } else if filled < total && !asked.get_untracked() {
+            asked.set(true);
             ask.set(true);
         } else {
             send_now();
@@ -171,15 +175,17 @@ pub fn SheetForm(
             </span>
             <button type="button" class="button primary" data-testid="field-send" on:click=on_send disabled=move || !loaded.get()>
                 {i18n.tr(Msg::FieldSend)}
+                {move || match draft.with(|d| d.ready()) {
+                    0 => None,
+                    n => Some(view! { " " <span class="count" data-testid="send-count">{format::integer(n as i64)}</span> }),
+                }}
             </button>
+            // «kept on the device and being sent» holds only while something waits
+            {move || note.get().filter(|m| *m != Msg::FieldQueued || sync.waiting.get() > 0).map(|m| view! {
+                <span class="note" data-testid="field-note">{move || i18n.t(m)}</span>
+            })}
         </div>
-        {move || note.get().map(|m| view! { <p class="note" data-testid="field-note">{move || i18n.t(m)}</p> })}
-        {move || sync.report.get().map(|r| view! {
-            <p class="muted" data-testid="field-report">
-                {i18n.tr(Msg::FieldAccepted)} ": " {r.stored} " · " {i18n.tr(Msg::FieldAlready)} ": " {r.duplicates}
-                " · " {i18n.tr(Msg::FieldFlaggedCount)} ": " {r.flagged}
-            </p>
-        })}
+        {move || sync.report.get().map(|r| view! { <p class="muted" data-testid="field-report">{report_text(&r, i18n)}</p> })}
         <Show when=move || ask.get()>
             <div class="dialog-backdrop">
                 <div class="dialog" role="dialog" aria-modal="true" data-testid="not-all-filled">
@@ -241,6 +247,8 @@ fn meter_view(
                     <span class="refusal" role="alert">
                         {move || draft.with(|d| d.refusal(meter_id, tariff)).map(|p| p.text(i18n.lang()))}
                     </span>
+                    // a refused send is told by the field's own refusal
+                    {move || draft.with(|d| d.last_sent(meter_id, tariff).filter(|s| !matches!(s.verdict, Verdict::Refused(_))).cloned()).map(|sent| sent_line(&sent, i18n))}
                 </div>
             }
         })
@@ -255,4 +263,47 @@ fn meter_view(
             {registers}
         </div>
     }
+}
+
+/// What was last sent from a field: when, the value, and what the server said.
+fn sent_line(sent: &SentValue, i18n: I18n) -> impl IntoView {
+    let verdict = match sent.verdict {
+        Verdict::Waiting => i18n.t(Msg::SentWaiting).to_string(),
+        Verdict::Stored => i18n.t(Msg::SentStored).to_string(),
+        Verdict::Flagged => i18n.t(Msg::SentFlagged).to_string(),
+        Verdict::OnServer => i18n.t(Msg::SentOnServer).to_string(),
+        Verdict::Refused(p) => format!("{}: {}", i18n.t(Msg::SentRefused), p.text(i18n.lang())),
+    };
+    let class = format!("sent {}", sent.verdict.name());
+    view! {
+        <span class=class data-testid="sent" data-verdict=sent.verdict.name()>
+            {i18n.t(Msg::SentAt)} " " {device_time(sent.at.div_euclid(1000))} ": "
+            <b>{sent.text.clone()}</b> " — " {verdict}
+        </span>
+    }
+}
+
+/// The last answer of the server in words a person reads as they are meant: a resend the
+/// server already had is «всё на сервере», not «принято: 0».
+fn report_text(r: &Settlement, i18n: I18n) -> String {
+    let n = |v: usize| format::integer(v as i64);
+    let mut parts = Vec::new();
+    if r.all_on_server() {
+        parts.push(format!("✓ {}: {}", i18n.t(Msg::ReportAllOnServer), n(r.stored + r.duplicates)));
+        if r.duplicates > 0 && r.stored > 0 {
+            parts.push(format!("{} {}", i18n.t(Msg::ReportOfThemEarlier), n(r.duplicates)));
+        }
+    } else {
+        parts.push(format!("{}: {}", i18n.t(Msg::FieldAccepted), n(r.stored)));
+        if r.duplicates > 0 {
+            parts.push(format!("{}: {}", i18n.t(Msg::FieldAlready), n(r.duplicates)));
+        }
+    }
+    if r.flagged > 0 {
+        parts.push(format!("{}: {}", i18n.t(Msg::FieldFlaggedCount), n(r.flagged)));
+    }
+    if r.refused > 0 {
+        parts.push(format!("{}: {}", i18n.t(Msg::ReportRefused), n(r.refused)));
+    }
+    parts.join(" · ")
 }

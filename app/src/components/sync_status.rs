@@ -37,7 +37,7 @@ pub fn SyncStatus() -> impl IntoView {
     };
     let waiting = sync.waiting;
     Some(view! {
-        <div class="sync-status" data-testid="sync" data-waiting=move || sync.waiting.get().to_string() data-busy=move || sync.busy.get().to_string()>
+        <div class="sync-status" data-testid="sync" data-user=sync.user_id.to_string() data-waiting=move || sync.waiting.get().to_string() data-busy=move || sync.busy.get().to_string()>
             <span class="queue" class:pending={move || waiting.get() > 0}>
                 {move || if sync.waiting.get() > 0 {
                     format!("{}: {}", i18n.t(Msg::SyncWaiting), format::integer(sync.waiting.get() as i64))

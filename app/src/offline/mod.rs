@@ -22,6 +22,19 @@ pub fn device_now() -> i64 {
     }
 }
 
+/// The device clock, UTC milliseconds: two typings of one field a second apart are told
+/// apart.
+pub fn device_now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        chrono::Utc::now().timestamp_millis()
+    }
+}
+
 /// Today on the device clock (UTC date): the browser has no system clock chrono can read.
 pub fn device_today() -> chrono::NaiveDate {
     chrono::DateTime::from_timestamp(device_now(), 0)
@@ -29,9 +42,8 @@ pub fn device_today() -> chrono::NaiveDate {
         .date_naive()
 }
 
-/// An entry id made on the device, unique across devices and sends: the screen, the device
-/// clock in milliseconds, a random part and, last, the meter (screens find a meter's answer
-/// by it).
+/// An entry id made on the device for one send, unique across devices and sends: the
+/// screen, the device clock in milliseconds, a random part and, last, the meter.
 pub fn new_entry_id(screen: &str, meter_id: i64) -> String {
     #[cfg(feature = "hydrate")]
     {

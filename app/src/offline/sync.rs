@@ -11,10 +11,15 @@ use super::store::{self, Store};
 use crate::errors::AppError;
 use crate::functions::entry::{submit_readings, MAX_ENTRIES_PER_SEND};
 use crate::models::entry::EntryInput;
-use crate::models::field::{settle, Draft, QueuedEntry, Settlement};
+use crate::models::field::{
+    settle, Draft, DraftField, FieldKey, QueuedEntry, SentValue, Settlement, Verdict,
+};
+use super::store::{Op, When};
 
 /// Key of the moment the last send succeeded, in `Store::Meta`.
 const LAST_OK: &str = "last_sync_ok";
+/// How long a sheet shows an answered send.
+const SENT_KEPT_SECONDS: i64 = 31 * 86_400;
 
 #[derive(Clone, Copy)]
 pub struct EntryQueue {
@@ -32,7 +37,8 @@ pub struct EntryQueue {
     pub device_problem: RwSignal<Option<String>>,
     /// The last answer the server gave.
     pub report: RwSignal<Option<Settlement>>,
-    /// Bumped when refused values went back into drafts, so open sheets reload them.
+    /// Bumped when the device's typed values or sends changed under an open sheet (an
+    /// answer of the server, another tab), so open sheets read them again.
     pub drafts_changed: RwSignal<u32>,
     again: StoredValue<bool>,
 }
@@ -77,6 +83,11 @@ impl EntryQueue {
                 sync.flush();
             });
             let offline = window_event_listener_untyped("offline", move |_| sync.online.set(false));
+            // another tab wrote to the device store: its queue and typed values show here too
+            let other_tab = window_event_listener_untyped("uchet-store", move |_| {
+                sync.drafts_changed.update(|n| *n += 1);
+                leptos::task::spawn_local(async move { sync.recount().await });
+            });
             let retry = set_interval_with_handle(
                 move || {
                     if sync.waiting.get_untracked() > 0 {
@@ -89,6 +100,7 @@ impl EntryQueue {
             on_cleanup(move || {
                 online.remove();
                 offline.remove();
+                other_tab.remove();
                 if let Some(r) = retry {
                     r.clear();
                 }
@@ -101,9 +113,22 @@ impl EntryQueue {
         store::key(self.user_id, name)
     }
 
-    /// The key of one building's draft.
-    pub fn draft_key(self, object_id: i64) -> String {
-        self.key(&format!("draft:{object_id}"))
+    /// What the keys of one sheet's typed fields begin with.
+    fn fields_prefix(self, object_id: i64) -> String {
+        self.key(&format!("field:{object_id}:"))
+    }
+
+    fn field_key(self, object_id: i64, key: FieldKey) -> String {
+        format!("{}{}:{}", self.fields_prefix(object_id), key.meter_id, key.tariff)
+    }
+
+    /// What the keys of one sheet's last sends begin with.
+    fn sent_prefix(self, object_id: i64) -> String {
+        self.key(&format!("sent:{object_id}:"))
+    }
+
+    fn sent_key(self, object_id: i64, key: FieldKey) -> String {
+        format!("{}{}:{}", self.sent_prefix(object_id), key.meter_id, key.tariff)
     }
 
     /// The key of one building's kept sheet.
@@ -111,9 +136,11 @@ impl EntryQueue {
         self.key(&format!("sheet:{object_id}"))
     }
 
+    /// A sheet's typed fields and last sends as the device keeps them. A draft kept the old
+    /// way (one record per building) is moved to field records first (`store.js`).
     pub async fn load_draft(self, object_id: i64) -> Draft {
-        match store::get::<Draft>(Store::Drafts, &self.draft_key(object_id)).await {
-            Ok(d) => d.unwrap_or_default(),
+        match self.read_draft(object_id).await {
+            Ok(d) => d,
             Err(e) => {
                 self.device_problem.set(Some(e.to_string()));
                 Draft::default()
@@ -121,37 +148,88 @@ impl EntryQueue {
         }
     }
 
-    /// Keeps a building's draft at once; a failure is shown, never swallowed.
-    pub async fn save_draft(self, object_id: i64, draft: &Draft) {
-        match store::put(Store::Drafts, &self.draft_key(object_id), draft).await {
+    async fn read_draft(self, object_id: i64) -> Result<Draft, store::StoreError> {
+        store::migrate_draft(self.user_id, object_id).await?;
+        let fields: Vec<DraftField> =
+            store::all(Store::Drafts, &self.fields_prefix(object_id)).await?;
+        let mut sent: Vec<SentValue> =
+            store::all(Store::Drafts, &self.sent_prefix(object_id)).await?;
+        // what went a month ago and was answered is no longer news
+        let old = (device_now() - SENT_KEPT_SECONDS) * 1000;
+        let is_old = |v: &SentValue| v.at < old && v.verdict != Verdict::Waiting;
+        let stale: Vec<Op> = sent
+            .iter()
+            .filter(|v| is_old(v))
+            .map(|v| {
+                Op::delete(Store::Drafts, self.sent_key(object_id, v.key()))
+                    .when(When::still("at", v.at))
+            })
+            .collect();
+        if !stale.is_empty() {
+            sent.retain(|v| !is_old(v));
+            store::batch(&[Store::Drafts], &stale).await?;
+        }
+        Ok(Draft::from_kept(fields, sent))
+    }
+
+    /// Keeps one typed field at once (`None`: emptied), unless another tab typed into the
+    /// same field later; a failure is shown, never swallowed.
+    pub async fn save_field(
+        self,
+        object_id: i64,
+        key: FieldKey,
+        field: Option<DraftField>,
+        at: i64,
+    ) {
+        let store_key = self.field_key(object_id, key);
+        let op = match &field {
+            Some(f) => Op::put(Store::Drafts, store_key, f),
+            None => Ok(Op::delete(Store::Drafts, store_key)),
+        };
+        let saved = match op {
+            Ok(op) => store::batch(&[Store::Drafts], &[op.when(When::not_newer("at", at))]).await,
+            Err(e) => Err(e),
+        };
+        match saved {
             Ok(()) => self.device_problem.set(None),
             Err(e) => self.device_problem.set(Some(e.to_string())),
         }
     }
 
-    /// Puts entries in the queue (all or none) and starts a send.
-    pub async fn enqueue(self, object_id: i64, entries: Vec<EntryInput>) -> Result<(), String> {
+    /// Sends a sheet's ready values: in one transaction they go into the queue (each meter's
+    /// values as one entry under a new id), leave their fields — each only if it still holds
+    /// what was sent — and are recorded as sent; then a send to the server starts. Returns
+    /// how many values went.
+    pub async fn send(self, object_id: i64, draft: &Draft) -> Result<usize, String> {
         let now = device_now();
-        let items: Vec<(String, QueuedEntry)> = entries
-            .into_iter()
-            .map(|input| {
-                (
-                    self.key(&input.entry_id),
-                    QueuedEntry {
-                        user_id: self.user_id,
-                        object_id,
-                        input,
-                        queued_at: now,
-                    },
-                )
-            })
-            .collect();
-        store::put_many(Store::Queue, &items)
+        let outgoing = draft.outgoing(|meter| super::new_entry_id("field", meter));
+        let mut ops = Vec::new();
+        let mut values = 0;
+        for o in &outgoing {
+            let queued = QueuedEntry {
+                user_id: self.user_id,
+                object_id,
+                input: o.input.clone(),
+                queued_at: now,
+            };
+            let key = self.key(&o.input.entry_id);
+            ops.push(Op::put(Store::Queue, key, &queued).map_err(|e| e.to_string())?);
+            for (key, at) in &o.fields {
+                let field = self.field_key(object_id, *key);
+                ops.push(Op::delete(Store::Drafts, field).when(When::still("at", *at)));
+            }
+            for sent in SentValue::waiting(&o.input, now * 1000) {
+                let key = self.sent_key(object_id, sent.key());
+                ops.push(Op::put(Store::Drafts, key, &sent).map_err(|e| e.to_string())?);
+                values += 1;
+            }
+        }
+        store::batch(&[Store::Queue, Store::Drafts], &ops)
             .await
             .map_err(|e| e.to_string())?;
         self.recount().await;
         self.flush();
-        Ok(())
+        Ok(values)
     }
 
     async fn recount(self) {
@@ -205,11 +283,7 @@ impl EntryQueue {
             if let Err(e) = self.apply(&s).await {
                 self.device_problem.set(Some(e));
             }
-            total.done.extend(s.done);
-            total.returned.extend(s.returned);
-            total.stored += s.stored;
-            total.duplicates += s.duplicates;
-            total.flagged += s.flagged;
+            total.extend(s);
         }
         if !queued.is_empty() {
             let now = device_now();
@@ -221,27 +295,31 @@ impl EntryQueue {
         self.recount().await;
     }
 
-    /// Refused values go back to their drafts first, then the answered entries leave the
-    /// queue: a crash in between sends an entry twice (harmless), never loses a value.
+    /// In one transaction: every answered value's record gets its verdict (if it is still
+    /// that send's record), refused values go back into their fields (unless typed again
+    /// since), and the answered entries leave the queue. A crash before it commits sends the
+    /// entries again (harmless: their ids), never loses a value.
     async fn apply(self, s: &Settlement) -> Result<(), String> {
-        let mut objects: Vec<i64> = s.returned.iter().map(|r| r.object_id).collect();
-        objects.sort_unstable();
-        objects.dedup();
-        for object_id in objects {
-            let mut draft = self.load_draft(object_id).await;
-            for r in s.returned.iter().filter(|r| r.object_id == object_id) {
-                draft.restore(r, || super::new_entry_id("field", r.meter_id));
+        let mut ops = Vec::new();
+        for a in &s.answered {
+            let sent = self.sent_key(a.object_id, a.key());
+            let record = Op::put(Store::Drafts, sent, &a.sent_value()).map_err(|e| e.to_string())?;
+            ops.push(record.when(When::still("entry_id", a.entry_id.clone())));
+            if let Some(field) = a.returned_field() {
+                let key = self.field_key(a.object_id, a.key());
+                let back = Op::put(Store::Drafts, key, &field).map_err(|e| e.to_string())?;
+                ops.push(back.when(When::absent()));
             }
-            store::put(Store::Drafts, &self.draft_key(object_id), &draft)
-                .await
-                .map_err(|e| e.to_string())?;
         }
-        if !s.returned.is_empty() {
+        for id in &s.done {
+            ops.push(Op::delete(Store::Queue, self.key(id)));
+        }
+        store::batch(&[Store::Queue, Store::Drafts], &ops)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !s.answered.is_empty() {
             self.drafts_changed.update(|n| *n += 1);
         }
-        let keys: Vec<String> = s.done.iter().map(|id| self.key(id)).collect();
-        store::delete_many(Store::Queue, keys)
-            .await
-            .map_err(|e| e.to_string())
+        Ok(())
     }
 }

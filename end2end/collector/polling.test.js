@@ -51,7 +51,7 @@ test('a dispatcher polls the building from the console; the table and the status
   assert.match(await silent.first().locator('td.state').textContent(), /нет ответа/);
   // A meter that answered shows the poll time and a value.
   const first = page.locator('table.polling-table tbody tr:not(.not-polled)').first();
-  assert.notEqual((await first.locator('td.polled').textContent()).trim(), '');
+  assert.match((await first.locator('td.times .polled').textContent()).trim(), /^\d\d\.\d\d\.\d{4} \d\d:\d\d$/);
   assert.match(await first.locator('td.state').textContent(), /ответил/);
   assert.match(await first.locator('td.value-total').textContent(), /\d/);
   await page.screenshot({ path: `${SHOTS}polling-done.png`, fullPage: false });

@@ -149,12 +149,15 @@ test('the resident submits a reading with no network and it reaches the server l
   await context.setOffline(false);
   await page.waitForSelector('[data-testid="sync"][data-waiting="0"]', { timeout: 45000 });
   await page.waitForSelector('[data-testid="field-report"]');
-  // the cabinet shows it as the meter's last reading
+  // far above the usual consumption, it waits for a dispatcher's check: the cabinet shows
+  // it marked «на проверке» beside the last confirmed reading, never in its place
   await page.goto('/my');
   await hydrated(page);
   await page.waitForSelector('[data-testid="last-value"]');
-  const values = await page.$$eval('[data-testid="last-value"]', (v) => v.map((x) => x.textContent.trim()));
-  assert.ok(values.some((v) => v.replace(/\s/g, '') === '99999,500'), `the reading arrived: ${values}`);
+  const values = await page.$$eval('[data-testid="last-value"]', (v) => v.map((x) => x.textContent.replace(/\s/g, '')));
+  assert.ok(!values.includes('99999,500'), `not shown as the last reading: ${values}`);
+  const waiting = await page.$$eval('[data-testid="waiting"]', (v) => v.map((x) => x.textContent.replace(/\s/g, '')));
+  assert.ok(waiting.some((v) => v.includes('напроверке') && v.includes('99999,500')), `the reading arrived, marked: ${waiting}`);
   // the cabinet's last data opens with no network
   await page.waitForTimeout(500);
   await context.setOffline(true);

@@ -185,9 +185,16 @@ test('a meter opens from the table with a month of daily consumption', async () 
   await context.close();
 });
 
-test('a dispatcher enters a reading lower than the previous one and sees it flagged', async () => {
+test('a lower reading is asked about first, stored for review beside the confirmed value, and rejected from the readings table', async () => {
   const { context, page } = await open(browser);
   await signIn(page, 'dispatcher');
+  // an unknown account is an answer in words, not an error
+  await page.goto('/entry?account=0000000000');
+  await hydrated(page);
+  await page.waitForSelector('[data-testid="no-account"]');
+  assert.match(await page.textContent('[data-testid="no-account"]'), /Лицевой счёт не найден.*0000000000/);
+  assert.equal(await page.locator('.error-box').count(), 0);
+
   // the account of flat 1 of the first building, as the readings table shows it
   await page.goto('/readings?type=flats');
   await hydrated(page);
@@ -198,40 +205,55 @@ test('a dispatcher enters a reading lower than the previous one and sees it flag
   await page.waitForSelector('.entry-meter .register input');
   const register = page.locator('.entry-meter .register').first();
   const input = register.locator('input');
+  const meterId = await register.getAttribute('data-meter');
   // more digits than the meter has are not taken
   const label = await page.locator('.entry-meter legend').first().textContent();
   const integerDigits = Number(label.match(/(\d),(\d)\s*$/)[1]);
   await input.pressSequentially('1234567890', { delay: 10 });
   assert.equal((await input.inputValue()).length, integerDigits, 'the field stops at the integer digits');
-  // a value lower than the previous one: 1
-  await input.fill('');
-  await input.pressSequentially('1');
+  // a value lower than the previous one: asked before anything is sent
+  await input.fill('1');
   await page.click('[data-testid="send"]');
-  await page.waitForSelector('[data-testid="flagged"]');
+  await page.waitForSelector('[data-testid="went-down"]');
+  assert.match(await page.textContent('[data-testid="went-down"]'), /Показание меньше предыдущего.*Сохранить на проверку\?/s);
+  await page.screenshot({ path: `${SHOTS}entry-lower-ask-desktop.png` });
+  await page.click('[data-testid="went-down"] [data-testid="back"]');
+  assert.equal(await page.locator('[data-testid="stored"]').count(), 0, '«Вернуться» sends nothing');
+  assert.equal(await input.inputValue(), '1', 'and keeps the value');
+  await page.click('[data-testid="send"]');
+  await page.click('[data-testid="store-for-review"]');
+  // what was stored stays in sight, with the reason it waits
+  const stored = register.locator('[data-testid="stored"]');
+  await stored.waitFor();
+  assert.match(await stored.textContent(), /Сохранено на проверку: 1 — меньше предыдущего/);
   await page.waitForSelector('[data-testid="saved"]');
   await page.screenshot({ path: `${SHOTS}entry-desktop.png`, fullPage: true });
-  // the readings table shows the flagged value to dispatchers
+
+  // the readings table keeps the confirmed value and shows the waiting one beside it
   const group = /^(ХВС|ГВС)/.test(label.trim()) ? 'water' : /^Тепло/.test(label.trim()) ? 'heat' : 'electricity';
   await page.goto(`/readings?resource=${group}&type=flats&q=${account}`);
   await hydrated(page);
-  await page.waitForSelector(`${table} tbody td.flagged`);
-  // on the meter page the dispatcher rejects it: kept for the record, no longer current
-  const meterId = await page.locator(`${table} tbody tr[data-meter]:has(td.flagged)`).first().getAttribute('data-meter');
+  const row = page.locator(`${table} tbody tr[data-meter="${meterId}"]`).first();
+  await row.locator('[data-testid="waiting"]').waitFor();
+  const valueCell = row.locator('td.value');
+  assert.match(await valueCell.textContent(), /на проверке\s*1\b/);
+  const confirmedBefore = (await valueCell.textContent()).split('на проверке')[0].trim();
+  assert.notEqual(confirmedBefore, '1', 'the waiting value does not replace the confirmed one');
+  assert.match(confirmedBefore, /^[\d\s\u00a0]+(,\d+)?$/, confirmedBefore);
+  await page.screenshot({ path: `${SHOTS}readings-waiting-desktop.png` });
+  // the dispatcher rejects it right there: kept for the record, the confirmed value stays
+  await row.locator('[data-testid="confirm"]').waitFor();
+  await row.locator('[data-testid="reject"]').click();
+  // (an older value typed by the field test may wait on the same meter; «1» must be gone)
+  await page.waitForFunction((id) => {
+    const w = document.querySelector(`table[data-testid="readings"] tr[data-meter="${id}"] [data-testid="waiting"]`);
+    return !w || !/на проверке\s*1\b/.test(w.textContent);
+  }, meterId, { timeout: 20000 });
+  assert.equal((await row.locator('td.value').textContent()).split('на проверке')[0].trim(), confirmedBefore);
+  // the meter page lists it as rejected
   await page.goto(`/meters/${meterId}`);
   await hydrated(page);
-  await page.waitForSelector('table[data-testid="meter-readings"] tr.waiting [data-testid="reject"]');
-  await page.screenshot({ path: `${SHOTS}meter-review-desktop.png`, fullPage: true });
-  // (the field test may have left this meter another value to check: reject the newest)
-  const waitingRows = 'table[data-testid="meter-readings"] tr.waiting';
-  const before = await page.locator(waitingRows).count();
-  await page.locator(`${waitingRows} [data-testid="reject"]`).last().click();
   await page.waitForSelector('table[data-testid="meter-readings"] tr.rejected');
-  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n, [waitingRows, before - 1]);
-  await page.goto(`/readings?resource=${group}&type=flats&q=${account}`);
-  await hydrated(page);
-  await page.waitForSelector(`${table} tbody tr[data-meter="${meterId}"]`);
-  assert.equal(await page.locator(`${table} tbody tr[data-meter="${meterId}"] td.flagged`).count(), 0,
-    'the rejected value is not the current reading');
   await context.close();
 });
 

@@ -77,7 +77,8 @@ async fn entry_sheet_a(w: &common::World, cookie: &str) -> app::models::entry::E
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
+    let sheet: Option<app::models::entry::EntrySheet> = serde_json::from_str(&text).unwrap();
+    sheet.expect("the account exists")
 }
 
 /// A five-digit water meter in company A's flat.
@@ -214,10 +215,12 @@ both_backends!(
         let lower = results(w, cookie, json!([one("desk:2", meter_id, 0, "499,5")])).await;
         assert!(lower[0].stored, "nothing entered is dropped");
         assert_eq!(lower[0].flags, flags::DECREASED | flags::NEEDS_CONFIRMATION);
-        // the readings table shows the flagged value to dispatchers
+        // the readings table keeps the confirmed value and shows the flagged one beside it
         let row = water_row(w, cookie, meter_id).await;
-        assert_eq!(row.value, Some(d("499.5")));
-        assert_ne!(row.flags & flags::DECREASED, 0);
+        assert_eq!(row.value, Some(d("500")), "a value waiting for a check is not current");
+        let waiting = row.waiting.expect("the flagged value is shown");
+        assert_eq!(waiting.value, d("499.5"));
+        assert_ne!(waiting.flags & flags::DECREASED, 0);
         // until a dispatcher confirms it, the flagged value is not the yardstick of the next entry
         let sheet = entry_sheet_a(w, cookie).await;
         let water = sheet
@@ -226,6 +229,7 @@ both_backends!(
             .find(|m| m.meter_id == meter_id)
             .unwrap();
         assert_eq!(water.registers[0].last, Some(d("500")));
+        assert_eq!(water.registers[0].waiting, Some(d("499.5")), "and the entry form shows it marked");
     }
 );
 
@@ -339,8 +343,10 @@ both_backends!(the_entry_form_shows_the_last_and_the_expected_value, |w| {
         "{expected}"
     );
     assert!(expected.scale() <= 3);
-    let (_, text, _) = common::call(&w.app, "entry_sheet", "account=nope", Some(cookie)).await;
-    assert_eq!(common::error_of(&text), Some(AppError::NotFound));
+    // an unknown account is an answer, not an error
+    let (status, text, _) = common::call(&w.app, "entry_sheet", "account=nope", Some(cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(serde_json::from_str::<Option<app::models::entry::EntrySheet>>(&text).unwrap(), None);
 });
 
 both_backends!(
@@ -469,3 +475,16 @@ both_backends!(
         );
     }
 );
+
+both_backends!(an_entry_with_more_values_than_a_meter_has_is_refused_and_stores_nothing, |w| {
+    let (meter_id, channel_id) = water_meter(w).await;
+    let cookie = w.cookie(Role::FieldStaff);
+    let values: Vec<serde_json::Value> = (0..50).map(|t| json!({ "tariff": t % 5, "text": "1" })).collect();
+    let got = results(w, cookie, json!([{ "entry_id": "many", "meter_id": meter_id, "values": values, "typed_at": null }])).await;
+    assert!(!got[0].stored && !got[0].refused.is_empty(), "{got:?}");
+    assert!(got[0].refused.len() <= 5, "the answer stays small");
+    let long = "1".repeat(10_000);
+    let got = results(w, cookie, json!([one("long", meter_id, 0, &long)])).await;
+    assert!(!got[0].stored);
+    assert_eq!(reading::get_count(&w.db, w.a.company_id, channel_id).await.unwrap(), 0);
+});

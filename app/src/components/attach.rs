@@ -56,7 +56,7 @@ pub fn AttachInput(file: RwSignal<Option<AttachmentRef>>) -> impl IntoView {
                 None => view! {
                     <label class="button small file-pick">
                         {move || if busy.get() { i18n.t(Msg::AttachUploading) } else { i18n.t(Msg::AttachPick) }}
-                        <input type="file" accept=ACCEPT capture="environment" class="sr" on:change=on_change disabled=move || busy.get()/>
+                        <input type="file" accept=ACCEPT class="sr" on:change=on_change disabled=move || busy.get()/>
                     </label>
                 }.into_any(),
             }}

@@ -54,11 +54,13 @@ pub fn ConsumptionChart(
     let drawn = RwSignal::new(0u32);
     #[cfg(feature = "hydrate")]
     {
+        let i18n = crate::i18n::use_i18n();
         let ready = RwSignal::new(false);
         draw::load_echarts(ready);
         Effect::new(move |_| {
             let k = kind.get();
-            if ready.get() && draw::draw(CHART_ID, &labels, &series, &unit, k) {
+            let locale = i18n.lang().locale();
+            if ready.get() && draw::draw(CHART_ID, &labels, &series, &unit, k, locale) {
                 drawn.update(|n| *n += 1);
             }
         });
@@ -76,7 +78,7 @@ const CHART_ID: &str = "consumption-chart";
 mod draw {
     use super::{ChartKind, Series};
     use charming::component::{Axis, Grid, Legend};
-    use charming::element::{AreaStyle, AxisType, Tooltip, Trigger};
+    use charming::element::{AreaStyle, AxisLabel, AxisType, Tooltip, Trigger};
     use charming::series::{Bar, Line};
     use charming::{Chart, WasmRenderer};
     use leptos::prelude::*;
@@ -119,8 +121,29 @@ mod draw {
         onload.forget();
     }
 
+    /// Numbers as the page's language writes them («8 000», «1 234,5»): the axis labels and
+    /// the tooltip go through the browser's own number format for `locale`, not ECharts'
+    /// English commas. A Rust closure, so no script is compiled from a string (the page's
+    /// Content-Security-Policy forbids that).
+    fn number_format(locale: &'static str) -> Option<charming::element::JsFunction> {
+        let f = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |v: JsValue| -> JsValue {
+            match v.as_f64() {
+                Some(n) if n.is_finite() => js_sys::Number::from(n).to_locale_string(locale).into(),
+                _ => JsValue::from_str("–"),
+            }
+        });
+        serde_wasm_bindgen::from_value(f.into_js_value()).ok()
+    }
+
     /// Draws afresh (the old instance is disposed, so nothing of the previous kind stays).
-    pub fn draw(id: &str, labels: &[String], series: &[Series], unit: &str, kind: ChartKind) -> bool {
+    pub fn draw(
+        id: &str,
+        labels: &[String],
+        series: &[Series],
+        unit: &str,
+        kind: ChartKind,
+        locale: &'static str,
+    ) -> bool {
         let Some(ec) = echarts() else { return false };
         let Some(el) = web_sys::window()
             .and_then(|w| w.document())
@@ -134,13 +157,19 @@ mod draw {
             }
         }
         // no entry animation: the figures are there at once, also in a printed page
+        let mut tooltip = Tooltip::new().trigger(Trigger::Axis);
+        let mut y_axis = Axis::new().type_(AxisType::Value).name(unit);
+        if let (Some(a), Some(b)) = (number_format(locale), number_format(locale)) {
+            tooltip = tooltip.value_formatter(a);
+            y_axis = y_axis.axis_label(AxisLabel::new().formatter(b));
+        }
         let mut chart = Chart::new()
             .animation(false)
             .legend(Legend::new().top("bottom"))
-            .tooltip(Tooltip::new().trigger(Trigger::Axis))
+            .tooltip(tooltip)
             .grid(Grid::new().left("3%").right("3%").top("12%").bottom("15%").contain_label(true))
             .x_axis(Axis::new().type_(AxisType::Category).data(labels.to_vec()))
-            .y_axis(Axis::new().type_(AxisType::Value).name(unit));
+            .y_axis(y_axis);
         for s in series {
             let data: Vec<String> = s.values.clone();
             chart = match kind {

@@ -70,7 +70,7 @@ fn Frame(info: SessionView) -> impl IntoView {
     view! {
         <div class="app" class:menu-open=move || menu_open.0.get()>
             <TopBar info=info.clone()/>
-            <SideMenu role=info.role/>
+            <SideMenu info=info.clone()/>
             <main class="content" on:click=move |_| menu_open.0.set(false)>
                 <Outlet/>
             </main>

@@ -9,9 +9,10 @@ use leptos_router::hooks::use_location;
 
 use super::layout::MenuOpen;
 use crate::functions::badges::menu_badges;
-use crate::i18n::{use_i18n, Msg};
+use super::top_bar::CompanyPicker;
+use crate::i18n::{role_name, use_i18n, Msg};
 use crate::models::menu::menu_for;
-use crate::models::Role;
+use crate::models::views::SessionView;
 
 /// Bumped by a page whose action changes a count (a request answered, a notice read), so the
 /// menu asks again at once.
@@ -32,8 +33,9 @@ impl BadgesChanged {
 }
 
 #[component]
-pub fn SideMenu(role: Role) -> impl IntoView {
+pub fn SideMenu(info: SessionView) -> impl IntoView {
     let i18n = use_i18n();
+    let role = info.role;
     let open = expect_context::<MenuOpen>();
     let sections = menu_for(role);
     let badges: RwSignal<Vec<(String, i64)>> = RwSignal::new(Vec::new());
@@ -66,6 +68,12 @@ pub fn SideMenu(role: Role) -> impl IntoView {
     };
     view! {
         <nav class="side-menu" aria-label="menu" data-role=role.as_str()>
+            // on a phone the top bar has no room for who is signed in and where
+            <div class="menu-who" data-testid="menu-who">
+                <strong class="user-name">{info.full_name.clone()}</strong>
+                <span class="user-role muted small">{move || i18n.t(role_name(role))}</span>
+                <CompanyPicker info=info.clone()/>
+            </div>
             {sections
                 .into_iter()
                 .map(|section| {

@@ -24,8 +24,9 @@ pub fn sheet(table: &Table, lang: Lang) -> Sheet {
             t(Msg::ColValue),
             t(Msg::ColValueDate),
             t(Msg::ColTariff),
+            t(Msg::ColWaiting),
         ],
-        widths: vec![8.0, 44.0, 22.0, 16.0, 22.0, 12.0, 18.0, 14.0, 10.0],
+        widths: vec![8.0, 44.0, 22.0, 16.0, 22.0, 12.0, 18.0, 14.0, 10.0, 18.0],
         rows: table
             .rows
             .iter()
@@ -43,7 +44,13 @@ pub fn sheet(table: &Table, lang: Lang) -> Sheet {
                     r.code.clone().into(),
                     r.value.into(),
                     r.value_date.into(),
-                    format!("{} {}", t(Msg::TariffN), r.tariff).into(),
+                    if r.resource == crate::models::Resource::Electricity {
+                        format!("{} {}", t(Msg::TariffN), r.tariff)
+                    } else {
+                        "—".to_string()
+                    }
+                    .into(),
+                    r.waiting.as_ref().map(|w| w.value).into(),
                 ]
             })
             .collect(),

@@ -23,6 +23,13 @@ impl Lang {
             Lang::En => "en",
         }
     }
+    /// The browser's locale for numbers the browser formats itself (charts).
+    pub fn locale(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru-RU",
+            Lang::En => "en-GB",
+        }
+    }
     pub fn parse(s: &str) -> Lang {
         if s.trim().eq_ignore_ascii_case("en") {
             Lang::En

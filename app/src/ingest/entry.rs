@@ -17,6 +17,9 @@ use crate::storage::{channel, meter, Db};
 /// Entries older than this or later than a few minutes ahead get the server's time.
 const MAX_AGE_SECONDS: i64 = 62 * 86_400;
 const MAX_AHEAD_SECONDS: i64 = 300;
+/// Values one entry may carry (T1–T4 and a total) and characters one value may have.
+const MAX_VALUES_PER_ENTRY: usize = 5;
+const MAX_TEXT_CHARS: usize = 40;
 /// Two entries of one meter in the same second are stored a second apart.
 const SAME_SECOND_RETRIES: i64 = 5;
 
@@ -105,6 +108,15 @@ pub async fn submit(
     for (entry, stored_id) in entries.into_iter().zip(ids) {
         if entry.entry_id.trim().is_empty() || entry.entry_id.len() > 100 {
             results.push(refused(&entry, EntryProblem::BadEntryId));
+            continue;
+        }
+        // a meter has at most four tariffs and a total: more values is not a person typing
+        if entry.values.len() > MAX_VALUES_PER_ENTRY
+            || entry.values.iter().any(|v| v.text.chars().count() > MAX_TEXT_CHARS)
+        {
+            let mut entry = entry;
+            entry.values.truncate(MAX_VALUES_PER_ENTRY);
+            results.push(refused(&entry, EntryProblem::NotANumber));
             continue;
         }
         if only.is_some_and(|ids| !ids.contains(&entry.meter_id)) {

@@ -50,15 +50,38 @@ impl CabinetMeter {
     }
 }
 
-/// The latest counted reading: when (building time) and the total and T1–T4.
+/// A meter's registers as they read now (`storage::current`'s rule): each register's
+/// latest confirmed value, and when the newest was read (building time).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LastReading {
+    /// Empty when no value is confirmed yet (only one waiting for a check).
+    pub at: String,
+    /// Total, then T1–T4.
+    pub values: [Option<Decimal>; 5],
+    /// A newer reading waiting for a dispatcher's check (lower than before, or a jump):
+    /// shown marked, never in the confirmed values' place.
+    pub waiting: Option<WaitingReading>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaitingReading {
     pub at: String,
     pub values: [Option<Decimal>; 5],
-    /// Waits for a dispatcher's check (lower than before, or a jump).
-    pub pending: bool,
-    /// A dispatcher found it wrong: kept for the record, not counted.
-    pub rejected: bool,
+}
+
+/// A meter's registers in one line: «T1: 1 234,56 · T2: 789,00», or the single total.
+pub fn registers_text(values: &[Option<Decimal>; 5], tariffs: u8, fraction: u32) -> String {
+    if tariffs > 1 {
+        (1..=tariffs as usize)
+            .filter_map(|t| values[t].map(|v| format!("T{t}: {}", super::format::fixed(v, fraction))))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    } else {
+        values[0]
+            .or(values[1])
+            .map(|v| super::format::fixed(v, fraction))
+            .unwrap_or_default()
+    }
 }
 
 /// How a resident reaches the company.
@@ -83,6 +106,8 @@ pub struct PremiseConsumption {
     pub month: Option<NaiveDate>,
     /// Column labels: month names' numbers or day numbers.
     pub labels: Vec<String>,
+    /// The first column not over yet (today, this month or later): shown empty, not «–*».
+    pub not_yet_from: usize,
     pub resources: Vec<ResourceLine>,
 }
 

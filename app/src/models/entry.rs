@@ -230,6 +230,9 @@ pub struct EntryRegister {
     /// The last value moved on by the usual consumption to today; the last value itself
     /// when no usual consumption is known.
     pub expected: Option<Decimal>,
+    /// A newer value waiting for a dispatcher's check (not the last value until confirmed).
+    #[serde(default)]
+    pub waiting: Option<Decimal>,
 }
 
 /// One value of an entry: `tariff` 1–4, or 0 for a single-tariff meter's total.

@@ -36,6 +36,8 @@ pub struct MeterCard {
     pub last_contact: Option<String>,
     pub month: NaiveDate,
     pub days: Vec<DayConsumption>,
+    /// The building's today: days from it on are not over and show nothing.
+    pub today: chrono::NaiveDate,
     /// The month as a whole: total, T1–T4.
     pub month_total: [Amount; 5],
     pub readings: Vec<ReadingLine>,

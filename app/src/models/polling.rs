@@ -88,6 +88,9 @@ pub struct ConsoleRow {
     /// `mercury`, `mbus`, `modbus`, or empty when the meter is not read automatically.
     pub protocol: String,
     pub tariffs: u8,
+    /// Fraction digits of the meter's display: values show all of them (505,900).
+    #[serde(default)]
+    pub fraction: u8,
     /// Latest values: total, then T1–T4.
     pub values: [Option<Decimal>; 5],
     /// When the latest value was taken (`dd.mm.yyyy HH:MM`, building time).

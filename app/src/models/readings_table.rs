@@ -298,7 +298,31 @@ pub struct ReadingsRow {
     pub fraction: u8,
     /// Local date of the value.
     pub value_date: Option<NaiveDate>,
+    /// A newer reading of this register waiting for a dispatcher's check: shown marked
+    /// beside the value, never in its place.
+    pub waiting: Option<WaitingValue>,
+}
+
+/// A reading that waits for a check, as a table shows it and as a dispatcher decides on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaitingValue {
+    pub value: Decimal,
+    pub date: NaiveDate,
+    /// What identifies the reading for `review_reading`.
+    pub period: i64,
+    pub ts: i64,
+    /// Why it waits: went down (1) or a jump (2).
     pub flags: i64,
+}
+
+/// Why a reading waits for a check, from its flags: lower than the previous one (flag 1),
+/// else a jump.
+pub fn waiting_reason(flags: i64) -> crate::i18n::Msg {
+    if flags & 1 != 0 {
+        crate::i18n::Msg::ReasonWentDown
+    } else {
+        crate::i18n::Msg::ReasonJump
+    }
 }
 
 /// One page of the table and where it sits in the whole.

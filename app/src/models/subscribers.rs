@@ -122,6 +122,10 @@ pub struct ResourceColumns {
     pub resource: Resource,
     /// Slots shown, in order (T1…Tn then 0, or just 0).
     pub slots: Vec<usize>,
+    /// Fraction digits the figures keep: the most any of the resource's meters shows, so a
+    /// column reads 505,90 beside 501,08, not 505,9.
+    #[serde(default)]
+    pub fraction: u8,
 }
 
 /// A personal account and its premise's consumption, per resource in column order.

@@ -44,6 +44,7 @@ pub async fn archive(
     kind: ArchiveKind,
     date: Option<NaiveDate>,
 ) -> Result<MeterArchive, AppError> {
+    AppError::check_dates([&date])?;
     let m = meter::get(db, caller.company_id, meter_id).await?;
     let o = object::get(db, caller.company_id, m.object_id).await?;
     let tz = zone(&o);

@@ -11,6 +11,7 @@ use crate::storage::{audit, membership, Db};
 const TZ: chrono_tz::Tz = chrono_tz::Europe::Moscow;
 
 pub async fn journal(db: &Db, caller: &Caller, q: &AuditQuery) -> Result<AuditView, AppError> {
+    AppError::check_dates([&q.from, &q.to])?;
     let since = q.from.map(|d| calendar::day_start(TZ, d));
     let until = q.to.map(|d| calendar::day_start(TZ, d + chrono::Duration::days(1)));
     let filter = audit::Filter {

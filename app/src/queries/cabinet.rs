@@ -13,11 +13,11 @@ use crate::consumption::{self, calendar, Archive};
 use crate::errors::AppError;
 use crate::models::cabinet::{
     CabinetMeter, CabinetPremise, CabinetView, CompanyContacts, LastReading, PremiseConsumption,
-    ResourceLine,
+    ResourceLine, WaitingReading,
 };
 use crate::models::field::FieldSheet;
 use crate::models::{Amount, MeterState, Resource};
-use crate::storage::reading::{self, flags};
+use crate::storage::current;
 use crate::storage::{account, company, meter, object, premise, resident, Db};
 
 /// The company as a resident reaches it.
@@ -36,8 +36,8 @@ pub async fn contacts(db: &Db, company_id: i64) -> Result<CompanyContacts, AppEr
     })
 }
 
-/// The meter's last reading, confirmed or not (the resident sees what they sent; staff
-/// see it marked).
+/// The meter's registers as they read now, with a newer reading waiting for a check
+/// beside them (the resident sees what they sent, marked; staff can decide on it).
 pub(crate) async fn last_reading(
     db: &Db,
     company_id: i64,
@@ -47,17 +47,18 @@ pub(crate) async fn last_reading(
     let Some(ch) = history::main_channel(db, company_id, m.id).await? else {
         return Ok(None);
     };
-    let latest =
-        reading::latest_integral_before(db, company_id, ch.id, crate::storage::now() + 1, false)
-            .await?;
-    Ok(latest.map(|r| {
-        let [t1, t2, t3, t4] = r.tariffs;
-        LastReading {
-            at: local_time(tz, r.ts),
-            values: [r.total, t1, t2, t3, t4],
-            pending: r.flags & flags::NEEDS_CONFIRMATION != 0 && r.flags & flags::REJECTED == 0,
-            rejected: r.flags & flags::REJECTED != 0,
-        }
+    let now = crate::storage::now();
+    let c = current::of_channel(db, company_id, ch.id, m.tariffs, now + 1).await?;
+    if c.ts().is_none() && c.waiting.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(LastReading {
+        at: c.ts().map(|ts| local_time(tz, ts)).unwrap_or_default(),
+        values: c.values.map(|v| v.map(|(_, value)| value)),
+        waiting: c.waiting.map(|w| WaitingReading {
+            at: local_time(tz, w.ts),
+            values: w.values,
+        }),
     }))
 }
 
@@ -133,6 +134,10 @@ pub async fn consumption(
     year: Option<i32>,
     month: Option<NaiveDate>,
 ) -> Result<PremiseConsumption, AppError> {
+    AppError::check_dates([&month])?;
+    if year.is_some_and(|y| !(1900..=2200).contains(&y)) {
+        return Err(AppError::invalid(crate::i18n::Msg::Date, crate::errors::Problem::OutOfRange));
+    }
     let mine = resident::list_premises(db, caller.company_id, caller.user_id).await?;
     let p = match premise_id {
         Some(id) => own_premise(db, caller, id).await?,
@@ -150,13 +155,13 @@ pub async fn consumption(
         Some(m) => {
             let first = calendar::first_of_month(m);
             let days = calendar::days_in_month(first);
-            let labels = (1..=days).map(|d| d.to_string()).collect();
+            let labels: Vec<String> = (1..=days).map(|d| d.to_string()).collect();
             (calendar::day_bounds(tz, first, days), labels, first)
         }
         None => {
             let y = year.unwrap_or(today.year());
             let first = NaiveDate::from_ymd_opt(y, 1, 1).ok_or(AppError::NotFound)?;
-            let labels = (1..=12).map(|m| format!("{m:02}")).collect();
+            let labels: Vec<String> = (1..=12).map(|m| format!("{m:02}")).collect();
             (calendar::month_bounds(tz, first, 12), labels, first)
         }
     };
@@ -181,8 +186,15 @@ pub async fn consumption(
             }),
         }
     }
+    // the columns from today on are not over yet: shown empty, and not in the total
+    let not_yet_from = match month {
+        Some(_) => (today - first).num_days().clamp(0, labels.len() as i64) as usize,
+        None if first.year() < today.year() => 12,
+        None if first.year() > today.year() => 0,
+        None => today.month() as usize,
+    };
     for l in &mut lines {
-        l.total = l.values.iter().copied().sum();
+        l.total = l.values.iter().take(not_yet_from).copied().sum();
     }
     lines.sort_by_key(|l| Resource::ALL.iter().position(|r| *r == l.resource));
     Ok(PremiseConsumption {
@@ -192,6 +204,7 @@ pub async fn consumption(
         year: first.year(),
         month: month.map(calendar::first_of_month),
         labels,
+        not_yet_from,
         resources: lines,
     })
 }

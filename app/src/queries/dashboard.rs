@@ -107,6 +107,7 @@ pub async fn dashboard(
     date: Option<NaiveDate>,
     object_id: Option<i64>,
 ) -> Result<Dashboard, AppError> {
+    AppError::check_dates([&date])?;
     let (object, tz) = scope(db, caller.company_id, object_id).await?;
     let object_id = object.as_ref().map(|o| o.id);
     crate::rollup::refresh_stale(db, Some(caller.company_id), REFRESH_BUDGET).await?;

@@ -11,14 +11,14 @@ use crate::errors::AppError;
 use crate::ingest::checks;
 use crate::models::entry::{EntryMeter, EntryRegister, EntrySheet};
 use crate::models::MeterState;
-use crate::storage::reading;
-use crate::storage::{account, meter, object, premise, Db};
+use crate::storage::{account, current, meter, object, premise, reading, Db};
 
-pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<EntrySheet, AppError> {
+/// The form of the account numbered `number`; `None` when the company has none.
+pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<Option<EntrySheet>, AppError> {
     let number = number.trim();
-    let acc = account::get_by_number(db, caller.company_id, number)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some(acc) = account::get_by_number(db, caller.company_id, number).await? else {
+        return Ok(None);
+    };
     let p = premise::get(db, caller.company_id, acc.premise_id).await?;
     let o = object::get(db, caller.company_id, p.object_id).await?;
     let tz = zone(&o);
@@ -31,49 +31,38 @@ pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<EntrySheet,
         let Some(ch) = main_channel(db, caller.company_id, m.id).await? else {
             continue;
         };
-        let last =
-            reading::latest_integral_before(db, caller.company_id, ch.id, now + 1, true).await?;
-        let older = match &last {
-            Some(l) => {
-                reading::latest_integral_before(
-                    db,
-                    caller.company_id,
-                    ch.id,
-                    l.ts - 7 * 86_400,
-                    true,
-                )
-                .await?
-            }
-            None => None,
-        };
-        let registers = crate::models::entry::typed_slots(m.tariffs)
-            .into_iter()
-            .map(|slot| {
-                let last_value = last.as_ref().and_then(|l| l.slot_value(slot));
-                let usual = match (&older, &last, last_value) {
-                    (Some(o), Some(l), Some(lv)) => o
-                        .slot_value(slot)
-                        .and_then(|ov| checks::per_day((o.ts, ov), (l.ts, lv))),
-                    _ => None,
-                };
-                let expected = match (last_value, usual, &last) {
-                    (Some(v), Some(u), Some(l)) => {
-                        let days = Decimal::from(now - l.ts) / Decimal::from(86_400);
-                        Some((v + u * days).round_dp_with_strategy(
-                            m.capacity.fraction() as u32,
-                            RoundingStrategy::ToZero,
-                        ))
-                    }
-                    (v, _, _) => v,
-                };
-                EntryRegister {
-                    tariff: slot as u8,
-                    last: last_value,
-                    last_date: last.as_ref().map(|l| calendar::local_date(tz, l.ts)),
-                    expected,
+        let current = current::of_channel(db, caller.company_id, ch.id, m.tariffs, now + 1).await?;
+        let mut registers = Vec::new();
+        for slot in crate::models::entry::typed_slots(m.tariffs) {
+            let last = current.register(m.tariffs, slot);
+            // usual consumption from a week before the register's own last value
+            let usual = match last {
+                Some((ts, value)) => {
+                    reading::latest_integral_before(db, caller.company_id, ch.id, ts - 7 * 86_400, true)
+                        .await?
+                        .and_then(|o| o.slot_value(slot).map(|ov| (o.ts, ov)))
+                        .and_then(|older| checks::per_day(older, (ts, value)))
                 }
-            })
-            .collect();
+                None => None,
+            };
+            let expected = match (last, usual) {
+                (Some((ts, v)), Some(u)) => {
+                    let days = Decimal::from(now - ts) / Decimal::from(86_400);
+                    Some((v + u * days).round_dp_with_strategy(
+                        m.capacity.fraction() as u32,
+                        RoundingStrategy::ToZero,
+                    ))
+                }
+                (last, _) => last.map(|(_, v)| v),
+            };
+            registers.push(EntryRegister {
+                tariff: slot as u8,
+                last: last.map(|(_, v)| v),
+                last_date: last.map(|(ts, _)| calendar::local_date(tz, ts)),
+                expected,
+                waiting: current.waiting_register(m.tariffs, slot),
+            });
+        }
         meters.push(EntryMeter {
             meter_id: m.id,
             resource: m.resource,
@@ -83,11 +72,11 @@ pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<EntrySheet,
             registers,
         });
     }
-    Ok(EntrySheet {
+    Ok(Some(EntrySheet {
         account: acc.number,
         object_name: o.name.clone(),
         address: o.address.clone(),
         flat: p.number,
         meters,
-    })
+    }))
 }

@@ -71,15 +71,15 @@ pub async fn sheet_of(
         let flat = l.premise.clone().unwrap_or_default();
         let registers = crate::models::entry::typed_slots(l.tariffs)
             .into_iter()
-            .map(|slot| EntryRegister {
-                tariff: slot as u8,
-                last: l.latest.as_ref().and_then(|r| r.values[slot]),
-                last_date: l
-                    .latest
-                    .as_ref()
-                    .filter(|r| r.values[slot].is_some())
-                    .map(|r| calendar::local_date(tz, r.ts)),
-                expected: None,
+            .map(|slot| {
+                let last = l.current.register(l.tariffs, slot);
+                EntryRegister {
+                    tariff: slot as u8,
+                    last: last.map(|(_, v)| v),
+                    last_date: last.map(|(ts, _)| calendar::local_date(tz, ts)),
+                    expected: None,
+                    waiting: l.current.waiting_register(l.tariffs, slot),
+                }
             })
             .collect();
         let meter = EntryMeter {

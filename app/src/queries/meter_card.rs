@@ -32,6 +32,7 @@ pub async fn card(
     meter_id: i64,
     month: Option<NaiveDate>,
 ) -> Result<MeterCard, AppError> {
+    AppError::check_dates([&month])?;
     let m = meter::get(db, caller.company_id, meter_id).await?;
     let o = object::get(db, caller.company_id, m.object_id).await?;
     let tz = zone(&o);
@@ -126,6 +127,7 @@ pub async fn card(
         last_contact: m.last_contact_at.map(|ts| local_time(tz, ts)),
         month,
         days,
+        today: calendar::local_date(tz, crate::storage::now()),
         month_total,
         readings: readings.into_iter().map(|(_, l)| l).collect(),
     })

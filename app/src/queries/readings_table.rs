@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 use crate::auth::caller::Caller;
 use crate::consumption::calendar;
 use crate::errors::AppError;
-use crate::models::readings_table::{ReadingsColumn, ReadingsPage, ReadingsQuery, ReadingsRow};
+use crate::models::readings_table::{
+    ReadingsColumn, ReadingsPage, ReadingsQuery, ReadingsRow, WaitingValue,
+};
 use crate::models::Placement;
 use crate::storage::meter_line::{self, LineFilter, MeterLine};
 use crate::storage::{object, Db};
@@ -50,6 +52,7 @@ pub async fn table(
     query: &ReadingsQuery,
     chosen_object: Option<i64>,
 ) -> Result<Table, AppError> {
+    AppError::check_dates([&query.date])?;
     let object = pick_object(db, caller, query.object, chosen_object).await?;
     let tz = zone(&object);
     let date = query
@@ -131,12 +134,16 @@ fn rows_of(address: &str, tz: Tz, line: MeterLine) -> Vec<ReadingsRow> {
     let tariffs = line.tariffs.clamp(1, 4) as u8;
     (1..=tariffs)
         .map(|t| {
-            let value = line.latest.as_ref().and_then(|l| {
-                if tariffs == 1 {
-                    l.values[0].or(l.values[1])
-                } else {
-                    l.values[t as usize]
-                }
+            let slot = if tariffs == 1 { 0 } else { t as usize };
+            let current = line.current.register(line.tariffs, slot);
+            let waiting = line.current.waiting.as_ref().and_then(|w| {
+                line.current.waiting_register(line.tariffs, slot).map(|v| WaitingValue {
+                    value: v,
+                    date: calendar::local_date(tz, w.ts),
+                    period: w.period as i64,
+                    ts: w.ts,
+                    flags: w.flags,
+                })
             });
             ReadingsRow {
                 meter_id: line.meter_id,
@@ -151,10 +158,10 @@ fn rows_of(address: &str, tz: Tz, line: MeterLine) -> Vec<ReadingsRow> {
                 resource: line.resource,
                 state: line.state,
                 tariff: t,
-                value,
+                value: current.map(|(_, v)| v),
                 fraction: line.capacity.fraction(),
-                value_date: line.latest.as_ref().map(|l| calendar::local_date(tz, l.ts)),
-                flags: line.latest.as_ref().map(|l| l.flags).unwrap_or(0),
+                value_date: current.map(|(ts, _)| calendar::local_date(tz, ts)),
+                waiting,
             }
         })
         .collect()
@@ -225,7 +232,7 @@ mod tests {
             value: value.map(rust_decimal::Decimal::from),
             fraction: 0,
             value_date: None,
-            flags: 0,
+            waiting: None,
         }
     }
 

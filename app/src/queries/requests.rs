@@ -122,6 +122,7 @@ pub async fn mine(db: &Db, caller: &Caller) -> Result<Vec<RequestRow>, AppError>
 /// The desk: new requests (at registration) first, then the rest newest first; unread ones
 /// are marked for bold.
 pub async fn desk(db: &Db, caller: &Caller, f: &DeskFilter) -> Result<DeskView, AppError> {
+    AppError::check_dates([&f.from, &f.to])?;
     let tz = chrono_tz::Europe::Moscow;
     let filter = ListFilter {
         stage: f.stage.map(|s| s.as_str().to_string()),

@@ -62,6 +62,7 @@ pub struct Table {
 }
 
 pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Table, AppError> {
+    AppError::check_dates([&q.month])?;
     let o = pick_object(db, caller, q.object, None).await?;
     // readings that came in since the rollup last ran count now, as on the dashboard
     crate::rollup::refresh_stale(db, Some(caller.company_id), super::dashboard::REFRESH_BUDGET).await?;
@@ -86,9 +87,16 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
             .max();
         if let Some(n) = tariffs {
             let slots: Vec<usize> = (1..=n).collect();
+            let fraction = chains
+                .iter()
+                .filter(|m| m.resource == r)
+                .map(|m| m.capacity.fraction())
+                .max()
+                .unwrap_or(0);
             columns.push(ResourceColumns {
                 resource: r,
                 slots: shown_slots(&slots),
+                fraction,
             });
         }
     }
@@ -215,6 +223,7 @@ pub async fn account_card(
     number: &str,
     month: Option<NaiveDate>,
 ) -> Result<AccountView, AppError> {
+    AppError::check_dates([&month])?;
     let a = account::get_by_number(db, caller.company_id, number.trim())
         .await?
         .ok_or(AppError::NotFound)?;

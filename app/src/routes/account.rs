@@ -11,6 +11,7 @@ use crate::components::error_view::ErrorBox;
 use crate::functions::subscribers::account_card;
 use crate::i18n::{month_year, resource_name, state_name, unit_name, use_i18n, Msg};
 use crate::models::amount::slot_label;
+use crate::models::cabinet::registers_text;
 use crate::models::subscribers::{AccountView, AccountMeter};
 use crate::models::{format, MeterState};
 use crate::resource::resource;
@@ -102,13 +103,16 @@ fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
     let date = |d: Option<NaiveDate>| d.map(format::date).unwrap_or_else(|| "—".into());
     // the registers it shows: T1…Tn for a multi-tariff meter, else the total
     let slots: Vec<usize> = if m.tariffs > 1 { (1..=m.tariffs as usize).collect() } else { vec![0] };
-    let value = m.last.as_ref().map(|l| {
-        slots
-            .iter()
-            .filter_map(|s| l.values[*s].or(if *s == 0 { l.values[1] } else { None }).map(|v| (s, v)))
-            .map(|(s, v)| if *s == 0 { format::fixed(v, fraction) } else { format!("T{s}: {}", format::fixed(v, fraction)) })
-            .collect::<Vec<_>>()
-            .join(" · ")
+    let value = m
+        .last
+        .as_ref()
+        .map(|l| registers_text(&l.values, m.tariffs, fraction))
+        .filter(|v| !v.is_empty());
+    let waiting = m.last.as_ref().and_then(|l| l.waiting.clone()).map(|w| view! {
+        <div class="waiting-value small" data-testid="waiting">
+            <span class="tag warn">{i18n.tr(Msg::UnderReview)}</span> " "
+            {registers_text(&w.values, m.tariffs, fraction)} <span class="muted">" · " {w.at}</span>
+        </div>
     });
     let consumed = {
         let mut shown: Vec<usize> = slots.clone();
@@ -133,9 +137,7 @@ fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
                     " · " {i18n.tr(Msg::NextVerification)} " " {date(m.next_verification_on)}
                 </span>
             </td>
-            <td class="value">{value.unwrap_or_else(|| "—".into())}
-                {m.last.as_ref().filter(|l| l.pending).map(|_| view! { <span class="warn-text small">" " {i18n.tr(Msg::WaitsConfirmation)}</span> })}
-            </td>
+            <td class="value">{value.unwrap_or_else(|| "—".into())} {waiting}</td>
             <td>{m.last.as_ref().map(|l| l.at.clone()).unwrap_or_else(|| "—".into())}</td>
             <td class="num month">{consumed}</td>
             <td>{move || i18n.t(state_name(state))}</td>

@@ -88,12 +88,17 @@ pub fn DashboardBlock() -> impl IntoView {
     view! {
         <section class="dashboard" data-testid="dashboard">
             <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(d) => view! { <DashboardView d/> }.into_any(),
-                    }
-                })}
+                {move || {
+                    // the whole block is drawn again in the other language: its notes, month
+                    // names, units and the chart's labels are all words of the page
+                    i18n.0.track();
+                    Suspend::new(async move {
+                        match data.await {
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                            Ok(d) => view! { <DashboardView d/> }.into_any(),
+                        }
+                    })
+                }}
             </Transition>
         </section>
     }
@@ -154,7 +159,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <input type="hidden" name="span" value="date"/>
                 <input type="hidden" name="view" value=view_name/>
                 <input type="date" name="date" value=d.date.format("%Y-%m-%d").to_string() aria-label=i18n.tr(Msg::DashForDate)/>
-                <button type="submit">"OK"</button>
+                <button type="submit" class="button">"OK"</button>
             </form>
         }
     });
@@ -243,7 +248,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <a href=href(d.span, d.date, "chart", chart_res) class:active=!is_table data-view="chart">{i18n.tr(Msg::DashChart)}</a>
                 <a href=href(d.span, d.date, "table", chart_res) class:active=is_table data-view="table">{i18n.tr(Msg::DashTable)}</a>
             </nav>
-            <button type="button" class="print" on:click=move |_| print_page()>{i18n.tr(Msg::DashSavePdf)}</button>
+            <button type="button" class="button print" on:click=move |_| print_page()>{i18n.tr(Msg::DashSavePdf)}</button>
         </div>
         {(!is_table).then(|| view! {
             <div class="dash-controls no-print">
@@ -344,10 +349,15 @@ fn DashTable(d: Dashboard) -> impl IntoView {
         .rows
         .iter()
         .map(|row| {
+            // today and later are not over yet: empty, not «–*» (which means missing data)
+            let not_yet = d.counted.is_none_or(|(_, last)| row.date > last);
             let cells = cols
                 .iter()
                 .flat_map(|(i, slots)| slots.iter().map(move |&s| (*i, s)))
-                .map(|(i, s)| view! { <td class="num" data-res=d.resources[i].resource.as_str() data-slot=s.to_string()>{cell_text(row.values[i][s])}</td> })
+                .map(|(i, s)| {
+                    let text = if not_yet { String::new() } else { cell_text(row.values[i][s]) };
+                    view! { <td class="num" data-res=d.resources[i].resource.as_str() data-slot=s.to_string()>{text}</td> }
+                })
                 .collect_view();
             view! { <tr data-date=row.date.format("%Y-%m-%d").to_string()><td>{row_label(d.span, row.date, lang)}</td>{cells}</tr> }
         })

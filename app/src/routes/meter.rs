@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::error_view::ErrorBox;
 use crate::functions::meters::{get_meter_card, ReviewReading};
-use crate::i18n::{resource_name, source_name, state_name, use_i18n, Msg};
+use crate::i18n::{resource_name, source_name, state_name, unit_text, use_i18n, Msg};
 use crate::models::format;
 use crate::models::meter_card::MeterCard;
 use crate::models::amount::{shown_slots, slot_label};
@@ -88,11 +88,14 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
         .days
         .iter()
         .map(|d| {
+            // today and later are not over yet: empty, not «–*» (which means missing data)
+            let not_yet = d.date >= c.today;
             let cells = shown
                 .iter()
                 .map(|&s| {
                     let a = d.amounts[s];
-                    view! { <td class="num" class:partial=!a.is_full()>{a.display_fixed(fraction)}</td> }
+                    let text = if not_yet { String::new() } else { a.display_fixed(fraction) };
+                    view! { <td class="num" class:partial=!not_yet && !a.is_full()>{text}</td> }
                 })
                 .collect_view();
             view! { <tr data-date=d.date.format("%Y-%m-%d").to_string()><td>{format::date(d.date)}</td>{cells}</tr> }
@@ -162,7 +165,7 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
         <dl class="card-list" data-testid="meter-card">
             <dt>{i18n.tr(Msg::Address)}</dt><dd>{where_}</dd>
             <dt>{i18n.tr(Msg::Account)}</dt><dd>{c.account.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>{i18n.tr(Msg::MeterType)}</dt><dd>{move || i18n.t(resource)} ", " {c.unit.clone()}</dd>
+            <dt>{i18n.tr(Msg::MeterType)}</dt><dd>{move || i18n.t(resource)} ", " {let u = c.unit.clone(); move || unit_text(&u, i18n.lang())}</dd>
             <dt>{i18n.tr(Msg::Tariffs)}</dt><dd>{c.tariffs}</dd>
             <dt>{i18n.tr(Msg::Capacity)}</dt><dd>{c.capacity.clone()}</dd>
             <dt>{i18n.tr(Msg::Multiplier)}</dt><dd>{format::decimal(c.multiplier.normalize())}</dd>
@@ -188,7 +191,7 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
     }
     .into_any();
     let days = view! {
-        <h2>{i18n.tr(Msg::ConsumptionByDay)} ", " {c.unit.clone()}</h2>
+        <h2>{i18n.tr(Msg::ConsumptionByDay)} ", " {let u = c.unit.clone(); move || unit_text(&u, i18n.lang())}</h2>
         <div class="table-wrap">
             <table class="data" data-testid="days">
                 <thead><tr><th>{i18n.tr(Msg::Date)}</th>{head}</tr></thead>

@@ -198,7 +198,7 @@ fn ArchiveView(a: MeterArchive, col: usize, totals: bool) -> impl IntoView {
                 <form method="get" action=format!("/meters/{id}/archive") class="inline">
                     <input type="hidden" name="kind" value=a.kind.as_str()/>
                     <input type=picker_type name="date" value=picker_value aria-label=i18n.tr(Msg::Date)/>
-                    <button type="submit">"OK"</button>
+                    <button type="submit" class="button">"OK"</button>
                 </form>
             })}
             <span class="spacer"></span>

@@ -139,11 +139,11 @@ fn ObjectsTable(rows: Vec<ObjectRow>) -> impl IntoView {
                                 .map(|r| {
                                     view! {
                                         <tr data-object=r.id.to_string()>
-                                            <td>{r.name}</td>
+                                            <td><a href=format!("/readings?object={}", r.id)>{r.name}</a></td>
                                             <td>{r.address}</td>
                                             <td>{r.city}</td>
-                                            <td class="num">{format::integer(r.premises)}</td>
-                                            <td class="num">{format::integer(r.meters)}</td>
+                                            <td class="num"><a href=format!("/subscribers?object={}", r.id) title=i18n.tr(Msg::MenuSubscribers)>{format::integer(r.premises)}</a></td>
+                                            <td class="num"><a href=format!("/readings?object={}", r.id) title=i18n.tr(Msg::MenuReadings)>{format::integer(r.meters)}</a></td>
                                         </tr>
                                     }
                                 })

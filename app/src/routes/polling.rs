@@ -191,10 +191,22 @@ fn StatusBar(console: Console) -> impl IntoView {
         view! {
             <div class="poll-job" data-running=j.running.to_string() data-done=done data-total=total data-reason=j.reason.clone() data-job=j.id>
                 <span>{i18n.t(title)} " " {j.requested.clone()} ": "</span>
-                <strong class="poll-progress-text">{done} " " {i18n.t(Msg::PollOf)} " " {total}</strong>
-                <progress max=total.max(1) value=done></progress>
-                {(!j.running).then(|| view! { <span>" · " {i18n.t(Msg::PollOk).to_lowercase()} ": " {j.ok}</span> })}
-                {j.running.then(|| view! { <span>" · " {i18n.t(Msg::PollWaiting)} ": " {j.seconds.max(0)}</span> })}
+                {if j.running {
+                    view! {
+                        <strong class="poll-progress-text">{done} " " {i18n.t(Msg::PollOf)} " " {total}</strong>
+                        <progress max=total.max(1) value=done></progress>
+                        {(j.seconds > 0).then(|| view! { <span class="muted">" · " {i18n.t(Msg::PollWaitingFor)} " " {j.seconds} " " {i18n.t(Msg::SecondsShort)}</span> })}
+                    }.into_any()
+                } else if total == 1 {
+                    // one meter asked: whether it answered says it all
+                    view! {
+                        <strong class="poll-progress-text">{i18n.t(if j.ok == 1 { Msg::PollOneAnswered } else { Msg::PollOneSilent })}</strong>
+                    }.into_any()
+                } else {
+                    view! {
+                        <strong class="poll-progress-text">{i18n.t(Msg::PollAnsweredOf)} " " {j.ok} " " {i18n.t(Msg::PollOf)} " " {total}</strong>
+                    }.into_any()
+                }}
             </div>
         }
     });
@@ -248,10 +260,10 @@ fn ConsoleView(
                 <button class="primary poll-building" on:click=move |_| ask(PollAsk { object, ..Default::default() })>
                     {i18n.t(Msg::PollBuilding)}
                 </button>
-                <button class="poll-category" disabled=empty on:click=move |_| ask(PollAsk { object, category: Some(category), ..Default::default() })>
+                <button class="button poll-category" disabled=empty on:click=move |_| ask(PollAsk { object, category: Some(category), ..Default::default() })>
                     {i18n.t(Msg::PollCategory)}
                 </button>
-                <button class="poll-selected" disabled=move || picked.with(|p| p.is_empty())
+                <button class="button poll-selected" disabled=move || picked.with(|p| p.is_empty())
                     on:click=move |_| ask(PollAsk { object, meters: picked.get_untracked(), ..Default::default() })>
                     {i18n.t(Msg::PollSelected)} " (" {move || picked.with(|p| p.len())} ")"
                 </button>
@@ -272,14 +284,15 @@ fn ConsoleView(
                                 <th class="pick"><input type="checkbox" class="pick-all" prop:checked=all_picked on:change=pick_all aria-label=i18n.t(Msg::PollPickAll)/></th>
                             })}
                             <th>{i18n.t(Msg::ColPlace)}</th>
-                            <th>{i18n.t(Msg::Model)}</th>
-                            <th>{i18n.t(Msg::ColMeter)}</th>
+                            // the model under the number: one column less on a laptop
+                            <th>{i18n.t(Msg::ColMeter)} <span class="muted small">{i18n.t(Msg::Model).to_lowercase()}</span></th>
                             <th>{i18n.t(Msg::ColLine)}</th>
                             <th>{i18n.t(Msg::ColBusAddress)}</th>
                             <th class="num">{i18n.t(Msg::ColTotal)}</th>
                             {(1..=tariffs).filter(|_| tariffs > 1).map(|t| view! { <th class="num">{format!("Т{t}")}</th> }).collect_view()}
-                            <th>{i18n.t(Msg::ColChanged)}</th>
-                            <th>{i18n.t(Msg::ColPolled)}</th>
+                            // when the value changed and when the meter was last asked: one
+                            // column of two lines, so a laptop shows every column
+                            <th class="times">{i18n.t(Msg::ColChanged)} <br/><span class="muted small">{i18n.t(Msg::ColPolled).to_lowercase()}</span></th>
                             <th>{i18n.t(Msg::ColState)}</th>
                             {can_poll.then(|| view! { <th></th> })}
                         </tr></thead>
@@ -304,7 +317,8 @@ fn Row(
     remove: ServerAction<RemoveDevice>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let value = |v: Option<rust_decimal::Decimal>| v.map(format::decimal).unwrap_or_default();
+    let fraction = row.fraction as u32;
+    let value = move |v: Option<rust_decimal::Decimal>| v.map(|v| format::fixed(v, fraction)).unwrap_or_default();
     let total = value(row.values[0].or(row.values[1]));
     let state = row.state(i18n.lang());
     let class = match row.ok {
@@ -334,14 +348,15 @@ fn Row(
                 }
             })}
             <td>{row.place.clone()}</td>
-            <td>{row.model.clone()}</td>
-            <td><a href=format!("/meters/{meter}")>{row.serial.clone()}</a></td>
-            <td>{row.line.clone()}</td>
+            <td class="meter"><a href=format!("/meters/{meter}")>{row.serial.clone()}</a><br/><span class="muted small">{row.model.clone()}</span></td>
+            <td class="line">{row.line.clone()}</td>
             <td class="num">{row.address.clone()}</td>
             <td class="num value-total">{total}</td>
             {(1..=tariffs as usize).filter(|_| tariffs > 1).map(|t| view! { <td class="num">{value(row.values[t])}</td> }).collect_view()}
-            <td class="changed">{row.changed.clone().unwrap_or_default()}</td>
-            <td class="polled">{row.polled.clone().unwrap_or_default()}</td>
+            <td class="times">
+                <span class="changed">{row.changed.clone().unwrap_or_else(|| "—".into())}</span><br/>
+                <span class="polled muted small">{row.polled.clone().unwrap_or_else(|| "—".into())}</span>
+            </td>
             <td class="state">{state}</td>
             {(can_poll && !row.protocol.is_empty()).then(|| view! {
                 <td class="actions">

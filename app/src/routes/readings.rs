@@ -11,12 +11,13 @@ use leptos_router::hooks::use_query_map;
 use crate::components::error_view::ErrorBox;
 use crate::components::layout::follow_selected_object;
 use crate::components::table::page_numbers;
+use crate::functions::meters::ReviewReading;
 use crate::functions::readings::{readings_table, save_readings_columns};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
 use crate::models::readings_table::{
-    PlacementFilter, ReadingsColumn, ReadingsPage, ReadingsQuery, ReadingsRow, ResourceGroup,
-    PAGE_SIZES,
+    waiting_reason, PlacementFilter, ReadingsColumn, ReadingsPage, ReadingsQuery, ReadingsRow,
+    ResourceGroup, PAGE_SIZES,
 };
 use crate::models::views::SessionView;
 use crate::resource::resource;
@@ -74,7 +75,9 @@ pub fn ReadingsPage() -> impl IntoView {
             ReadingsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         })
     });
-    let page = resource(move || query.get(), readings_table);
+    // a confirmation or rejection from a row reloads the page: the value it shows changes
+    let review = ServerAction::<ReviewReading>::new();
+    let page = resource(move || (query.get(), review.version().get()), |(q, _)| readings_table(q));
     // A building picked in the top bar opens that building's table.
     follow_selected_object(move |id| {
         href(&ReadingsQuery {
@@ -91,7 +94,7 @@ pub fn ReadingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(p) => view! { <ReadingsView page=p/> }.into_any(),
+                        Ok(p) => view! { <ReadingsView page=p review/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -100,9 +103,12 @@ pub fn ReadingsPage() -> impl IntoView {
 }
 
 #[component]
-fn ReadingsView(page: ReadingsPage) -> impl IntoView {
+fn ReadingsView(page: ReadingsPage, review: ServerAction<ReviewReading>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_context::<SessionView>();
+    let can_review = session
+        .as_ref()
+        .is_some_and(|s| s.role.allows(crate::models::Permission::EditData));
     let q = page.query.clone();
     let resolved = ReadingsQuery {
         object: Some(page.object_id),
@@ -195,7 +201,7 @@ fn ReadingsView(page: ReadingsPage) -> impl IntoView {
     let empty = rows.is_empty();
     let body = rows
         .into_iter()
-        .map(|r| view! { <Row row=r show/> }.into_any())
+        .map(|r| view! { <Row row=r show review can_review/> }.into_any())
         .collect_view();
 
     let pages = page.pages;
@@ -325,13 +331,38 @@ fn ReadingsView(page: ReadingsPage) -> impl IntoView {
 }
 
 #[component]
-fn Row<F>(row: ReadingsRow, show: F) -> impl IntoView
+fn Row<F>(
+    row: ReadingsRow,
+    show: F,
+    review: ServerAction<ReviewReading>,
+    can_review: bool,
+) -> impl IntoView
 where
     F: Fn(ReadingsColumn) -> bool + Copy + Send + Sync + 'static,
 {
     let i18n = use_i18n();
-    let went_down = row.flags & 1 != 0;
     let flat = row.flat.clone();
+    let has_waiting = row.waiting.is_some();
+    let waiting = row.waiting.clone().map(|w| {
+        let (meter_id, period, ts) = (row.meter_id, w.period, w.ts);
+        let decide = move |accept: bool| {
+            review.dispatch(ReviewReading { meter_id, period, ts, accept });
+        };
+        let why = waiting_reason(w.flags);
+        view! {
+            <div class="waiting-value" data-testid="waiting">
+                <span class="tag warn">{i18n.tr(Msg::UnderReview)}</span> " "
+                <span class="num">{format::fixed(w.value, row.fraction as u32)}</span> " "
+                <span class="muted small">{format::date(w.date)} " · " {move || i18n.t(why)}</span>
+                {can_review.then(|| view! {
+                    <span class="review">
+                        <button type="button" class="button small" data-testid="confirm" on:click=move |_| decide(true)>{i18n.tr(Msg::Confirm)}</button>
+                        <button type="button" class="button small" data-testid="reject" on:click=move |_| decide(false)>{i18n.tr(Msg::Reject)}</button>
+                    </span>
+                })}
+            </div>
+        }
+    });
     let is_common = flat.is_empty();
     let value = row.value.map(|v| format::fixed(v, row.fraction as u32));
     let water = match row.resource {
@@ -340,6 +371,12 @@ where
         _ => None,
     };
     let value_date = row.value_date.map(format::date).unwrap_or_default();
+    // only electricity has tariffs; a heat or water meter has one register
+    let tariff_text = if row.resource == crate::models::Resource::Electricity {
+        format!("{} {}", i18n.t(Msg::TariffN), row.tariff)
+    } else {
+        "—".to_string()
+    };
     view! {
         <tr data-meter=row.meter_id.to_string() data-tariff=row.tariff.to_string()>
             <td>{if is_common { view! { <span class="tag">{i18n.tr(Msg::CommonMeter)}</span> }.into_any() } else { flat.into_any() }}</td>
@@ -351,14 +388,15 @@ where
             </td>
             <Show when=move || show(ReadingsColumn::Model)><td>{row.model.clone()}</td></Show>
             <Show when=move || show(ReadingsColumn::Code)><td class="num">{row.code.clone()}</td></Show>
-            <td class="num value" class:flagged=went_down title=move || if went_down { i18n.t(Msg::WentDown) } else { "" }>
+            <td class="num value" class:has-waiting=has_waiting>
                 {match value.clone() {
                     Some(v) => v.into_any(),
                     None => view! { <span class="muted">{i18n.tr(Msg::NoReading)}</span> }.into_any(),
                 }}
+                {waiting}
             </td>
             <Show when=move || show(ReadingsColumn::ValueDate)><td>{value_date.clone()}</td></Show>
-            <Show when=move || show(ReadingsColumn::Tariff)><td>{i18n.tr(Msg::TariffN)} " " {row.tariff}</td></Show>
+            <Show when=move || show(ReadingsColumn::Tariff)><td>{tariff_text.clone()}</td></Show>
         </tr>
     }
 }

@@ -63,9 +63,10 @@ pub fn SubscribersListPage() -> impl IntoView {
     }
 }
 
-/// A figure as the seeds write it; empty where the premise has no such register.
-fn amount(a: Option<Amount>) -> String {
-    a.map(|a| a.display_fixed(0)).unwrap_or_default()
+/// A figure as the seeds write it, with the column's fraction digits; empty where the
+/// premise has no such register.
+fn amount(a: Option<Amount>, fraction: u8) -> String {
+    a.map(|a| a.display_fixed(fraction as u32)).unwrap_or_default()
 }
 
 #[component]
@@ -120,10 +121,10 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
             groups
                 .iter()
                 .enumerate()
-                .flat_map(|(g, c)| c.slots.iter().map(move |s| (g, *s)))
-                .map(|(g, s)| {
+                .flat_map(|(g, c)| c.slots.iter().map(move |s| (g, *s, c.fraction)))
+                .map(|(g, s, fraction)| {
                     let a = v[g][s];
-                    view! { <td class="num" class:partial=a.is_some_and(|a| !a.is_full())>{amount(a)}</td> }
+                    view! { <td class="num" class:partial=a.is_some_and(|a| !a.is_full())>{amount(a, fraction)}</td> }
                 })
                 .collect_view()
         }
@@ -138,7 +139,7 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
                 <tr data-account=r.account.clone() data-flat=r.flat.clone()>
                     <td>{r.flat.clone()}</td>
                     <td>{if r.account.is_empty() { view! { <span class="muted">"—"</span> }.into_any() } else { view! { <a href=link>{r.account.clone()}</a> }.into_any() }}</td>
-                    <td>{r.owner.clone()}</td>
+                    <td class="owner">{r.owner.clone()}</td>
                     {cells(&r.values)}
                 </tr>
             }

@@ -91,8 +91,27 @@ impl TestDb {
     }
 }
 
+/// How long one async test may run before it fails as hung: a test that waits forever
+/// (a stream that never ends, a lost wake-up) must fail fast with its name instead of
+/// eating the CI's time. `UCHET_TEST_TIMEOUT` (seconds) overrides it.
+pub fn time_limit() -> std::time::Duration {
+    let seconds = std::env::var("UCHET_TEST_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    std::time::Duration::from_secs(seconds)
+}
+
+/// Runs a test's future within [`time_limit`]; past it, the test fails naming itself.
+pub async fn within_limit<F: std::future::Future<Output = ()>>(name: &str, test: F) {
+    let limit = time_limit();
+    if tokio::time::timeout(limit, test).await.is_err() {
+        panic!("{name} did not finish within {} s: it hangs", limit.as_secs());
+    }
+}
+
 /// Runs one async test body on SQLite and on PostgreSQL, as two tests named
-/// `<name>::sqlite` and `<name>::postgres`.
+/// `<name>::sqlite` and `<name>::postgres`, each within [`time_limit`].
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, |$db:ident| $body:block) => {
@@ -102,24 +121,31 @@ macro_rules! db_test {
 
             #[tokio::test]
             async fn sqlite() {
-                let t =
-                    $crate::storage::testing::TestDb::new($crate::storage::Backend::Sqlite).await;
-                {
-                    let $db = t.db.clone();
-                    $body
-                }
-                t.cleanup().await;
+                $crate::storage::testing::within_limit(concat!(module_path!(), "::sqlite"), async {
+                    let t = $crate::storage::testing::TestDb::new($crate::storage::Backend::Sqlite)
+                        .await;
+                    {
+                        let $db = t.db.clone();
+                        $body
+                    }
+                    t.cleanup().await;
+                })
+                .await;
             }
 
             #[tokio::test]
             async fn postgres() {
-                let t =
-                    $crate::storage::testing::TestDb::new($crate::storage::Backend::Postgres).await;
-                {
-                    let $db = t.db.clone();
-                    $body
-                }
-                t.cleanup().await;
+                $crate::storage::testing::within_limit(concat!(module_path!(), "::postgres"), async {
+                    let t =
+                        $crate::storage::testing::TestDb::new($crate::storage::Backend::Postgres)
+                            .await;
+                    {
+                        let $db = t.db.clone();
+                        $body
+                    }
+                    t.cleanup().await;
+                })
+                .await;
             }
         }
     };
@@ -205,6 +231,23 @@ pub mod fixtures {
         .await
         .unwrap();
         building_of(db, c.id, "1").await
+    }
+
+    /// A two-tariff electricity meter in the building's flat; its main channel's id.
+    pub async fn two_tariff(db: &Db, f: &Building) -> i64 {
+        let mut m = meter::Meter::new(
+            f.company_id,
+            f.object_id,
+            Resource::Electricity,
+            "Меркурий 200",
+            &format!("SN-2T-{}", f.meter_id),
+            DigitCapacity::new(6, 2).unwrap(),
+        );
+        m.premise_id = Some(f.premise_id);
+        m.placement = Placement::Individual;
+        m.tariffs = 2;
+        let m = meter::create(db, &m).await.unwrap();
+        main_channel(db, &m).await
     }
 
     /// A building in an existing company; `tag` keeps serials apart.

@@ -137,7 +137,7 @@ fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
             let cells = c
                 .resources
                 .iter()
-                .map(|l| view! { <td class="num">{l.values[i].display()}</td> })
+                .map(|l| view! { <td class="num">{if i < c.not_yet_from { l.values[i].display() } else { String::new() }}</td> })
                 .collect_view();
             view! { <tr><td>{label}</td>{cells}</tr> }
         })

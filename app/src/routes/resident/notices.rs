@@ -60,7 +60,7 @@ fn NoticeItem(notice: MyNotice) -> impl IntoView {
                 <summary on:click=on_open>
                     {urgent.then(|| view! { <span class="badge urgent">{i18n.tr(Msg::NoticeUrgent)}</span> })}
                     <strong>{notice.title.clone()}</strong>
-                    <span class="muted small">" · " {notice.published.clone()}</span>
+                    <span class="muted small notice-date">{notice.published.clone()}</span>
                 </summary>
                 <p class="notice-body">{notice.body.clone()}</p>
                 {notice.works_until.map(|d| view! { <p class="muted">{i18n.tr(Msg::NoticeWorksUntil)} ": " {format::date(d)}</p> })}

@@ -10,7 +10,7 @@ use crate::components::error_view::{ActionError, ErrorBox};
 use crate::functions::cabinet::my_cabinet;
 use crate::functions::registration::ClaimCode;
 use crate::i18n::{resource_name, state_name, unit_name, use_i18n, Msg};
-use crate::models::cabinet::{CabinetMeter, CabinetPremise, CabinetView, CompanyContacts};
+use crate::models::cabinet::{registers_text, CabinetMeter, CabinetPremise, CabinetView, CompanyContacts};
 use crate::models::{format, MeterState};
 use crate::offline::or_kept;
 use crate::offline::store::{self, Store};
@@ -124,23 +124,29 @@ fn MeterLine(meter: CabinetMeter, today: chrono::NaiveDate) -> impl IntoView {
     let last = match m.last.clone() {
         None => view! { <p class="muted">{i18n.tr(Msg::NoReading)}</p> }.into_any(),
         Some(l) => {
-        let values: Vec<String> = if m.tariffs > 1 {
-            (1..=m.tariffs as usize)
-                .filter_map(|t| l.values[t].map(|v| format!("T{t}: {}", format::fixed(v, fraction))))
-                .collect()
-        } else {
-            l.values[0].or(l.values[1]).map(|v| format::fixed(v, fraction)).into_iter().collect()
-        };
-        view! {
-            <p class="last-reading">
-                <strong class="value" data-testid="last-value">{values.join(" · ")}</strong>
-                " " {move || i18n.t(unit_name(resource))}
-                <span class="muted small">" · " {l.at.clone()}</span>
-                {l.pending.then(|| view! { <span class="warn-text small">" · " {i18n.tr(Msg::WaitsConfirmation)}</span> })}
-                {l.rejected.then(|| view! { <span class="error-text small">" · " {i18n.tr(Msg::Rejected)}</span> })}
-            </p>
-        }
-        .into_any()
+            let values = registers_text(&l.values, m.tariffs, fraction);
+            let waiting = l.waiting.map(|w| view! {
+                <p class="waiting-value small" data-testid="waiting">
+                    <span class="tag warn">{i18n.tr(Msg::UnderReview)}</span> " "
+                    <strong>{registers_text(&w.values, m.tariffs, fraction)}</strong>
+                    <span class="muted">" · " {w.at}</span>
+                </p>
+            });
+            view! {
+                <p class="last-reading">
+                    {if values.is_empty() {
+                        view! { <span class="muted">{i18n.tr(Msg::NoReading)}</span> }.into_any()
+                    } else {
+                        view! {
+                            <strong class="value" data-testid="last-value">{values}</strong>
+                            " " {move || i18n.t(unit_name(resource))}
+                            <span class="muted small">" · " {l.at.clone()}</span>
+                        }.into_any()
+                    }}
+                </p>
+                {waiting}
+            }
+            .into_any()
         }
     };
     view! {

@@ -10,6 +10,8 @@
 const SHELL = 'uchet-shell-v1';
 const PKG = 'uchet-pkg-v1';
 const PAGES = 'uchet-pages-v1';
+// attached files (photos, PDFs) seen while signed in; forgotten at sign-out with the pages
+const FILES = 'uchet-files-v1';
 const PRECACHE = ['/offline.html', '/store.js', '/manifest.webmanifest', '/favicon.ico', '/icons/icon-192.png', '/icons/icon-512.png'];
 
 self.addEventListener('install', (event) => {
@@ -17,7 +19,7 @@ self.addEventListener('install', (event) => {
 });
 
 self.addEventListener('activate', (event) => {
-  const keep = new Set([SHELL, PKG, PAGES]);
+  const keep = new Set([SHELL, PKG, PAGES, FILES]);
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => !keep.has(k)).map((k) => caches.delete(k))))
@@ -40,6 +42,7 @@ async function networkFirstPage(request) {
     const finalPath = new URL(response.url || request.url).pathname;
     if (finalPath === '/login') {
       await caches.delete(PAGES);
+      await caches.delete(FILES);
     } else if (response.ok && !response.redirected) {
       (await caches.open(PAGES)).put(url.pathname + url.search, response.clone());
     }
@@ -51,8 +54,8 @@ async function networkFirstPage(request) {
   }
 }
 
-async function staleWhileRevalidate(request) {
-  const cache = await caches.open(SHELL);
+async function staleWhileRevalidate(request, name = SHELL) {
+  const cache = await caches.open(name);
   const cached = await cache.match(request);
   const fresh = fetch(request).then((response) => {
     if (response.ok) cache.put(request, response.clone());
@@ -67,8 +70,11 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   if (url.pathname === '/healthz' || url.pathname === '/metrics') return;
+  if (url.pathname.startsWith('/export/')) return;
   if (url.pathname.startsWith('/pkg/')) {
     event.respondWith(cacheFirst(request));
+  } else if (url.pathname.startsWith('/attachments/')) {
+    event.respondWith(staleWhileRevalidate(request, FILES));
   } else if (request.mode === 'navigate') {
     event.respondWith(networkFirstPage(request));
   } else {

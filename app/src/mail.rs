@@ -85,6 +85,34 @@ impl Invite<'_> {
     }
 }
 
+/// A one-time link that sets a new password.
+pub struct PasswordReset<'a> {
+    pub full_name: &'a str,
+    pub token: &'a str,
+    pub base_url: &'a str,
+}
+
+impl PasswordReset<'_> {
+    pub fn link(&self) -> String {
+        format!("{}/reset?token={}", self.base_url, self.token)
+    }
+
+    pub fn letter(&self) -> (String, String) {
+        let subject = "Восстановление пароля — Учёт".to_string();
+        let body = format!(
+            "Здравствуйте, {name}!\r\n\r\n\
+             Кто-то (надеемся, вы) попросил сменить пароль для входа в «Учёт».\r\n\
+             Чтобы задать новый пароль, откройте ссылку в течение часа:\r\n\
+             {link}\r\n\r\n\
+             Ссылка действует один раз. Если вы не просили сменить пароль, ничего не делайте: \
+             прежний пароль остаётся в силе.\r\n",
+            name = self.full_name,
+            link = self.link(),
+        );
+        (subject, body)
+    }
+}
+
 /// Puts a letter in the outbox and wakes the mailer. Refused when no relay is configured:
 /// the dispatcher learns at once that nothing will leave.
 pub async fn queue(
@@ -92,12 +120,23 @@ pub async fn queue(
     config: &MailConfig,
     company_id: i64,
     recipient: &str,
+    letter: (String, String),
+) -> Result<mail::Letter, AppError> {
+    queue_to(db, config, Some(company_id), recipient, letter).await
+}
+
+/// [`queue`] for a letter that belongs to no company (a person's own password).
+pub async fn queue_to(
+    db: &Db,
+    config: &MailConfig,
+    company_id: Option<i64>,
+    recipient: &str,
     (subject, body): (String, String),
 ) -> Result<mail::Letter, AppError> {
     if !config.enabled {
         return Err(AppError::MailNotConfigured);
     }
-    let letter = mail::create(db, Some(company_id), recipient, &subject, &body, crate::storage::now()).await?;
+    let letter = mail::create(db, company_id, recipient, &subject, &body, crate::storage::now()).await?;
     config.wake.notify_one();
     Ok(letter)
 }

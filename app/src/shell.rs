@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view={Lazy::<PublicRoute>::new()}/>
                 <Route path=path!("/register") view={Lazy::<PublicRoute>::new()}/>
+                <Route path=path!("/reset") view={Lazy::<PublicRoute>::new()}/>
                 // field staff's screen has its own light frame: a phone's first load is that
                 // screen only
                 <Route path=path!("/field") view=FieldFrame/>

@@ -132,6 +132,49 @@ test('a dispatcher of two companies switches between them and sees only that com
   const names = await page.$$eval('table.data tbody tr[data-object]', (trs) => trs.map((tr) => tr.cells[0].textContent.trim()));
   assert.deepEqual(names, ['ул. Ленина, д. 21']);
   await Promise.all([page.waitForEvent('load'), page.selectOption('select[name="company"]', { label: 'ООО «УК Огни»' })]);
+  await hydrated(page);
+
+  // a page showing a house of the old company opens the new company's house instead of an error
+  const ogni = await page.$eval('table.data tbody tr[data-object]', (tr) => tr.dataset.object);
+  await page.goto(`/readings?object=${ogni}&resource=water`);
+  await hydrated(page);
+  await page.waitForSelector('table[data-testid="readings"] tbody tr[data-meter]');
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.selectOption('.top-bar select[name="company"]', { label: 'ТСЖ «Рассвет»' }),
+  ]);
+  await hydrated(page);
+  await page.waitForSelector('table[data-testid="readings"] tbody tr[data-meter]');
+  assert.equal(await page.locator('.error-box').count(), 0, 'no «Запись не найдена»');
+  assert.doesNotMatch(page.url(), /object=/);
+  assert.match(page.url(), /resource=water/, 'the page keeps its other choices');
+  assert.match(await page.textContent('.page.readings h2, .page.readings .caption, .page.readings'), /Ленина/);
+  await Promise.all([page.waitForEvent('load'), page.selectOption('.top-bar select[name="company"]', { label: 'ООО «УК Огни»' })]);
+  await context.close();
+});
+
+test('on a phone the menu says who is signed in and switches the company', async () => {
+  const { context, page } = await open(browser, PHONE);
+  await signIn(page, 'dispatcher');
+  await page.goto('/objects');
+  await hydrated(page);
+  await page.click('.menu-toggle');
+  const who = page.locator('[data-testid="menu-who"]');
+  await who.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.querySelector('nav.side-menu').getBoundingClientRect().left >= 0);
+  await page.waitForTimeout(300);
+  assert.match(await who.textContent(), /Диспетчер/);
+  assert.ok(await who.locator('select[name="company"]').isVisible(), 'the company choice is in the menu');
+  await page.screenshot({ path: SHOTS + 'menu-who-phone.png' });
+  await Promise.all([
+    page.waitForEvent('load'),
+    who.locator('select[name="company"]').selectOption({ label: 'ТСЖ «Рассвет»' }),
+  ]);
+  await hydrated(page);
+  await page.waitForSelector('table.data tbody tr[data-object]');
+  assert.deepEqual(await page.$$eval('table.data tbody tr[data-object]', (trs) => trs.map((tr) => tr.cells[0].textContent.trim())), ['ул. Ленина, д. 21']);
+  await page.click('.menu-toggle');
+  await Promise.all([page.waitForEvent('load'), page.locator('[data-testid="menu-who"] select[name="company"]').selectOption({ label: 'ООО «УК Огни»' })]);
   await context.close();
 });
 
@@ -162,6 +205,19 @@ test('an administrator creates a user, blocks them, and the blocked user cannot 
   const other = await open(browser);
   await signIn(other.page, login, 'parol-12345');
   assert.equal((await other.page.textContent('[data-testid="role"]')).trim(), 'Контролёр');
+  // the password the administrator gave is changed first
+  assert.match(other.page.url(), /\/settings\/password$/);
+  await other.page.fill('[data-testid="password-form"] input[name="current"]', 'parol-12345');
+  await other.page.fill('[data-testid="password-form"] input[name="password"]', '1234567890');
+  await other.page.fill('[data-testid="password-form"] input[name="password_again"]', '1234567890');
+  await other.page.click('[data-testid="password-form"] button[type="submit"]');
+  await other.page.waitForSelector('[data-testid="password-form"] .error-box');
+  assert.match(await other.page.textContent('[data-testid="password-form"] .error-box'), /слишком простой/);
+  await other.page.fill('[data-testid="password-form"] input[name="password"]', 'Svoj-parol-2026');
+  await other.page.fill('[data-testid="password-form"] input[name="password_again"]', 'Svoj-parol-2026');
+  await other.page.click('[data-testid="password-form"] button[type="submit"]');
+  await other.page.waitForSelector('[data-testid="password-changed"]');
+  await other.page.screenshot({ path: `${SHOTS}password-changed-desktop.png` });
 
   await page.click(`tr[data-login="${login}"] button`);
   await page.waitForSelector(`tr[data-login="${login}"].blocked`);
@@ -170,7 +226,7 @@ test('an administrator creates a user, blocks them, and the blocked user cannot 
   assert.match(other.page.url(), /\/login/);
   // …and a new sign-in is refused.
   await other.page.fill('input[name="login"]', login);
-  await other.page.fill('input[name="password"]', 'parol-12345');
+  await other.page.fill('input[name="password"]', 'Svoj-parol-2026');
   await hydrated(other.page);
   await other.page.click('button[type="submit"]');
   await other.page.waitForSelector('.error-box');
@@ -252,5 +308,49 @@ test('health and metrics answer', async () => {
   assert.equal((await h.json()).status, 'ok');
   const m = await page.request.get(`${BASE}/metrics`);
   assert.match(await m.text(), /uchet_http_requests_total/);
+  await context.close();
+});
+
+test('pages carry browser defences and still hydrate, draw charts and work offline under them', async () => {
+  const { context, page } = await open(browser);
+  const csp = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) csp.push(m.text()); });
+  await signIn(page, 'dispatcher');
+  const response = await page.goto('/?span=month');
+  const h = response.headers();
+  assert.match(h['content-security-policy'], /script-src 'self' 'nonce-[A-Za-z0-9_-]{16,}' 'wasm-unsafe-eval'/);
+  assert.match(h['content-security-policy'], /frame-ancestors 'none'/);
+  assert.doesNotMatch(h['content-security-policy'], /'unsafe-eval'/, 'no eval');
+  assert.equal(h['x-frame-options'], 'DENY');
+  assert.equal(h['x-content-type-options'], 'nosniff');
+  assert.equal(h['referrer-policy'], 'same-origin');
+  // the nonce differs from response to response
+  const again = (await page.request.get('/')).headers()['content-security-policy'];
+  assert.notEqual(again, h['content-security-policy']);
+  await hydrated(page);
+  await page.waitForFunction(() => Number(document.querySelector('#consumption-chart')?.dataset.drawn || 0) > 0, null, { timeout: 20000 });
+  assert.deepEqual(csp, [], 'nothing was refused by the policy');
+  await context.close();
+});
+
+test('a cross-site post is refused, and sign-in never leads to another site', async () => {
+  const { context, page } = await open(browser);
+  // a form on another site posting to sign-in (login CSRF) or to any server function
+  for (const headers of [{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }]) {
+    const r = await page.request.post('/api/sign_in', {
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      data: 'login=dispatcher&password=uchet-demo',
+    });
+    assert.equal(r.status(), 403, JSON.stringify(headers));
+    assert.equal((await context.cookies()).filter((c) => c.name.includes('uchet_session')).length, 0);
+  }
+  // a tab in the address that browsers drop would have made «//evil.example»
+  await page.goto('/login?next=/%09/evil.example');
+  await hydrated(page);
+  await page.fill('input[name="login"]', 'dispatcher');
+  await page.fill('input[name="password"]', 'uchet-demo');
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 20000 }), page.click('button[type="submit"]')]);
+  assert.equal(new URL(page.url()).origin, new URL(BASE).origin);
+  assert.equal(new URL(page.url()).pathname, '/');
   await context.close();
 });

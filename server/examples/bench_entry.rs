@@ -75,6 +75,8 @@ async fn main() {
             auth: Default::default(),
             mail: Default::default(),
             metrics: server::telemetry::metrics(),
+            metrics_token: None,
+            proxies: Default::default(),
         });
         let now = storage::now();
         let body = |send: usize| {

@@ -98,6 +98,7 @@ async fn pages(db: &Db) {
         role: Role::Dispatcher,
         token_hash: String::new(),
         ip: String::new(),
+        must_change_password: false,
     };
     let objects = object::list(db, company_id).await.unwrap();
     let mut largest = (0, 0usize);

@@ -16,7 +16,9 @@
 //! | `UCHET_MQTT_CLIENT_ID` | mqtt-client-id | uchet-{HOSTNAME} |
 //! | `UCHET_SMTP_URL` | smtp-url | none: no invites by mail (`smtp://[user:password@]host[:port][?tls=starttls]`, `smtps://…`) |
 //! | `UCHET_SMTP_FROM` | smtp-from | Учёт <noreply@localhost> |
-//! | `UCHET_PUBLIC_URL` | public-url | the address a request came to (links in letters) |
+//! | `UCHET_PUBLIC_URL` | public-url | the address a request came to (links in letters); https turns on Secure cookies and HSTS |
+//! | `UCHET_TRUSTED_PROXIES` | trusted-proxies | none: `X-Forwarded-For` is never believed (`10.0.0.1, 192.168.0.0/16`) |
+//! | `UCHET_METRICS_TOKEN` | metrics-token | none: `/metrics` answers loopback only |
 
 use std::path::{Path, PathBuf};
 
@@ -65,9 +67,19 @@ pub struct UchetSection {
     pub smtp_url: String,
     pub smtp_from: String,
     pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; none by default.
+    pub trusted_proxies: String,
+    /// A bearer token that opens `/metrics` from elsewhere than the machine itself.
+    pub metrics_token: String,
 }
 
 impl UchetSection {
+    /// Served to browsers over https (the public address says so): cookies are `Secure`
+    /// with a `__Host-` name, and HSTS is sent.
+    pub fn https(&self) -> bool {
+        self.secure_cookies || self.public_url.trim().to_ascii_lowercase().starts_with("https://")
+    }
+
     pub fn mqtt_client_id(&self) -> String {
         if self.mqtt_client_id.trim().is_empty() {
             let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "server".into());
@@ -94,6 +106,8 @@ impl Default for UchetSection {
             smtp_url: String::new(),
             smtp_from: "Учёт <noreply@localhost>".into(),
             public_url: String::new(),
+            trusted_proxies: String::new(),
+            metrics_token: String::new(),
         }
     }
 }
@@ -202,6 +216,14 @@ pub fn apply_env(
     if let Some(v) = get("UCHET_PUBLIC_URL") {
         u.public_url = v;
     }
+    if let Some(v) = get("UCHET_TRUSTED_PROXIES") {
+        u.trusted_proxies = v;
+    }
+    if let Some(v) = get("UCHET_METRICS_TOKEN") {
+        u.metrics_token = v;
+    }
+    crate::web::peer::TrustedProxies::parse(&u.trusted_proxies)
+        .map_err(|e| ConfigError::Env("UCHET_TRUSTED_PROXIES", e))?;
     if let Some(v) = get("UCHET_LOG_FORMAT") {
         u.log_format = match v.trim() {
             "json" => LogFormat::Json,
@@ -250,6 +272,18 @@ mod tests {
         assert_eq!(u.data_dir, PathBuf::from("/var/lib/uchet"));
         assert!(u.demo);
         assert_eq!(u.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn an_https_public_address_makes_cookies_secure_and_proxies_are_checked() {
+        let mut u = UchetSection::default();
+        assert!(!u.https());
+        apply_env(&mut u, env(&[("UCHET_PUBLIC_URL", "https://uchet.example.ru")])).unwrap();
+        assert!(u.https());
+        assert!(apply_env(&mut UchetSection::default(), env(&[("UCHET_TRUSTED_PROXIES", "proxy")])).is_err());
+        let mut p = UchetSection::default();
+        apply_env(&mut p, env(&[("UCHET_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")])).unwrap();
+        assert_eq!(p.trusted_proxies, "127.0.0.1, 10.0.0.0/8");
     }
 
     #[test]

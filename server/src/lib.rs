@@ -8,7 +8,6 @@ pub mod mail;
 pub mod telemetry;
 pub mod web;
 
-use std::net::SocketAddr;
 
 use app::auth::AuthConfig;
 use app::storage::Db;
@@ -55,10 +54,12 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         db: db.clone(),
         auth: AuthConfig {
             session_hours: config.uchet.session_hours,
-            secure_cookies: config.uchet.secure_cookies,
+            secure_cookies: config.uchet.https(),
         },
         mail: mail_config,
         metrics: telemetry::metrics(),
+        metrics_token: Some(config.uchet.metrics_token.trim().to_string()).filter(|t| !t.is_empty()),
+        proxies: web::peer::TrustedProxies::parse(&config.uchet.trusted_proxies)?,
     };
     tokio::spawn(sweep_sessions(db.clone()));
     tokio::spawn(keep_rollup(db.clone()));
@@ -95,12 +96,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let addr = config.leptos.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "Uchet is listening: http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    web::listen::serve(listener, app, shutdown()).await?;
     db.close().await;
     Ok(())
 }

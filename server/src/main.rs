@@ -14,6 +14,7 @@ const USAGE: &str = "usage:
 
 #[tokio::main]
 async fn main() {
+    server::telemetry::keep_big_allocations_apart();
     if let Err(e) = run(std::env::args().skip(1).collect()).await {
         eprintln!("error: {e}");
         std::process::exit(1);

@@ -294,6 +294,7 @@ db_test!(
             role: app::models::Role::Dispatcher,
             token_hash: String::new(),
             ip: String::new(),
+            must_change_password: false,
         };
         let c = app::queries::console::console(
             &db,

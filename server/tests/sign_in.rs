@@ -3,7 +3,8 @@
 mod common;
 
 use app::auth::password;
-use app::errors::AppError;
+use app::errors::{AppError, Problem};
+use app::i18n::Msg;
 use app::models::Role;
 use app::storage::{membership, user};
 use axum::http::StatusCode;
@@ -196,3 +197,170 @@ fn every_page_of_every_area_has_a_route_and_unknown_addresses_have_none() {
         );
     }
 }
+
+both_backends!(server_function_errors_carry_their_own_http_status, |w| {
+    make_user(w, "sidorov", "password-123").await;
+    let (status, text, _) =
+        common::call(&w.app, "sign_in", "login=sidorov&password=wrong-one", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a wrong password: {text}");
+    assert_eq!(common::error_of(&text), Some(AppError::SignInFailed));
+    let (status, _, _) = common::call(&w.app, "list_objects", "", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "signed out");
+    let reader = w.cookie(Role::Reader).to_string();
+    let (status, _, _) = common::call(&w.app, "list_users", "", Some(&reader)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a reader asking for users");
+    let dispatcher = w.cookie(Role::Dispatcher).to_string();
+    let (status, _, _) = common::call(&w.app, "meter_card", "id=999999", Some(&dispatcher)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a meter that does not exist");
+    let admin = w.cookie(Role::Administrator).to_string();
+    let (status, text, _) = common::call(
+        &w.app,
+        "create_user",
+        "login=x&full_name=&password=1&role=reader",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a form with bad fields: {text}");
+    let (status, _, _) = common::call(&w.app, "meter_card", "id=not-a-number", Some(&dispatcher)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "arguments that do not decode");
+});
+
+/// A server function's form body.
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", app::models::format::url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Signs in and returns the session cookie.
+async fn sign_in_as(w: &common::World, login: &str, password: &str) -> String {
+    let (status, text, cookies) =
+        common::call(&w.app, "sign_in", &form(&[("login", login), ("password", password)]), None).await;
+    assert!(status.is_success() || status.is_redirection(), "{status} {text}");
+    cookies
+        .iter()
+        .find(|c| c.starts_with("uchet_session="))
+        .expect("session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+both_backends!(a_person_changes_their_password_and_their_other_sessions_end, |w| {
+    make_user(w, "orlova", "first-password-1").await;
+    let here = sign_in_as(w, "orlova", "first-password-1").await;
+    let elsewhere = sign_in_as(w, "orlova", "first-password-1").await;
+    let change = |current: &str, new: &str, again: &str| {
+        form(&[("current", current), ("password", new), ("password_again", again)])
+    };
+    for (body, field, problem) in [
+        (change("wrong-one-123", "Brand-new-pass-1", "Brand-new-pass-1"), Msg::PasswordCurrent, Problem::Mismatch),
+        (change("first-password-1", "short", "short"), Msg::PasswordNew, Problem::TooShort),
+        (change("first-password-1", "qwertyuiop", "qwertyuiop"), Msg::PasswordNew, Problem::TooCommon),
+        (change("first-password-1", "Brand-new-pass-1", "Brand-new-pass-2"), Msg::PasswordAgain, Problem::Mismatch),
+    ] {
+        let (status, text, _) = common::call(&w.app, "change_password", &body, Some(&here)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        assert_eq!(common::error_of(&text), Some(AppError::invalid(field, problem)), "{text}");
+    }
+    let (status, text, _) = common::call(
+        &w.app,
+        "change_password",
+        &change("first-password-1", "Brand-new-pass-1", "Brand-new-pass-1"),
+        Some(&here),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    let (status, _, _) = common::call(&w.app, "list_objects", "", Some(&here)).await;
+    assert!(status.is_success(), "this session goes on");
+    let (status, _, _) = common::call(&w.app, "list_objects", "", Some(&elsewhere)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the other session ended");
+    let (_, text, _) = common::call(&w.app, "sign_in", &form(&[("login", "orlova"), ("password", "first-password-1")]), None).await;
+    assert_eq!(common::error_of(&text), Some(AppError::SignInFailed), "the old password no longer opens");
+    sign_in_as(w, "orlova", "Brand-new-pass-1").await;
+});
+
+both_backends!(a_password_an_administrator_gave_is_changed_before_anything_else, |w| {
+    let admin = w.cookie(Role::Administrator).to_string();
+    let (status, text, _) = common::call(
+        &w.app,
+        "create_user",
+        &form(&[("login", "novikov"), ("full_name", "Новиков"), ("password", "Given-by-admin-7"), ("role", "dispatcher")]),
+        Some(&admin),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    let cookie = sign_in_as(w, "novikov", "Given-by-admin-7").await;
+    let (status, text, _) = common::call(&w.app, "list_objects", "", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    assert_eq!(common::error_of(&text), Some(AppError::MustChangePassword));
+    let (status, _, location) = common::get(&w.app, "/objects", Some(&cookie)).await;
+    assert!(status.is_redirection());
+    assert_eq!(location.as_deref(), Some("/settings/password"));
+    let (status, html, _) = common::get(&w.app, "/settings/password", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let (status, text, _) = common::call(
+        &w.app,
+        "change_password",
+        &form(&[("current", "Given-by-admin-7"), ("password", "Chosen-by-me-42"), ("password_again", "Chosen-by-me-42")]),
+        Some(&cookie),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    let (status, _, _) = common::call(&w.app, "list_objects", "", Some(&cookie)).await;
+    assert!(status.is_success(), "open after the change");
+});
+
+both_backends!(a_forgotten_password_is_reset_by_a_one_time_link_mailed_to_its_owner, |w| {
+    make_user(w, "petrova@mail.ru", "old-password-12").await;
+    let before = sign_in_as(w, "petrova@mail.ru", "old-password-12").await;
+    // an unknown login is answered the same, and nothing is mailed
+    let (status, _, _) = common::call(&w.app, "request_password_reset", &form(&[("login", "nobody@mail.ru")]), None).await;
+    assert!(status.is_success());
+    let (status, text, _) = common::call(&w.app, "request_password_reset", &form(&[("login", "Petrova@Mail.ru")]), None).await;
+    assert!(status.is_success(), "{status} {text}");
+    let letters = w.sink.wait_for(1, 15).await;
+    assert_eq!(letters.len(), 1, "one letter, to the person who exists");
+    assert_eq!(letters[0].to, vec!["petrova@mail.ru".to_string()]);
+    let text = letters[0].text();
+    let start = text.find(&format!("{}/reset?token=", common::PUBLIC_URL)).expect("a link to this server");
+    let link: String = text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let token = link.rsplit('=').next().unwrap().to_string();
+    let (status, html, _) = common::get(&w.app, &format!("/reset?token={token}"), None).await;
+    assert_eq!(status, StatusCode::OK, "the page opens without a session: {html}");
+    let (_, valid, _) = common::call(&w.app, "reset_link_valid", &form(&[("token", &token)]), None).await;
+    assert_eq!(valid, "true");
+    // a weak password keeps the link usable
+    let (status, text, _) = common::call(
+        &w.app,
+        "reset_password",
+        &form(&[("token", &token), ("password", "1234567890"), ("password_again", "1234567890")]),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let (status, text, _) = common::call(
+        &w.app,
+        "reset_password",
+        &form(&[("token", &token), ("password", "Fresh-password-9"), ("password_again", "Fresh-password-9")]),
+        None,
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    let (_, valid, _) = common::call(&w.app, "reset_link_valid", &form(&[("token", &token)]), None).await;
+    assert_eq!(valid, "false", "spent");
+    let (_, text, _) = common::call(
+        &w.app,
+        "reset_password",
+        &form(&[("token", &token), ("password", "Another-pass-99"), ("password_again", "Another-pass-99")]),
+        None,
+    )
+    .await;
+    assert_eq!(common::error_of(&text), Some(AppError::CodeNotValid), "a link works once");
+    let (status, _, _) = common::call(&w.app, "list_objects", "", Some(&before)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "sessions with the old password ended");
+    sign_in_as(w, "petrova@mail.ru", "Fresh-password-9").await;
+});

@@ -18,6 +18,8 @@ pub struct Caller {
     pub role: Role,
     pub token_hash: String,
     pub ip: String,
+    /// Signed in with a password an administrator gave: nothing but changing it is open.
+    pub must_change_password: bool,
 }
 
 /// The database of this request.
@@ -37,7 +39,11 @@ pub fn client_ip() -> String {
 
 fn session_token(parts: &http::request::Parts) -> Option<String> {
     let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    cookie_value(header, SESSION_COOKIE).filter(|t| !t.is_empty())
+    // over https the cookie is `__Host-uchet_session`; plain handlers (files, health) have
+    // no settings at hand, and only this host over https can set that name, so both are read
+    [super::SECURE_SESSION_COOKIE, SESSION_COOKIE]
+        .into_iter()
+        .find_map(|name| cookie_value(header, name).filter(|t| !t.is_empty()))
 }
 
 /// The signed-in caller of this server function or page, or `None`.
@@ -68,6 +74,7 @@ pub async fn current_of(db: &Db, parts: &http::request::Parts) -> Result<Option<
         role: s.role,
         token_hash,
         ip,
+        must_change_password: s.must_change_password,
     }))
 }
 
@@ -101,6 +108,9 @@ pub async fn authorize_request(
 }
 
 fn check(caller: Caller, permission: Permission) -> Result<Caller, AppError> {
+    if caller.must_change_password {
+        return Err(AppError::MustChangePassword);
+    }
     if !caller.role.allows(permission) {
         tracing::warn!(
             user_id = caller.user_id,

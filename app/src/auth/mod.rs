@@ -2,11 +2,15 @@
 //! `caller::authorize(Permission::…)`: one check of session, role and company.
 
 pub mod caller;
+pub mod gate;
 pub mod password;
 pub mod throttle;
 pub mod token;
 
 pub const SESSION_COOKIE: &str = "uchet_session";
+/// The cookie's name over https: `__Host-` makes the browser keep it only from this very
+/// host, sent over https, for the whole site (no sub-domain can plant or read it).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-uchet_session";
 
 /// Session settings the server puts into every request's context.
 #[derive(Clone, Debug)]
@@ -14,6 +18,17 @@ pub struct AuthConfig {
     /// At most 24 (SPEC F42).
     pub session_hours: i64,
     pub secure_cookies: bool,
+}
+
+impl AuthConfig {
+    /// The session cookie's name under these settings.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
 }
 
 impl Default for AuthConfig {
@@ -33,13 +48,23 @@ pub struct PeerIp(pub String);
 pub fn session_cookie(token: &str, cfg: &AuthConfig) -> String {
     let secure = if cfg.secure_cookies { "; Secure" } else { "" };
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cfg.cookie_name(),
         cfg.session_hours.clamp(1, 24) * 3600
     )
 }
 
-/// Refuses an attempt while `key` (a login; an address typing activation codes) has failed
-/// too often lately. Every server process shares the count through the database.
+/// The sign-in gate of this server (in every request's context; a default one outside a
+/// request, e.g. in unit tests).
+pub fn sign_in_gate() -> std::sync::Arc<gate::SignInGate> {
+    leptos::prelude::use_context::<std::sync::Arc<gate::SignInGate>>().unwrap_or_else(|| {
+        static FALLBACK: std::sync::OnceLock<std::sync::Arc<gate::SignInGate>> = std::sync::OnceLock::new();
+        FALLBACK.get_or_init(Default::default).clone()
+    })
+}
+
+/// Refuses an attempt while `key` (a login typed from an address) has failed too often
+/// lately. Every server process shares the count through the database.
 pub async fn check_throttle(db: &crate::storage::Db, key: &str) -> Result<(), crate::errors::AppError> {
     if let Some((failures, last)) = crate::storage::sign_in_failure::get(db, key).await? {
         let now_ms = chrono::Utc::now().timestamp_millis();
@@ -83,8 +108,9 @@ pub async fn start_session(
 }
 
 /// The Set-Cookie value that ends one.
-pub fn expired_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+pub fn expired_session_cookie(cfg: &AuthConfig) -> String {
+    let secure = if cfg.secure_cookies { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cfg.cookie_name())
 }
 
 #[cfg(test)]
@@ -104,5 +130,8 @@ mod tests {
         assert!(c.contains("SameSite=Lax"));
         assert!(c.contains("Max-Age=86400"));
         assert!(c.ends_with("; Secure"));
+        assert!(c.starts_with("__Host-uchet_session=abc; Path=/;"), "{c}");
+        let plain = session_cookie("abc", &AuthConfig::default());
+        assert!(plain.starts_with("uchet_session=abc;") && !plain.contains("Secure"));
     }
 }

@@ -8,6 +8,21 @@ use crate::i18n::{role_name, use_i18n};
 use crate::i18n::Msg;
 use crate::models::Role;
 
+/// The browser's own yes/no question (no dialog code in the bundle every page loads).
+fn confirm(text: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(text).ok())
+            .unwrap_or(true)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = text;
+        true
+    }
+}
+
 #[component]
 pub fn UserBox(full_name: String, role: Role) -> impl IntoView {
     let i18n = use_i18n();
@@ -16,7 +31,7 @@ pub fn UserBox(full_name: String, role: Role) -> impl IntoView {
             {i18n.tr(Msg::Language)}
         </button>
         <div class="user">
-            <span class="user-name">{full_name}</span>
+            <a class="user-name" href="/settings/password" title=i18n.tr(Msg::PasswordChangeTitle)>{full_name}</a>
             <span class="user-role" data-testid="role">{move || i18n.t(role_name(role))}</span>
         </div>
         // a plain form (works before hydration), sent by a call once hydrated; the server
@@ -26,7 +41,17 @@ pub fn UserBox(full_name: String, role: Role) -> impl IntoView {
         <form class="sign-out" method="post" action=SignOut::url()
             on:submit=move |ev| {
                 ev.prevent_default();
+                // values typed on this device and not sent yet stay for the next sign-in:
+                // say so before leaving, never drop them silently
+                let sync = use_context::<crate::offline::sync::EntryQueue>();
+                let waiting = sync.map(|s| s.waiting.get_untracked()).unwrap_or(0);
+                if waiting > 0 && !confirm(&format!("{}: {waiting}. {}", i18n.t(Msg::SyncWaiting), i18n.t(Msg::SignOutKeepsQueue))) {
+                    return;
+                }
                 leptos::task::spawn_local(async move {
+                    if let Some(s) = sync {
+                        let _ = crate::offline::store::forget_user(s.user_id).await;
+                    }
                     let _ = sign_out().await;
                 });
             }>

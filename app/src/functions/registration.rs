@@ -42,7 +42,6 @@ pub async fn register_resident(
 ) -> Result<(), AppError> {
     use crate::auth::{caller, password as pw, start_session};
     use crate::errors::Problem;
-    use crate::functions::users::MIN_PASSWORD_LEN;
     use crate::i18n::Msg;
     use crate::models::cabinet::email_ok;
     use crate::storage::{user, StorageError};
@@ -60,9 +59,7 @@ pub async fn register_resident(
     if !email_ok(&email) {
         return Err(AppError::invalid(Msg::Email, Problem::BadFormat));
     }
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AppError::invalid(Msg::Password, Problem::TooShort));
-    }
+    pw::check_new(&password, &email).map_err(|p| AppError::invalid(Msg::Password, p))?;
     if password != password_again {
         return Err(AppError::invalid(Msg::PasswordAgain, Problem::Mismatch));
     }
@@ -121,19 +118,20 @@ async fn valid_code(
     typed: &str,
     ip: &str,
 ) -> Result<crate::storage::activation_code::ActivationCode, AppError> {
-    use crate::auth::{check_throttle, record_failure};
     use crate::storage::activation_code::{get_by_code, normalize};
 
-    let key = format!("code@{ip}");
-    check_throttle(db, &key).await?;
+    // codes have a counter of their own per address, apart from sign-ins
+    crate::auth::sign_in_gate().admit_code(ip, chrono::Utc::now().timestamp_millis())?;
     let found = match normalize(typed) {
         Some(code) => get_by_code(db, &code).await?,
         None => None,
     };
     match found {
-        Some(c) if c.is_valid(crate::storage::now()) => Ok(c),
+        Some(c) if c.is_valid(crate::storage::now()) => {
+            crate::auth::sign_in_gate().code_found(ip);
+            Ok(c)
+        }
         _ => {
-            record_failure(db, &key).await?;
             tracing::info!(ip = %ip, "activation code not valid");
             Err(AppError::CodeNotValid)
         }

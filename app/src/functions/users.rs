@@ -6,7 +6,6 @@ use crate::errors::AppError;
 use crate::models::views::UserRow;
 use crate::models::Role;
 
-pub const MIN_PASSWORD_LEN: usize = 8;
 
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
@@ -73,9 +72,7 @@ pub async fn create_user(
     if full_name.is_empty() {
         return Err(AppError::invalid(Msg::FullName, Problem::Required));
     }
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AppError::invalid(Msg::Password, Problem::TooShort));
-    }
+    pw::check_new(&password, &login).map_err(|p| AppError::invalid(Msg::Password, p))?;
     let hash = pw::hash(password).await;
     let created = user::create(
         &db,
@@ -83,6 +80,7 @@ pub async fn create_user(
             login: login.clone(),
             password_hash: hash,
             full_name,
+            must_change_password: true,
             ..Default::default()
         },
     )

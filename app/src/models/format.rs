@@ -47,13 +47,28 @@ pub fn fixed(d: Decimal, fraction: u32) -> String {
     decimal(v)
 }
 
-/// One CSV cell: quoted when it holds the separator, a quote or a line break.
+/// One CSV cell: quoted when it holds the separator, a quote or a line break. A text that
+/// a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return: an owner's name typed as `=HYPERLINK(…)`) gets a leading apostrophe;
+/// numbers, negative ones too, stay numbers.
 pub fn csv_cell(cell: &str) -> String {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(cell);
+    let cell = if formula { format!("'{cell}") } else { cell.to_string() };
     if cell.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
-        cell.to_string()
+        cell
     }
+}
+
+/// A number as this module writes it: `-12 345,678`.
+fn is_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty()
+        && digits.chars().any(|c| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}'))
 }
 
 /// Percent-encodes everything but unreserved characters: for query strings and `data:` links.
@@ -76,6 +91,16 @@ pub fn integer(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_csv_cell_that_a_spreadsheet_would_run_is_neutralised() {
+        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(csv_cell("+7 900 000"), "'+7 900 000");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("-cmd|' /C calc'!A0"), "'-cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("-12\u{a0}345,5"), "-12\u{a0}345,5", "a negative number stays a number");
+        assert_eq!(csv_cell("Иванова"), "Иванова");
+    }
     use std::str::FromStr;
 
     #[test]

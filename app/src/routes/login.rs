@@ -41,6 +41,7 @@ pub fn LoginPage() -> impl IntoView {
                         {i18n.tr(Msg::SignIn)}
                     </button>
                 </ActionForm>
+                <p class="muted small"><a href="/reset" data-testid="forgot-link">{i18n.tr(Msg::PasswordForgot)}</a></p>
                 <p class="muted small"><a href="/register" data-testid="register-link">{i18n.tr(Msg::RegInvitation)}</a></p>
                 <button type="button" class="link lang" data-testid="lang" on:click=move |_| i18n.set(i18n.lang().other())>
                     {i18n.tr(Msg::Language)}

@@ -14,6 +14,7 @@ pub mod not_polled;
 pub mod polling;
 pub mod readings;
 pub mod register;
+pub mod reset;
 pub mod resident;
 pub mod service;
 pub mod settings;

@@ -78,11 +78,11 @@ pub fn RegisterPage() -> impl IntoView {
                     </label>
                     <label>
                         <span>{i18n.tr(Msg::Password)}</span>
-                        <input type="password" name="password" autocomplete="new-password" minlength="8" required/>
+                        <input type="password" name="password" autocomplete="new-password" minlength="10" required/>
                     </label>
                     <label>
                         <span>{i18n.tr(Msg::PasswordAgain)}</span>
-                        <input type="password" name="password_again" autocomplete="new-password" minlength="8" required/>
+                        <input type="password" name="password_again" autocomplete="new-password" minlength="10" required/>
                     </label>
                     <label class="check">
                         <input type="checkbox" name="consent" value="yes" required/>

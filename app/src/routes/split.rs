@@ -112,6 +112,7 @@ lazy_area!(
     PublicRoute {
         "/login" => crate::routes::login::LoginPage,
         "/register" => crate::routes::register::RegisterPage,
+        "/reset" => crate::routes::reset::ResetPage,
     }
 );
 lazy_area!(
@@ -135,6 +136,7 @@ lazy_area!(
         "/settings/users" => crate::routes::settings::users::UsersPage,
         "/settings/activation" => crate::routes::settings::activation::ActivationPage,
         "/settings/audit" => crate::routes::settings::audit::AuditPage,
+        "/settings/password" => crate::routes::settings::password::PasswordPage,
     }
 );
 lazy_area!(

@@ -11,6 +11,8 @@ pub struct ActiveSession {
     pub company_id: i64,
     pub role: Role,
     pub expires_at: i64,
+    /// The password was given by an administrator and is still to be changed.
+    pub must_change_password: bool,
 }
 
 pub async fn create(
@@ -21,7 +23,7 @@ pub async fn create(
     expires_at: i64,
     ip: &str,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, company_id, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6)")
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, company_id, created_at, expires_at, ip, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $4)")
         .bind(token_hash)
         .bind(user_id)
         .bind(company_id)
@@ -33,23 +35,39 @@ pub async fn create(
     Ok(())
 }
 
-/// The session behind a token, if it has not expired, its user is not blocked and the user
-/// still belongs to the session's company.
+/// How long a session may go unused before it ends, whatever its lifetime.
+pub const IDLE_SECONDS: i64 = 4 * 3600;
+
+/// The session behind a token, if it has not expired nor been idle longer than
+/// [`IDLE_SECONDS`], its user is not blocked and the user still belongs to the session's
+/// company. Seeing it counts as use (written at most once a minute).
 pub async fn get_active(db: &Db, token_hash: &str, now: i64) -> Result<Option<ActiveSession>> {
-    let row: Option<(i64, String, String, i64, String, i64)> = sqlx::query_as(
-        "SELECT s.user_id, u.login, u.full_name, s.company_id, m.role, s.expires_at
+    let row: Option<(i64, String, String, i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.user_id, u.login, u.full_name, s.company_id, m.role, s.expires_at, s.last_seen_at,
+                u.must_change_password
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          JOIN memberships m ON m.user_id = s.user_id AND m.company_id = s.company_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.blocked = $3 AND m.blocked = $3",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.blocked = $3 AND m.blocked = $3
+           AND (s.last_seen_at = 0 OR s.last_seen_at > $4)",
     )
     .bind(token_hash)
     .bind(now)
     .bind(0i64)
+    .bind(now - IDLE_SECONDS)
     .fetch_optional(db.pool())
     .await?;
+    if let Some(seen) = row.as_ref().map(|r| r.6) {
+        if now - seen >= 60 {
+            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+                .bind(token_hash)
+                .bind(now)
+                .execute(db.pool())
+                .await?;
+        }
+    }
     row.map(
-        |(user_id, login, full_name, company_id, role, expires_at)| {
+        |(user_id, login, full_name, company_id, role, expires_at, _, must_change)| {
             Ok(ActiveSession {
                 user_id,
                 login,
@@ -58,6 +76,7 @@ pub async fn get_active(db: &Db, token_hash: &str, now: i64) -> Result<Option<Ac
                 role: Role::parse(&role)
                     .ok_or(super::StorageError::BadValue("memberships.role"))?,
                 expires_at,
+                must_change_password: must_change != 0,
             })
         },
     )

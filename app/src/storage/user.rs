@@ -14,6 +14,8 @@ pub struct User {
     pub blocked: bool,
     pub created_at: i64,
     pub last_sign_in_at: Option<i64>,
+    /// Given by an administrator: the owner changes it at the first sign-in.
+    pub must_change_password: bool,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for User {
@@ -29,14 +31,15 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for User {
             blocked: r.try_get::<i64, _>("blocked")? != 0,
             created_at: r.try_get("created_at")?,
             last_sign_in_at: r.try_get("last_sign_in_at")?,
+            must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
         })
     }
 }
 
 pub async fn create(db: &Db, u: &User) -> Result<User> {
     Ok(sqlx::query_as::<_, User>(
-        "INSERT INTO users (login, password_hash, full_name, email, phone, blocked, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+        "INSERT INTO users (login, password_hash, full_name, email, phone, blocked, created_at, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
     )
     .bind(&u.login)
     .bind(&u.password_hash)
@@ -45,6 +48,7 @@ pub async fn create(db: &Db, u: &User) -> Result<User> {
     .bind(&u.phone)
     .bind(u.blocked as i64)
     .bind(now())
+    .bind(u.must_change_password as i64)
     .fetch_one(db.pool())
     .await?)
 }
@@ -86,6 +90,42 @@ pub async fn delete(db: &Db, id: i64) -> Result<()> {
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// A new password: stored as its hash, the change-at-first-sign-in mark cleared, and every
+/// session of the user but `keep` (the one changing it) ended.
+pub async fn set_password(db: &Db, id: i64, hash: &str, keep: Option<&str>) -> Result<()> {
+    let mut tx = db.pool().begin().await?;
+    let r = sqlx::query("UPDATE users SET password_hash = $2, must_change_password = 0 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(id)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Finds a person by login or e-mail (a forgotten password is asked for by either).
+pub async fn find_by_login_or_email(db: &Db, typed: &str) -> Result<Option<User>> {
+    let typed = typed.trim().to_lowercase();
+    Ok(sqlx::query_as::<_, User>(
+        "SELECT * FROM users WHERE login = $1 OR (email <> '' AND LOWER(email) = $1) ORDER BY id LIMIT 1",
+    )
+    .bind(typed)
+    .fetch_optional(db.pool())
+    .await?)
 }
 
 pub async fn touch_sign_in(db: &Db, id: i64) -> Result<()> {

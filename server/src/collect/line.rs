@@ -85,6 +85,21 @@ pub struct Frame {
 
 /// Frames kept per meter: a whole Mercury or M-Bus read with retries fits many times over.
 const TRACE_FRAMES: usize = 200;
+/// The longest reply any of our protocols sends is an M-Bus long frame (261 bytes); bytes
+/// beyond this are not a reply but a line gone wrong.
+const MAX_REPLY_BYTES: usize = 4096;
+/// Unasked bytes thrown away before a request: a line that never stops talking does not
+/// hold the poll.
+const MAX_DRAIN: Duration = Duration::from_millis(250);
+
+impl LineSettings {
+    /// However the bytes come — a reply that keeps trickling, a line that never goes quiet —
+    /// one attempt ends by this time after its request: the first-byte timeout, plus room
+    /// for the longest reply at the slowest line.
+    pub fn reply_deadline(&self) -> Duration {
+        self.timeout + (self.timeout * 4).max(Duration::from_secs(2))
+    }
+}
 
 /// One open line.
 pub struct Line<S> {
@@ -168,13 +183,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
     ) -> Result<Result<Vec<u8>, LineError>, LineError> {
         let mut buf = Vec::with_capacity(64);
         let mut chunk = [0u8; 256];
-        let deadline = Instant::now() + self.settings.timeout;
+        let started = Instant::now();
+        let deadline = started + self.settings.timeout;
+        let last_moment = started + self.settings.reply_deadline();
         loop {
             let wait = if buf.is_empty() {
                 deadline.saturating_duration_since(Instant::now())
             } else {
-                self.settings.char_timeout
+                self.settings
+                    .char_timeout
+                    .min(last_moment.saturating_duration_since(Instant::now()))
             };
+            if !buf.is_empty() && (wait.is_zero() || buf.len() > MAX_REPLY_BYTES) {
+                // still talking at the deadline, or more than any reply: not an answer
+                self.record('<', &buf[..buf.len().min(MAX_REPLY_BYTES)]);
+                self.stats.garbage_bytes += buf.len() as u64;
+                tracing::debug!(bytes = buf.len(), "a reply that does not end");
+                return Ok(Err(LineError::NoAnswer));
+            }
             let got = timeout(wait, self.stream.read(&mut chunk)).await;
             self.quiet_since = Instant::now();
             match got {
@@ -222,7 +248,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
     /// Throws away bytes that arrived unasked (late replies, noise) before a new request.
     async fn drain(&mut self) -> Result<(), LineError> {
         let mut chunk = [0u8; 256];
-        while let Ok(r) = timeout(Duration::from_millis(1), self.stream.read(&mut chunk)).await {
+        let until = Instant::now() + MAX_DRAIN;
+        while Instant::now() < until {
+            let Ok(r) = timeout(Duration::from_millis(1), self.stream.read(&mut chunk)).await else {
+                break;
+            };
             match r {
                 Ok(0) => return Err(LineError::Io("connection closed".into())),
                 Ok(n) => {
@@ -247,5 +277,47 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Line<S> {
             .map_err(|e| LineError::Io(e.to_string()))?;
         self.quiet_since = Instant::now();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line that answers every request with bytes that never stop: one every few
+    /// milliseconds, faster than the silence that ends a reply.
+    async fn trickling() -> tokio::io::DuplexStream {
+        let (ours, mut theirs) = tokio::io::duplex(1 << 16);
+        tokio::spawn(async move {
+            let mut sink = [0u8; 64];
+            let _ = theirs.read(&mut sink).await;
+            loop {
+                if theirs.write_all(&[0x55]).await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        });
+        ours
+    }
+
+    #[tokio::test]
+    async fn a_reply_that_keeps_trickling_ends_at_the_exchange_deadline() {
+        let settings = LineSettings {
+            timeout: Duration::from_millis(200),
+            char_timeout: Duration::from_millis(30),
+            frame_gap: Duration::from_millis(1),
+            retries: 0,
+        };
+        let deadline = settings.reply_deadline();
+        let mut line = Line::new(trickling().await, settings);
+        let started = Instant::now();
+        let got = line.exchange(&[0x10, 0x40, 0x01, 0x41, 0x16], &|_| Scan::Incomplete).await;
+        assert_eq!(got, Err(LineError::NoAnswer));
+        let took = started.elapsed();
+        assert!(took >= deadline - Duration::from_millis(50), "{took:?}");
+        assert!(took < deadline + MAX_DRAIN + Duration::from_millis(500), "{took:?}");
+        assert!(line.stats.garbage_bytes > 0);
+        assert!(line.take_trace().iter().all(|f| f.hex.len() <= 2 * MAX_REPLY_BYTES));
     }
 }

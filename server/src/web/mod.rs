@@ -1,9 +1,12 @@
 //! The HTTP side: Leptos pages and server functions, static files, health and metrics.
 
+pub mod api_status;
 pub mod assets;
 pub mod attachments;
 pub mod export;
+pub mod guard;
 pub mod health;
+pub mod listen;
 pub mod metrics;
 pub mod peer;
 pub mod session_gate;
@@ -19,6 +22,14 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+
+/// The largest request body but an upload's.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+/// How long a body may take to arrive, and a request to be answered.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
@@ -28,6 +39,10 @@ pub struct AppState {
     pub auth: AuthConfig,
     pub mail: app::mail::MailConfig,
     pub metrics: PrometheusHandle,
+    /// `UCHET_METRICS_TOKEN`: who shows it reads `/metrics` from anywhere, else only loopback.
+    pub metrics_token: Option<String>,
+    /// `UCHET_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
+    pub proxies: peer::TrustedProxies,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -40,10 +55,23 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let (db, auth, mail) = (state.db.clone(), state.auth.clone(), state.mail.clone());
+        // one gate per server: its counts outlive the requests they count
+        let gate = std::sync::Arc::new(app::auth::gate::SignInGate::default());
         move || {
             provide_context(db.clone());
             provide_context(auth.clone());
             provide_context(mail.clone());
+            provide_context(gate.clone());
+            // a page's scripts run only with this response's nonce (Leptos puts it on its
+            // own inline scripts); server functions answer JSON and carry no policy
+            if let (Some(nonce), Some(res)) = (
+                leptos::nonce::use_nonce(),
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            ) {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&guard::content_security_policy(&nonce)) {
+                    res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+                }
+            }
         }
     };
     let options = state.leptos_options.clone();
@@ -53,7 +81,6 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/export/{name}", get(export::table))
-        .route("/attachments", post(attachments::upload))
         .route("/attachments/{id}", get(attachments::download))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
@@ -62,12 +89,27 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        // Every request body is small (a form, a send of typed readings: a building of 5 000
+        // values is under 1 MiB) and must arrive at a walking pace; a request is answered
+        // within two minutes. Uploads, added after this layer, keep their own 10 MiB limit.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .route("/attachments", post(attachments::upload))
+        .layer(middleware::from_fn(api_status::from_error))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session_gate::require_session,
         ))
         .layer(middleware::from_fn(metrics::track))
-        .layer(middleware::from_fn(peer::remember_peer))
+        .layer(middleware::from_fn_with_state(
+            guard::Guard { https: state.auth.secure_cookies },
+            guard::guard,
+        ))
+        .layer(middleware::from_fn_with_state(state.proxies.clone(), peer::remember_peer))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,8 +1,8 @@
 //! Pages need a session: a signed-out browser asking for a page is sent to /login (and back
-//! after). Server functions check for themselves; static files, /login and /register are
+//! after). Server functions check for themselves; static files, /login, /register and /reset are
 //! open.
 
-use app::auth::{token, SESSION_COOKIE};
+use app::auth::token;
 use app::prefs::cookie_value;
 use app::storage;
 use axum::extract::{Request, State};
@@ -24,6 +24,9 @@ fn is_open(path: &str) -> bool {
             .is_some_and(|last| last.contains('.'))
 }
 
+/// Where someone with a password to change is sent.
+const PASSWORD_PAGE: &str = "/settings/password";
+
 pub async fn require_session(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if req.method() != Method::GET || is_open(&path) {
@@ -33,19 +36,25 @@ pub async fn require_session(State(state): State<AppState>, req: Request, next: 
         .headers()
         .get(header::COOKIE)
         .and_then(|h| h.to_str().ok())
-        .and_then(|h| cookie_value(h, SESSION_COOKIE))
+        .and_then(|h| cookie_value(h, state.auth.cookie_name()))
         .filter(|t| !t.is_empty());
-    let signed_in = match token {
-        Some(t) => matches!(
-            storage::session::get_active(&state.db, &token::hash(&t), storage::now()).await,
-            Ok(Some(_))
-        ),
-        None => false,
+    let session = match token {
+        Some(t) => storage::session::get_active(&state.db, &token::hash(&t), storage::now())
+            .await
+            .ok()
+            .flatten(),
+        None => None,
     };
+    let signed_in = session.is_some();
+    // a password an administrator gave is changed before anything else opens
+    if session.is_some_and(|s| s.must_change_password) && path != PASSWORD_PAGE {
+        return Redirect::to(PASSWORD_PAGE).into_response();
+    }
     match (path.as_str(), signed_in) {
         ("/login", true) => Redirect::to("/").into_response(),
-        // a resident with a code registers before having a session
-        ("/login" | "/register", false) | (_, true) => next.run(req).await,
+        // a resident with a code registers before having a session; a forgotten password
+        // is reset without one
+        ("/login" | "/register" | "/reset", false) | (_, true) => next.run(req).await,
         (_, false) => {
             let target = req
                 .uri()

@@ -141,6 +141,8 @@ pub async fn world(backend: Backend) -> World {
         auth: AuthConfig::default(),
         mail,
         metrics: server::telemetry::metrics(),
+        metrics_token: None,
+        proxies: Default::default(),
     };
     World {
         test_db,
@@ -246,15 +248,21 @@ macro_rules! both_backends {
             async fn body($w: &common::World) $body
             #[tokio::test]
             async fn sqlite() {
-                let w = common::world(app::storage::Backend::Sqlite).await;
-                body(&w).await;
-                w.test_db.cleanup().await;
+                app::storage::testing::within_limit(concat!(module_path!(), "::sqlite"), async {
+                    let w = common::world(app::storage::Backend::Sqlite).await;
+                    body(&w).await;
+                    w.test_db.cleanup().await;
+                })
+                .await;
             }
             #[tokio::test]
             async fn postgres() {
-                let w = common::world(app::storage::Backend::Postgres).await;
-                body(&w).await;
-                w.test_db.cleanup().await;
+                app::storage::testing::within_limit(concat!(module_path!(), "::postgres"), async {
+                    let w = common::world(app::storage::Backend::Postgres).await;
+                    body(&w).await;
+                    w.test_db.cleanup().await;
+                })
+                .await;
             }
         }
     };

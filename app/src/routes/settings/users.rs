@@ -37,7 +37,7 @@ pub fn UsersPage() -> impl IntoView {
                     </label>
                     <label>
                         <span>{i18n.tr(Msg::Password)}</span>
-                        <input type="password" name="password" required minlength="8" autocomplete="new-password"/>
+                        <input type="password" name="password" required minlength="10" autocomplete="new-password"/>
                     </label>
                     <label>
                         <span>{i18n.tr(Msg::Role)}</span>

@@ -48,6 +48,27 @@ pub fn clean_name(name: &str, mime: &str) -> String {
     }
 }
 
+/// At most this many files may wait, uploaded by one person and not yet sent with anything:
+/// a request or a notice takes one, so a form filled twice over still fits.
+pub const MAX_WAITING_FILES: i64 = 10;
+/// … and at most this many bytes of them.
+pub const MAX_WAITING_BYTES: i64 = 40 * 1024 * 1024;
+/// What one person may upload in a day, sent or not.
+pub const MAX_DAILY_BYTES: i64 = 200 * 1024 * 1024;
+/// An upload not sent with anything within this time is removed by the sweep.
+pub const KEEP_UNSENT_SECONDS: i64 = 24 * 3600;
+
+/// Whether `size` more bytes fit the person's quota (files waiting, bytes a day).
+async fn check_quota(db: &Db, c: &Caller, size: i64) -> Result<(), AppError> {
+    let (files, bytes) = attachment::waiting_of(db, c.user_id).await?;
+    let today = attachment::uploaded_since(db, c.user_id, crate::storage::now() - 24 * 3600).await?;
+    if files >= MAX_WAITING_FILES || bytes + size > MAX_WAITING_BYTES || today + size > MAX_DAILY_BYTES {
+        tracing::info!(user = c.user_id, files, bytes, today, "upload over the quota");
+        return Err(AppError::UploadQuota);
+    }
+    Ok(())
+}
+
 /// Those who write requests, replies or notices may upload.
 fn may_upload(c: &Caller) -> bool {
     [
@@ -71,6 +92,7 @@ pub async fn upload(db: &Db, c: &Caller, name: &str, bytes: &[u8]) -> Result<Att
         return Err(AppError::invalid(Msg::NoticeAttachment, Problem::TooLong));
     }
     let mime = kind_of(bytes).ok_or(AppError::invalid(Msg::NoticeAttachment, Problem::BadFormat))?;
+    check_quota(db, c, bytes.len() as i64).await?;
     let name = clean_name(name, mime);
     let a = attachment::create(db, c.company_id, c.user_id, &name, mime, bytes, crate::storage::now()).await?;
     tracing::info!(attachment = a.id, size = a.size, user = c.user_id, "file uploaded");

@@ -56,6 +56,9 @@ pub enum AppError {
     /// The server is at its limit of password checks (a flood): try again in a moment.
     #[error("busy")]
     Busy,
+    /// Too many files uploaded and not yet sent, or too many bytes in a day.
+    #[error("upload quota")]
+    UploadQuota,
     /// Details are logged on the server, never sent.
     #[error("internal error")]
     Internal,
@@ -98,6 +101,7 @@ impl AppError {
             AppError::CodeNotValid => Msg::ErrCodeNotValid.text(lang).into(),
             AppError::MailNotConfigured => Msg::ErrMailNotConfigured.text(lang).into(),
             AppError::Busy => Msg::ErrBusy.text(lang).into(),
+            AppError::UploadQuota => Msg::ErrUploadQuota.text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
             // the browser's own words ("TypeError: Failed to fetch") help nobody on a phone
             AppError::Transport(_) => Msg::ErrNetwork.text(lang).into(),
@@ -113,7 +117,7 @@ impl AppError {
             | AppError::NoCompany
             | AppError::MustChangePassword => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
-            AppError::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts { .. } | AppError::UploadQuota => S::TOO_MANY_REQUESTS,
             AppError::Invalid { .. } | AppError::CodeNotValid => S::UNPROCESSABLE_ENTITY,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::MailNotConfigured | AppError::Busy => S::SERVICE_UNAVAILABLE,

@@ -11,9 +11,10 @@
 //! | `UCHET_LOG_FORMAT` | log-format | pretty |
 //! | `UCHET_SECURE_COOKIES` | secure-cookies | false |
 //! | `UCHET_COLLECTOR_JOBS` | collector-jobs | 4 (0 turns the collector off) |
-//! | `UCHET_MQTT_URL` | mqtt-url | none: no LoRaWAN uplinks (`mqtt://[user:password@]host[:port]`) |
+//! | `UCHET_MQTT_URL` | mqtt-url | none: no LoRaWAN uplinks (`mqtt://[user:password@]host[:port]`, `mqtts://…` for TLS) |
 //! | `UCHET_MQTT_TOPIC` | mqtt-topic | application/+/device/+/event/up |
 //! | `UCHET_MQTT_CLIENT_ID` | mqtt-client-id | uchet-{HOSTNAME} |
+//! | `UCHET_MQTT_CA` | mqtt-ca | none: `mqtts://` trusts the Mozilla roots (a PEM file of the broker's CA) |
 //! | `UCHET_SMTP_URL` | smtp-url | none: no invites by mail (`smtp://[user:password@]host[:port][?tls=starttls]`, `smtps://…`) |
 //! | `UCHET_SMTP_FROM` | smtp-from | Учёт <noreply@localhost> |
 //! | `UCHET_PUBLIC_URL` | public-url | the address a request came to (links in letters); https turns on Secure cookies and HSTS |
@@ -44,8 +45,9 @@ pub enum LogFormat {
     Json,
 }
 
-/// The `[uchet]` section.
-#[derive(Clone, Debug, Deserialize)]
+/// The `[uchet]` section. Its `Debug` hides the passwords in the broker and relay addresses
+/// and the metrics token.
+#[derive(Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct UchetSection {
     pub data_dir: PathBuf,
@@ -64,6 +66,9 @@ pub struct UchetSection {
     /// Empty: `uchet-{HOSTNAME}`. Must not change between restarts (the broker keeps the
     /// session under it) and must differ between servers.
     pub mqtt_client_id: String,
+    /// A PEM file of the CA that signed the broker's certificate (`mqtts://`); empty: the
+    /// Mozilla roots.
+    pub mqtt_ca: String,
     pub smtp_url: String,
     pub smtp_from: String,
     pub public_url: String,
@@ -103,12 +108,37 @@ impl Default for UchetSection {
             mqtt_url: String::new(),
             mqtt_topic: "application/+/device/+/event/up".into(),
             mqtt_client_id: String::new(),
+            mqtt_ca: String::new(),
             smtp_url: String::new(),
             smtp_from: "Учёт <noreply@localhost>".into(),
             public_url: String::new(),
             trusted_proxies: String::new(),
             metrics_token: String::new(),
         }
+    }
+}
+
+impl std::fmt::Debug for UchetSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::collect::transport::mqtt::without_password;
+        f.debug_struct("UchetSection")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &without_password(&self.database_url))
+            .field("session_hours", &self.session_hours)
+            .field("demo", &self.demo)
+            .field("log_format", &self.log_format)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("collector_jobs", &self.collector_jobs)
+            .field("mqtt_url", &without_password(&self.mqtt_url))
+            .field("mqtt_topic", &self.mqtt_topic)
+            .field("mqtt_client_id", &self.mqtt_client_id)
+            .field("mqtt_ca", &self.mqtt_ca)
+            .field("smtp_url", &without_password(&self.smtp_url))
+            .field("smtp_from", &self.smtp_from)
+            .field("public_url", &self.public_url)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "***" })
+            .finish()
     }
 }
 
@@ -206,6 +236,9 @@ pub fn apply_env(
     }
     if let Some(v) = get("UCHET_MQTT_CLIENT_ID") {
         u.mqtt_client_id = v;
+    }
+    if let Some(v) = get("UCHET_MQTT_CA") {
+        u.mqtt_ca = v;
     }
     if let Some(v) = get("UCHET_SMTP_URL") {
         u.smtp_url = v;

@@ -61,7 +61,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         metrics_token: Some(config.uchet.metrics_token.trim().to_string()).filter(|t| !t.is_empty()),
         proxies: web::peer::TrustedProxies::parse(&config.uchet.trusted_proxies)?,
     };
-    tokio::spawn(sweep_sessions(db.clone()));
+    tokio::spawn(sweep(db.clone()));
     tokio::spawn(keep_rollup(db.clone()));
     if config.uchet.collector_jobs > 0 {
         if config.uchet.demo {
@@ -74,13 +74,18 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         tokio::spawn(collect::run(db.clone(), config.uchet.collector_jobs, maps));
     }
     if !config.uchet.mqtt_url.trim().is_empty() {
-        let settings = collect::transport::mqtt::MqttSettings::from_url(
+        let mut settings = collect::transport::mqtt::MqttSettings::from_url(
             &config.uchet.mqtt_url,
             &config.uchet.mqtt_client_id(),
             &config.uchet.mqtt_topic,
         )?;
+        if !config.uchet.mqtt_ca.trim().is_empty() {
+            settings.ca_file = Some(config.uchet.mqtt_ca.trim().into());
+        }
+        // a CA file that cannot be read stops the start with its name, not later in a log
+        settings.transport()?;
         let maps = collect::field_map::FieldMaps::load(&config.uchet.data_dir)?;
-        tracing::info!(broker = %settings.host, port = settings.port, topic = %settings.topic, "LoRaWAN uplinks over MQTT");
+        tracing::info!(broker = %settings.host, port = settings.port, tls = settings.tls, topic = %settings.topic, "LoRaWAN uplinks over MQTT");
         tokio::spawn(collect::uplink::run(db.clone(), settings, maps));
     }
     let pkg = std::path::Path::new(config.leptos.site_root.as_ref())
@@ -101,15 +106,23 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Expired sessions are refused on sight; this only keeps the table small.
-async fn sweep_sessions(db: Db) {
+/// Expired sessions are refused on sight; this only keeps the table small. Uploads never sent
+/// with anything (a form abandoned after its photo went up) go after a day.
+async fn sweep(db: Db) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        match app::storage::session::delete_expired(&db, app::storage::now()).await {
+        let now = app::storage::now();
+        match app::storage::session::delete_expired(&db, now).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "expired sessions not removed"),
+        }
+        let before = now - app::attachments::KEEP_UNSENT_SECONDS;
+        match app::storage::attachment::delete_unattached_before(&db, before).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "uploads never sent removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "uploads never sent not removed"),
         }
     }
 }

@@ -521,3 +521,30 @@ both_backends!(consumption_is_shown_for_own_premises_only, |w| {
     let p = premise::get(&w.db, w.a.company_id, w.a.premise_id).await.unwrap();
     assert!(resident::holds(&w.db, w.a.company_id, w.user_id(Role::Resident), p.id).await.unwrap());
 });
+
+both_backends!(uploads_never_sent_stop_at_the_quota_with_a_clear_message, |w| {
+    let r = w.cookie(Role::Resident);
+    for i in 0..app::attachments::MAX_WAITING_FILES {
+        let (status, text) = upload(w, r, &format!("{i}.png"), png()).await;
+        assert_eq!(status, StatusCode::CREATED, "upload {i}: {text}");
+    }
+    let (status, text) = upload(w, r, "ещё.png", png()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{text}");
+    // the upload answers in the person's words, not in codes
+    assert_eq!(text, AppError::UploadQuota.text(app::i18n::Lang::Ru));
+    assert!(text.contains("не отправлено"), "the resident reads what to do: {text}");
+    // another resident's quota is their own
+    let other = neighbour(w).await;
+    let (status, text) = upload(w, &other, "своё.png", png()).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    // the sweep removes what waited longer than a day; the quota is free again
+    let removed = storage::attachment::delete_unattached_before(
+        &w.db,
+        storage::now() + app::attachments::KEEP_UNSENT_SECONDS,
+    )
+    .await
+    .unwrap();
+    assert_eq!(removed, app::attachments::MAX_WAITING_FILES as u64 + 1);
+    let (status, text) = upload(w, r, "ещё.png", png()).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+});

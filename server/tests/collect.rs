@@ -423,6 +423,28 @@ db_test!(a_bus_and_a_job_go_to_one_process_at_a_time, |db| {
     assert!(poll_job::claim(&db, "c", -1).await.unwrap().is_some());
 });
 
+db_test!(a_poll_left_by_a_killed_process_of_this_host_is_taken_back_at_start, |db| {
+    let s = site(&db, "tcp", "127.0.0.1", Some(9), "").await;
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "uchet".into());
+    let dead = format!("{host}:4000000");
+    let living = format!("{host}:1");
+    let elsewhere = "other-host:4000001";
+    for holder in [dead.as_str(), living.as_str(), elsewhere] {
+        manual(&db, &s, None, None).await;
+        assert!(poll_job::claim(&db, holder, 1800).await.unwrap().is_some());
+    }
+    assert!(bus_lease::acquire(&db, s.bus_id, &dead, 1800).await.unwrap());
+    // pid 1 runs; 4 000 000 does not
+    let alive = |pid: u32| pid == 1;
+    let (jobs, leases) = server::collect::recover_abandoned(&db, alive).await.unwrap();
+    assert_eq!((jobs, leases), (1, 1), "only the dead process's claim and lease");
+    let again = poll_job::claim(&db, "restarted", 1800).await.unwrap().expect("claimable at once");
+    assert!(poll_job::claim(&db, "restarted", 1800).await.unwrap().is_none(), "the others stay claimed");
+    assert!(bus_lease::acquire(&db, s.bus_id, "restarted", 60).await.unwrap());
+    assert!(again.finished_at.is_none());
+    assert_eq!(server::collect::recover_abandoned(&db, alive).await.unwrap(), (0, 0));
+});
+
 db_test!(two_jobs_on_one_bus_take_turns, |db| {
     let devices = (1..=3u8)
         .map(|a| mercury(a, 41_234_000 + a as u32, [a as u64 * 1_000, 0, 0, 0]).0)

@@ -223,9 +223,22 @@ db_test!(
             message(&pulsar.dev_eui, serde_json::json!({"volume": "1.0000001"})),
             message(&pulsar.dev_eui, serde_json::json!({"volume": "42,5"})),
         ];
+        let dated = |time: chrono::DateTime<Utc>| Message {
+            topic: chirpstack::topic("app", &pulsar.dev_eui),
+            payload: chirpstack::event("app", &pulsar.dev_eui, 2, time, &serde_json::json!({"volume": 43}), &[]),
+        };
+        // a device clock far ahead, and one never set: refused, the stream goes on
+        let batch: Vec<Message> = batch
+            .into_iter()
+            .chain([
+                dated(Utc::now() + chrono::Duration::days(3650)),
+                dated(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()),
+            ])
+            .collect();
         let mut uplinks = Uplinks::new(db.clone(), FieldMaps::bundled());
         let stats = uplinks.store(&batch).await.unwrap();
-        assert_eq!(stats.uplinks, 5);
+        assert_eq!(stats.uplinks, 7);
+        assert_eq!(stats.misdated, 2);
         assert_eq!(stats.bad, 1);
         assert_eq!(stats.unknown_devices, 1);
         assert_eq!(stats.unmapped, 2);
@@ -242,11 +255,85 @@ db_test!(
         .unwrap();
         assert_eq!(r[0].total.unwrap().to_string(), "42.5");
         // The same uplink again (QoS 1 may deliver twice) stores nothing new.
-        let again = uplinks.store(&batch[4..]).await.unwrap();
+        let again = uplinks.store(&batch[4..5]).await.unwrap();
         assert_eq!(again.readings, 0);
         assert_eq!(count(&db, &pulsar).await, 1);
     }
 );
+
+db_test!(made_up_dev_euis_do_not_grow_what_is_remembered, |db| {
+    let site = company(&db).await;
+    let pulsar = device(&db, site, "Пульсар LoRa", 1).await;
+    let time = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap();
+    let mut uplinks = Uplinks::new(db.clone(), FieldMaps::bundled()).remember_at_most(50);
+    let strangers: Vec<Message> = (0..500)
+        .map(|_| {
+            let eui = random_eui();
+            Message {
+                topic: chirpstack::topic("app", &eui),
+                payload: chirpstack::event("app", &eui, 1, time, &serde_json::json!({"volume": 1}), &[]),
+            }
+        })
+        .collect();
+    let stats = uplinks.store(&strangers).await.unwrap();
+    assert_eq!(stats.unknown_devices, 500);
+    assert!(uplinks.remembered_devices() <= 50, "{} remembered", uplinks.remembered_devices());
+    // a real device still reports among them
+    let ours = Message {
+        topic: chirpstack::topic("app", &pulsar.dev_eui),
+        payload: chirpstack::event("app", &pulsar.dev_eui, 1, time, &serde_json::json!({"volume": 7}), &[]),
+    };
+    assert_eq!(uplinks.store(&[ours]).await.unwrap().readings, 1);
+    assert_eq!(count(&db, &pulsar).await, 1);
+});
+
+db_test!(uplinks_arrive_over_tls_only_from_a_broker_whose_certificate_is_trusted, |db| {
+    let site = company(&db).await;
+    let trusted = device(&db, site, "Пульсар LoRa", 1).await;
+    let untrusted = device(&db, site, "Пульсар LoRa", 1).await;
+    let broker = Broker::start_tls().await.expect("mosquitto starts with a TLS listener");
+    let tls = |application: &str, ca: Option<std::path::PathBuf>| {
+        let mut s = MqttSettings::from_url(
+            &format!("mqtts://127.0.0.1:{}", broker.tls_port.unwrap()),
+            &format!("uchet-test-{}", random_eui()),
+            &format!("application/{application}/device/+/event/up"),
+        )
+        .unwrap();
+        s.ca_file = ca;
+        s
+    };
+    // one subscriber trusts the company's CA, the other only the public roots
+    let ours = tokio::spawn(uplink::run(db.clone(), tls("tls", Some(broker.ca_file())), FieldMaps::bundled()));
+    let theirs = tokio::spawn(uplink::run(db.clone(), tls("tls-untrusted", None), FieldMaps::bundled()));
+    let publisher = Publisher::connect("127.0.0.1", broker.port, "network-server");
+    let time = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap();
+    let until = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut i = 0u32;
+    // published until one arrives: the subscription starts after the TLS handshake
+    while count(&db, &trusted).await == 0 && tokio::time::Instant::now() < until {
+        i += 1;
+        for (application, d) in [("tls", &trusted), ("tls-untrusted", &untrusted)] {
+            let event = chirpstack::event(
+                application,
+                &d.dev_eui,
+                i,
+                time + chrono::Duration::minutes(i as i64),
+                &serde_json::json!({ "volume": format!("12.{i:03}") }),
+                &[],
+            );
+            publisher.publish(chirpstack::topic(application, &d.dev_eui), event).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(count(&db, &trusted).await >= 1, "an uplink arrived over TLS");
+    let r = reading::list(&db, trusted.company_id, trusted.channels[0], Period::Instant, 0, i64::MAX)
+        .await
+        .unwrap();
+    assert!(r[0].total.unwrap().to_string().starts_with("12."), "exact over TLS too");
+    assert_eq!(count(&db, &untrusted).await, 0, "a broker certificate nobody trusts is refused");
+    ours.abort();
+    theirs.abort();
+});
 
 db_test!(
     a_broker_restart_in_the_middle_of_a_stream_loses_no_acknowledged_reading,

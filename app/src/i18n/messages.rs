@@ -165,6 +165,7 @@ messages! {
     Seconds => "с", "s";
     ErrInternal => "Внутренняя ошибка сервера. Попробуйте позже.", "Internal server error. Please try later.";
     ErrBusy => "Сервер сейчас занят проверкой входов. Попробуйте ещё раз через минуту.", "The server is busy checking sign-ins. Try again in a minute.";
+    ErrUploadQuota => "Слишком много файлов загружено и ещё не отправлено. Отправьте их с сообщением или повторите завтра.", "Too many files uploaded and not yet sent. Send them with a message or try again tomorrow.";
     ErrNetwork => "Нет связи с сервером", "No connection to the server";
     ErrRequired => "обязательное поле", "is required";
     ErrTooShort => "слишком короткое значение", "is too short";

@@ -77,6 +77,46 @@ pub async fn is_attached(db: &Db, id: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// What one person has uploaded and not yet sent with anything: (files, bytes). The upload
+/// quota counts these, so a resident cannot fill the database with files nobody sees.
+pub async fn waiting_of(db: &Db, user_id: i64) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as::<_, (i64, i64)>(&format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments a
+         WHERE a.uploaded_by = $1 AND {UNATTACHED}"
+    ))
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// Bytes one person uploaded since `since` (attached or not): the daily quota.
+pub async fn uploaded_since(db: &Db, user_id: i64, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments WHERE uploaded_by = $1 AND created_at >= $2",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// Removes files uploaded before `before` and never sent with a message or a notice (a
+/// form abandoned after its photo went up); returns how many.
+pub async fn delete_unattached_before(db: &Db, before: i64) -> Result<u64> {
+    Ok(sqlx::query(&format!(
+        "DELETE FROM attachments WHERE id IN (
+           SELECT a.id FROM attachments a WHERE a.created_at < $1 AND {UNATTACHED})"
+    ))
+    .bind(before)
+    .execute(db.pool())
+    .await?
+    .rows_affected())
+}
+
+/// A file (`a`) that no request message and no notice refers to.
+const UNATTACHED: &str = "NOT EXISTS (SELECT 1 FROM request_messages m WHERE m.attachment_id = a.id)
+     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.attachment_id = a.id)";
+
 /// Whether the file is in the thread of a request `user_id` wrote.
 pub async fn in_requests_of(db: &Db, company_id: i64, id: i64, user_id: i64) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
@@ -135,5 +175,40 @@ mod tests {
         assert_eq!(content(&db, b.company_id, a.id).await.unwrap(), bytes);
         assert!(get(&db, other.company_id, a.id).await.is_err());
         assert!(!is_attached(&db, a.id).await.unwrap());
+    });
+
+    db_test!(files_never_sent_are_counted_per_uploader_and_swept_when_old, |db| {
+        let b = fixtures::building(&db).await;
+        let user = |login: &'static str| crate::storage::user::User {
+            login: login.into(),
+            password_hash: "-".into(),
+            ..Default::default()
+        };
+        let u = crate::storage::user::create(&db, &user("q1")).await.unwrap();
+        let other = crate::storage::user::create(&db, &user("q2")).await.unwrap();
+        let old = create(&db, b.company_id, u.id, "a.jpg", "image/jpeg", &[1; 100], 10).await.unwrap();
+        create(&db, b.company_id, u.id, "b.jpg", "image/jpeg", &[2; 50], 1_000).await.unwrap();
+        create(&db, b.company_id, other.id, "c.jpg", "image/jpeg", &[3; 7], 10).await.unwrap();
+        assert_eq!(waiting_of(&db, u.id).await.unwrap(), (2, 150));
+        assert_eq!(uploaded_since(&db, u.id, 500).await.unwrap(), 50);
+        // a file sent with a notice is no longer waiting, and no sweep takes it
+        let n = crate::storage::notice::create(
+            &db,
+            &crate::storage::notice::Notice {
+                company_id: b.company_id,
+                kind: "urgent".into(),
+                title: "Отключение".into(),
+                attachment_id: Some(old.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(n.id > 0);
+        assert_eq!(waiting_of(&db, u.id).await.unwrap(), (1, 50));
+        assert_eq!(delete_unattached_before(&db, 2_000).await.unwrap(), 2);
+        assert!(get(&db, b.company_id, old.id).await.is_ok());
+        assert_eq!(waiting_of(&db, u.id).await.unwrap(), (0, 0));
+        assert_eq!(waiting_of(&db, other.id).await.unwrap(), (0, 0));
     });
 }

@@ -28,3 +28,19 @@ pub async fn release(db: &Db, communicator_id: i64, holder: &str) -> Result<()> 
         .await?;
     Ok(())
 }
+
+/// Who holds bus leases now (each name once).
+pub async fn holders(db: &Db) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar::<_, String>("SELECT DISTINCT holder FROM bus_leases")
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// Drops every lease of `holder` (its process is gone); returns how many.
+pub async fn release_all_of(db: &Db, holder: &str) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM bus_leases WHERE holder = $1")
+        .bind(holder)
+        .execute(db.pool())
+        .await?
+        .rows_affected())
+}

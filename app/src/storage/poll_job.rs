@@ -142,6 +142,27 @@ pub async fn claim(db: &Db, holder: &str, lease_secs: i64) -> Result<Option<Poll
     row.as_ref().map(from_row).transpose()
 }
 
+/// Who holds unfinished jobs now (each name once).
+pub async fn holders(db: &Db) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT DISTINCT claimed_by FROM poll_jobs WHERE finished_at IS NULL AND claimed_by IS NOT NULL",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Gives back the unfinished jobs `holder` claimed (its process is gone), so they are run
+/// again at once instead of after the lease; returns how many.
+pub async fn release_claims_of(db: &Db, holder: &str) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE poll_jobs SET claimed_by = NULL, claimed_at = NULL WHERE finished_at IS NULL AND claimed_by = $1",
+    )
+    .bind(holder)
+    .execute(db.pool())
+    .await?
+    .rows_affected())
+}
+
 /// Records how a job ended.
 pub async fn finish(
     db: &Db,

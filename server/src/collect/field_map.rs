@@ -375,4 +375,56 @@ mod tests {
         assert_eq!(ms[0].value.to_string(), "123.456");
         assert_eq!(ms[0].unit, "m3");
     }
+
+    /// A JSON value such as a device codec might send, odd ones included.
+    fn json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            "[0-9.,eE+-]{0,30}".prop_map(serde_json::Value::from),
+            ".{0,20}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            let key = prop_oneof![
+                Just("volume".to_string()),
+                Just("input1".to_string()),
+                Just("input2".to_string()),
+                Just("energy".to_string()),
+                Just("heat".to_string()),
+                ".{0,8}".prop_map(|s: String| s),
+            ];
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(key, inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_codec_object_or_payload_makes_a_field_map_panic(
+            object in json(),
+            data in proptest::collection::vec(proptest::num::u8::ANY, 0..120),
+            input in 0u32..4,
+        ) {
+            let maps = FieldMaps::bundled();
+            let mut u = uplink(object);
+            u.data = data;
+            for m in &maps.models {
+                for name in &m.names {
+                    let _ = maps.measurements(name, input, &u);
+                }
+            }
+        }
+
+        #[test]
+        fn no_map_file_makes_the_loader_panic(text in ".{0,200}", object in json()) {
+            let _ = FieldMaps::parse(&text, "fuzz");
+            let _ = FieldMaps::parse(&object.to_string(), "fuzz");
+        }
+    }
 }

@@ -20,6 +20,14 @@ use super::transport::mqtt::{self, Message, MqttSettings};
 /// How long what we know of a device (its meters and channels) is trusted before it is read
 /// again, so a device added in the UI starts reporting within this time.
 const DEVICE_TTL: Duration = Duration::from_secs(60);
+/// At most this many DevEUIs are remembered, so a stream of made-up DevEUIs cannot grow the
+/// server's memory; far above the devices of one installation.
+const MAX_DEVICES: usize = 50_000;
+/// An uplink dated further ahead than this is refused: a reading from the future would stand
+/// as the meter's current value until the calendar caught up with it.
+const MAX_AHEAD_SECONDS: i64 = 3600;
+/// An uplink dated before this (1 January 2000) is refused too: a device clock never set.
+const EARLIEST: i64 = 946_684_800;
 
 /// What happened to uplinks, summed over batches.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +41,8 @@ pub struct UplinkStats {
     pub bad: u64,
     /// Uplinks whose values found no map or no channel.
     pub unmapped: u64,
+    /// Uplinks dated in the future or before 2000: refused.
+    pub misdated: u64,
 }
 
 impl std::ops::AddAssign for UplinkStats {
@@ -42,6 +52,7 @@ impl std::ops::AddAssign for UplinkStats {
         self.unknown_devices += o.unknown_devices;
         self.bad += o.bad;
         self.unmapped += o.unmapped;
+        self.misdated += o.misdated;
     }
 }
 
@@ -59,6 +70,7 @@ pub struct Uplinks {
     db: Db,
     maps: FieldMaps,
     devices: HashMap<String, (Instant, Option<Arc<Vec<DeviceMeter>>>)>,
+    max_devices: usize,
     pub stats: UplinkStats,
 }
 
@@ -68,7 +80,33 @@ impl Uplinks {
             db,
             maps,
             devices: HashMap::new(),
+            max_devices: MAX_DEVICES,
             stats: UplinkStats::default(),
+        }
+    }
+
+    /// Remembers at most `n` DevEUIs (the default is [`MAX_DEVICES`]).
+    pub fn remember_at_most(mut self, n: usize) -> Uplinks {
+        self.max_devices = n.max(1);
+        self
+    }
+
+    /// How many DevEUIs are remembered now.
+    pub fn remembered_devices(&self) -> usize {
+        self.devices.len()
+    }
+
+    /// Makes room for one more DevEUI: the outdated go first, then the unknown, then all.
+    fn make_room(&mut self) {
+        if self.devices.len() < self.max_devices {
+            return;
+        }
+        self.devices.retain(|_, (at, _)| at.elapsed() < DEVICE_TTL);
+        if self.devices.len() >= self.max_devices {
+            self.devices.retain(|_, (_, known)| known.is_some());
+        }
+        if self.devices.len() >= self.max_devices {
+            self.devices.clear();
         }
     }
 
@@ -97,6 +135,9 @@ impl Uplinks {
                 Some(Arc::new(meters))
             }
         };
+        if !self.devices.contains_key(dev_eui) {
+            self.make_room();
+        }
         self.devices
             .insert(dev_eui.to_string(), (Instant::now(), known.clone()));
         Ok(known)
@@ -118,12 +159,17 @@ impl Uplinks {
                     continue;
                 }
             };
+            let ts = uplink.time.map(|t| t.timestamp()).unwrap_or(now);
+            if ts > now + MAX_AHEAD_SECONDS || ts < EARLIEST {
+                stats.misdated += 1;
+                tracing::warn!(dev_eui = %uplink.dev_eui, time = ts, "uplink dated in the future or before 2000, refused");
+                continue;
+            }
             let Some(meters) = self.device(&uplink.dev_eui).await? else {
                 stats.unknown_devices += 1;
                 tracing::debug!(dev_eui = %uplink.dev_eui, "uplink from an unknown device");
                 continue;
             };
-            let ts = uplink.time.map(|t| t.timestamp()).unwrap_or(now);
             let mut mapped = false;
             for m in meters.iter() {
                 let measurements = match self.maps.measurements(&m.model, m.input, &uplink) {
@@ -173,7 +219,13 @@ impl Uplinks {
 /// stored (the database is away) is tried again after a pause, and acknowledged only then.
 pub async fn run(db: Db, settings: MqttSettings, maps: FieldMaps) {
     let mut uplinks = Uplinks::new(db, maps);
-    let mut subscription = mqtt::subscribe(&settings);
+    let mut subscription = match mqtt::subscribe(&settings) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "LoRaWAN uplinks not taken: the broker connection cannot be set up");
+            return;
+        }
+    };
     while let Some(batch) = subscription.next().await {
         let mut pause = Duration::from_millis(200);
         while let Err(e) = uplinks.store(&batch.messages).await {

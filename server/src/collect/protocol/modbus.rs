@@ -429,5 +429,12 @@ mod tests {
             let blocks: Vec<(Block, Vec<u16>)> = m.blocks().into_iter().map(|b| (b, words.clone())).collect();
             let _ = m.decode(&blocks);
         }
+
+        #[test]
+        fn no_register_map_file_makes_the_loader_panic(text in ".{0,300}") {
+            let _ = parse(&text, "fuzz");
+            let wrapped = format!(r#"{{"models":[{{"match":["X"],"registers":[{text}]}}]}}"#);
+            let _ = parse(&wrapped, "fuzz");
+        }
     }
 }

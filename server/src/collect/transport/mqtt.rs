@@ -2,10 +2,16 @@
 //! persistent session (clean session off, QoS 1), subscribes again on every ConnAck (rumqttc
 //! does not restore subscriptions), and acknowledges a message only after the batch it came
 //! in was stored, so a crash or a broker restart loses nothing the broker accepted.
+//! `mqtts://` speaks TLS (rustls), trusting the Mozilla roots or the company's own CA file;
+//! the broker password never reaches a log or an error.
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS, Transport};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 
 use super::TransportError;
 
@@ -23,7 +29,7 @@ pub struct Message {
 }
 
 /// Where the broker is and what to subscribe to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct MqttSettings {
     pub host: String,
     pub port: u16,
@@ -32,24 +38,67 @@ pub struct MqttSettings {
     /// Stable across restarts, so the broker keeps the session and what arrived meanwhile.
     pub client_id: String,
     pub topic: String,
+    /// `mqtts://`: the connection is encrypted and the broker's certificate checked.
+    pub tls: bool,
+    /// PEM file of the CA that signed the broker's certificate; none: the Mozilla roots.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Everything but the password, so settings can be logged.
+impl std::fmt::Debug for MqttSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MqttSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("client_id", &self.client_id)
+            .field("topic", &self.topic)
+            .field("tls", &self.tls)
+            .field("ca_file", &self.ca_file)
+            .finish()
+    }
+}
+
+/// The address as it may be shown: a password in it becomes `***`.
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.rsplit_once('@') {
+        Some((credentials, address)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{address}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+fn open_error(message: String) -> TransportError {
+    TransportError::Open {
+        line: "mqtt".into(),
+        message,
+    }
 }
 
 impl MqttSettings {
-    /// `mqtt://[user[:password]@]host[:port]` (port 1883 when absent).
+    /// `mqtt://[user[:password]@]host[:port]` (port 1883 when absent), or `mqtts://…`
+    /// (TLS, port 8883 when absent).
     pub fn from_url(
         url: &str,
         client_id: &str,
         topic: &str,
     ) -> Result<MqttSettings, TransportError> {
-        let bad = |m: &str| TransportError::Open {
-            line: "mqtt".into(),
-            message: format!("{m}: {url:?}"),
+        let shown = without_password(url.trim());
+        let bad = |m: &str| open_error(format!("{m}: {shown:?}"));
+        let url = url.trim();
+        let (rest, tls) = if let Some(r) = url.strip_prefix("mqtts://").or_else(|| url.strip_prefix("ssl://")) {
+            (r, true)
+        } else if let Some(r) = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://")) {
+            (r, false)
+        } else {
+            return Err(bad("the address must start with mqtt:// or mqtts://"));
         };
-        let rest = url
-            .trim()
-            .strip_prefix("mqtt://")
-            .or_else(|| url.trim().strip_prefix("tcp://"))
-            .ok_or_else(|| bad("the address must start with mqtt://"))?;
         let rest = rest.trim_end_matches('/');
         let (credentials, address) = match rest.rsplit_once('@') {
             Some((c, a)) => (Some(c), a),
@@ -64,7 +113,7 @@ impl MqttSettings {
         };
         let (host, port) = match address.rsplit_once(':') {
             Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad("bad port"))?),
-            None => (address, 1883),
+            None => (address, if tls { 8883 } else { 1883 }),
         };
         if host.is_empty() {
             return Err(bad("no host"));
@@ -79,8 +128,45 @@ impl MqttSettings {
             password,
             client_id: client_id.to_string(),
             topic: topic.to_string(),
+            tls,
+            ca_file: None,
         })
     }
+
+    /// How to reach the broker: plain TCP, or TLS with the trusted roots. A CA file that
+    /// cannot be read is an error at start, not a silent fallback to other roots.
+    pub fn transport(&self) -> Result<Transport, TransportError> {
+        if !self.tls {
+            return Ok(Transport::Tcp);
+        }
+        let roots = match &self.ca_file {
+            Some(path) => roots_from(path)?,
+            None => rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            },
+        };
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| open_error(format!("TLS: {e}")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Transport::tls_with_config(config.into()))
+    }
+}
+
+/// The certificates of a PEM file, as roots.
+fn roots_from(path: &Path) -> Result<rustls::RootCertStore, TransportError> {
+    let bad = |m: String| open_error(format!("CA file {}: {m}", path.display()));
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(e.to_string()))? {
+        let cert = cert.map_err(|e| bad(e.to_string()))?;
+        roots.add(cert).map_err(|e| bad(e.to_string()))?;
+    }
+    if roots.is_empty() {
+        return Err(bad("no certificate in it".into()));
+    }
+    Ok(roots)
 }
 
 /// A live subscription: batches of messages in the order they arrived, each acknowledged
@@ -104,8 +190,9 @@ impl Drop for Subscription {
 }
 
 /// Connects (and keeps reconnecting whenever the broker goes away) and subscribes.
-pub fn subscribe(settings: &MqttSettings) -> Subscription {
+pub fn subscribe(settings: &MqttSettings) -> Result<Subscription, TransportError> {
     let mut options = MqttOptions::new(&settings.client_id, &settings.host, settings.port);
+    options.set_transport(settings.transport()?);
     options
         .set_clean_session(false)
         .set_manual_acks(true)
@@ -155,11 +242,11 @@ pub fn subscribe(settings: &MqttSettings) -> Subscription {
             }
         }
     });
-    Subscription {
+    Ok(Subscription {
         client,
         incoming,
         pump,
-    }
+    })
 }
 
 impl Subscription {
@@ -216,6 +303,34 @@ mod tests {
             (s.host.as_str(), s.port, s.username),
             ("127.0.0.1", 1883, None)
         );
+    }
+
+    #[test]
+    fn the_broker_password_never_shows() {
+        let s = MqttSettings::from_url("mqtts://uchet:секрет@broker.local", "c", "t/#").unwrap();
+        assert!((s.tls, s.port) == (true, 8883));
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("секрет") && shown.contains("***"), "{shown}");
+        let e = MqttSettings::from_url("mqtt://uchet:секрет@broker.local:порт", "c", "t").unwrap_err();
+        let e = e.to_string();
+        assert!(!e.contains("секрет") && e.contains("uchet:***@broker.local"), "{e}");
+        assert_eq!(without_password("mqtt://broker:1883"), "mqtt://broker:1883");
+    }
+
+    #[test]
+    fn a_ca_file_that_cannot_be_read_is_an_error_at_start() {
+        let mut s = MqttSettings::from_url("mqtts://broker.local", "c", "t").unwrap();
+        assert!(s.transport().is_ok(), "the Mozilla roots");
+        s.ca_file = Some(PathBuf::from("/no/such/ca.pem"));
+        let e = s.transport().err().unwrap().to_string();
+        assert!(e.contains("/no/such/ca.pem"), "{e}");
+        let dir = std::env::temp_dir().join(format!("uchet-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let empty = dir.join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        s.ca_file = Some(empty);
+        assert!(s.transport().is_err(), "a file with no certificate in it");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -206,3 +206,47 @@ both_backends!(the_list_searches_sorts_and_pages_and_stays_in_its_company, |w| {
     let (_, text, _) = common::call(&w.app, "account_card", &format!("account={}", common::ACCOUNT_A), Some(w.cookie(Role::Resident))).await;
     assert_eq!(common::error_of(&text), Some(app::errors::AppError::Forbidden));
 });
+
+both_backends!(the_list_follows_every_change_of_its_building_at_once, |w| {
+    let (flat2, _) = october(w).await;
+    let body = format!("query[object]={}&query[month]=2025-10-01", w.a.object_id);
+    let before = page(w, &body).await;
+    assert_eq!(before.total_rows, 3);
+    assert_eq!(page(w, &body).await, before, "the same list twice");
+
+    // a new account of flat 2 is a new row
+    account::create(&w.db, &account::Account {
+        id: 0,
+        company_id: w.a.company_id,
+        premise_id: flat2,
+        number: "0076000199".into(),
+        owner_name: "Новикова О. И.".into(),
+    })
+    .await
+    .unwrap();
+    let with_account = page(w, &body).await;
+    assert_eq!(with_account.total_rows, 4);
+    assert!(with_account.rows.iter().any(|r| r.owner == "Новикова О. И."));
+
+    // a reading of November changes November's figure (the rollup re-sums the building;
+    // no meter, flat or account changed)
+    let november = format!("query[object]={}&query[month]=2025-11-01", w.a.object_id);
+    let first = page(w, &november).await;
+    let power = |p: &SubscribersPage| p.rows.iter().find(|r| r.account == common::ACCOUNT_A).unwrap().values[0][0];
+    reading::insert_many(&w.db, &[daily(w.a.company_id, w.a.channel_id, oct(33), d("1400"), [Some(d("860")), Some(d("540"))])])
+        .await
+        .unwrap();
+    let second = page(w, &november).await;
+    assert_ne!(power(&second), power(&first), "the new reading counts at once");
+    assert_eq!(power(&second).and_then(|a| a.known()), Some(d("12.5")), "1 400 − 1 387,5");
+
+    // a retired meter leaves the flat's figure
+    meter::set_state(&w.db, w.a.company_id, w.a.meter_id, MeterState::Retired).await.unwrap();
+    sqlx::query("UPDATE meters SET serial = 'ПЕРЕИМЕНОВАН' WHERE id = $1")
+        .bind(w.a.meter_id)
+        .execute(w.db.pool())
+        .await
+        .unwrap();
+    let renamed = page(w, &format!("{body}&query[q]=ПЕРЕИМЕНОВАН")).await;
+    assert_eq!(renamed.total_rows, 1, "a meter's new serial is searched at once");
+});

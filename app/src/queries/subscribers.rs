@@ -19,7 +19,7 @@ use crate::models::subscribers::{
 };
 use crate::models::{Amount, MeterState, Placement, Resource};
 use crate::storage::consumption_day::{self, Span};
-use crate::storage::{account, meter, object, premise, resident, Db};
+use crate::storage::{account, meter, object, object_generation, premise, resident, Db};
 
 /// The month a query means: its own, else the last whole month in the building's time.
 fn month_of(q: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
@@ -69,9 +69,90 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
     let tz = zone(&o);
     let today = calendar::local_date(tz, crate::storage::now());
     let month = month_of(q.month, today);
-    let meters = meter::list_for_object(db, caller.company_id, o.id).await?;
+    let c = computed(db, caller.company_id, o.id, month).await?;
+    let mut rows: Vec<SubscriberRow> = c
+        .rows
+        .iter()
+        .filter(|(_, hay)| all_words_in(hay, q.q.trim()))
+        .map(|(row, _)| row.clone())
+        .collect();
+    sort(&mut rows, q.sort, q.desc);
+    Ok(Table {
+        object: o,
+        month,
+        whole: is_over(month, today),
+        columns: c.columns.clone(),
+        rows,
+        individual: c.individual.clone(),
+        common: c.common.clone(),
+    })
+}
+
+/// A building's list for a month before any search or sort: every row with the words a
+/// search looks in, the column groups and the totals.
+struct Computed {
+    columns: Vec<ResourceColumns>,
+    rows: Vec<(SubscriberRow, String)>,
+    individual: Vec<Sums>,
+    common: Vec<Sums>,
+}
+
+/// Lists kept by (database, company, building, month) with the building's generations they were made
+/// under: a thousand meters' rows are read and summed once, not on every page view, and
+/// any change of the building's meters, flats, accounts or consumption makes a new one.
+#[allow(clippy::type_complexity)]
+static KEPT: std::sync::LazyLock<
+    std::sync::Mutex<HashMap<(u64, i64, i64, NaiveDate), ((i64, i64), std::sync::Arc<Computed>)>>,
+> = std::sync::LazyLock::new(Default::default);
+/// The list being made per key, so a page opened by fifty people at once is made once.
+#[allow(clippy::type_complexity)]
+static MAKING: std::sync::LazyLock<
+    std::sync::Mutex<HashMap<(u64, i64, i64, NaiveDate), std::sync::Arc<tokio::sync::Mutex<()>>>>,
+> = std::sync::LazyLock::new(Default::default);
+/// At most this many lists are kept (then all are dropped and made again as asked).
+const KEEP_AT_MOST: usize = 256;
+
+async fn computed(
+    db: &Db,
+    company_id: i64,
+    object_id: i64,
+    month: NaiveDate,
+) -> Result<std::sync::Arc<Computed>, AppError> {
+    // the generation first: a list made after it can only be newer than what it names
+    let generation = object_generation::of(db, object_id).await?;
+    let key = (db.instance(), company_id, object_id, month);
+    if let Some((g, c)) = KEPT.lock().expect("not poisoned").get(&key) {
+        if *g == generation {
+            return Ok(c.clone());
+        }
+    }
+    // one request makes a building's list; the others asking meanwhile wait and take it
+    let turn = {
+        let mut making = MAKING.lock().expect("not poisoned");
+        if making.len() >= KEEP_AT_MOST {
+            making.retain(|_, m| std::sync::Arc::strong_count(m) > 1);
+        }
+        making.entry(key).or_default().clone()
+    };
+    let _turn = turn.lock().await;
+    if let Some((g, c)) = KEPT.lock().expect("not poisoned").get(&key) {
+        if *g == generation {
+            return Ok(c.clone());
+        }
+    }
+    let c = std::sync::Arc::new(compute(db, company_id, object_id, month).await?);
+    let mut kept = KEPT.lock().expect("not poisoned");
+    if kept.len() >= KEEP_AT_MOST {
+        kept.clear();
+    }
+    kept.insert(key, (generation, c.clone()));
+    Ok(c)
+}
+
+async fn compute(db: &Db, company_id: i64, object_id: i64, month: NaiveDate) -> Result<Computed, AppError> {
+    let meters = meter::list_for_object(db, company_id, object_id).await?;
     let stored: HashMap<i64, [Amount; SLOTS]> =
-        consumption_day::of_object(db, caller.company_id, o.id, Span::Month, month)
+        consumption_day::of_object(db, company_id, object_id, Span::Month, month)
             .await?
             .into_iter()
             .collect();
@@ -119,9 +200,9 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
         }
     }
 
-    let accounts = account::list_for_object(db, caller.company_id, o.id).await?;
+    let accounts = account::list_for_object(db, company_id, object_id).await?;
     let mut rows = Vec::new();
-    for p in premise::list(db, caller.company_id, o.id).await? {
+    for p in premise::list(db, company_id, object_id).await? {
         let values = per_premise.get(&p.id).cloned().unwrap_or_else(empty);
         let mut own: Vec<&account::Account> = accounts.iter().filter(|a| a.premise_id == p.id).collect();
         if own.is_empty() && !per_premise.contains_key(&p.id) {
@@ -138,9 +219,7 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
                 values: values.clone(),
             };
             let hay = format!("{} кв. {} {} {}", row.account, row.flat, row.owner, hay_serials);
-            if all_words_in(&hay, q.q.trim()) {
-                rows.push(row);
-            }
+            rows.push((row, hay));
         };
         if own.is_empty() {
             push(String::new(), String::new());
@@ -149,11 +228,7 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
             push(a.number.clone(), a.owner_name.clone());
         }
     }
-    sort(&mut rows, q.sort, q.desc);
-    Ok(Table {
-        object: o,
-        month,
-        whole: is_over(month, today),
+    Ok(Computed {
         columns,
         rows,
         individual,

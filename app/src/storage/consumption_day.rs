@@ -216,7 +216,9 @@ pub async fn resum_object(
 ) -> Result<()> {
     resum_span(db, object_id, resource, placement, Span::Day, first).await?;
     let month = first.with_day(1).expect("the 1st exists");
-    resum_span(db, object_id, resource, placement, Span::Month, month).await
+    resum_span(db, object_id, resource, placement, Span::Month, month).await?;
+    // after the days are written: a page kept under the old generation is now outdated
+    super::object_generation::bump_consumption(db, object_id).await
 }
 
 async fn resum_span(

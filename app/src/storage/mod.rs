@@ -25,6 +25,7 @@ pub mod meter_line;
 pub mod notice;
 pub mod password_reset;
 pub mod object;
+pub mod object_generation;
 pub mod poll_job;
 pub mod poll_result;
 pub mod poll_target;
@@ -98,9 +99,17 @@ pub struct Db {
     /// PostgreSQL only: a few native connections for what `Any` cannot say, the `COPY` of
     /// bulk readings. Each has its own staging table (see [`reading::STAGING`]).
     copy: Option<sqlx::PgPool>,
+    /// Tells this database from another one of the same process (tests open many), for
+    /// what is kept in memory by ids.
+    instance: u64,
 }
 
 impl Db {
+    /// This database among the ones the process opened.
+    pub fn instance(&self) -> u64 {
+        self.instance
+    }
+
     /// Connects and brings the schema up to date. For SQLite the file is created if absent.
     pub async fn connect(url: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
@@ -141,10 +150,12 @@ impl Db {
                     .connect_lazy(url)?,
             ),
         };
+        static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let db = Db {
             pool,
             backend,
             copy,
+            instance: OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         db.migrate().await?;
         Ok(db)

@@ -8,53 +8,15 @@
 
 use std::time::{Duration, Instant};
 
-use app::models::capacity::DigitCapacity;
-use app::models::{Placement, Resource};
 use app::storage::testing::{fixtures, TestDb};
-use app::storage::{channel, communicator, meter, Backend, Db};
-use chrono::{TimeZone, Utc};
+use app::storage::{Backend, Db};
 use server::collect::field_map::FieldMaps;
 use server::collect::simulator::broker::Broker;
 use server::collect::simulator::chirpstack::{self, Publisher};
-use server::collect::transport::mqtt::{Message, MqttSettings};
+use server::collect::transport::mqtt::MqttSettings;
 use server::collect::uplink::{self, Uplinks};
 
 const APPLICATION: &str = "bench";
-
-async fn devices(db: &Db, n: usize) -> (i64, Vec<String>) {
-    let (company_id, object_id) = fixtures::company_with_building(db, "УК «Замер»", "Дом").await;
-    let mut euis = Vec::new();
-    for i in 0..n {
-        let eui = format!("70b3d5{:010x}", i);
-        let com = communicator::create(
-            db,
-            &communicator::Communicator {
-                company_id,
-                object_id: Some(object_id),
-                name: format!("LoRa {eui}"),
-                line: "lorawan".into(),
-                dev_eui: eui.clone(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let mut m = meter::Meter::new(
-            company_id,
-            object_id,
-            Resource::ColdWater,
-            "Пульсар LoRa",
-            &format!("П-{i}"),
-            DigitCapacity::new(5, 3).unwrap(),
-        );
-        m.placement = Placement::Common;
-        m.communicator_id = Some(com.id);
-        let m = meter::create(db, &m).await.unwrap();
-        channel::create_main(db, &m).await.unwrap();
-        euis.push(eui);
-    }
-    (company_id, euis)
-}
 
 async fn stored(db: &Db, company_id: i64) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM readings WHERE company_id = $1")
@@ -62,30 +24,6 @@ async fn stored(db: &Db, company_id: i64) -> i64 {
         .fetch_one(db.pool())
         .await
         .unwrap()
-}
-
-/// Events for `uplinks` uplinks spread over the devices, each a new minute of its device.
-fn events(euis: &[String], uplinks: usize, minute_offset: i64) -> Vec<Message> {
-    let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    (0..uplinks)
-        .map(|i| {
-            let eui = &euis[i % euis.len()];
-            let round = (i / euis.len()) as i64 + minute_offset;
-            let time = start + chrono::Duration::minutes(round);
-            let volume = format!("{}.{:03}", 100 + round, i % 1000);
-            Message {
-                topic: chirpstack::topic(APPLICATION, eui),
-                payload: chirpstack::event(
-                    APPLICATION,
-                    eui,
-                    round as u32,
-                    time,
-                    &serde_json::json!({ "volume": volume, "battery": 97 }),
-                    &[0x01, 0x02, 0x03, 0x04],
-                ),
-            }
-        })
-        .collect()
 }
 
 #[tokio::main]
@@ -99,7 +37,7 @@ async fn main() {
     println!("LoRaWAN uplinks: {uplinks} from {device_count} devices, QoS 1 through Mosquitto (in-flight window 1000)");
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let t = TestDb::new(backend).await;
-        let (company_id, euis) = devices(&t.db, device_count).await;
+        let (company_id, euis) = fixtures::lora_water_meters(&t.db, device_count).await;
         let broker = Broker::start().await.expect("mosquitto starts");
         let settings = MqttSettings::from_url(
             &format!("mqtt://127.0.0.1:{}", broker.port),
@@ -110,7 +48,7 @@ async fn main() {
         let subscriber = tokio::spawn(uplink::run(t.db.clone(), settings, FieldMaps::bundled()));
         tokio::time::sleep(Duration::from_millis(500)).await;
         let publisher = Publisher::connect("127.0.0.1", broker.port, "bench-network-server");
-        let messages = events(&euis, uplinks, 0);
+        let messages = chirpstack::water_stream(APPLICATION, &euis, uplinks, 0);
         let started = Instant::now();
         for m in messages {
             publisher.publish(m.topic, m.payload).await;
@@ -135,7 +73,7 @@ async fn main() {
             n as f64 / secs
         );
         // The same kind of events straight into the store, batches of 2 000.
-        let direct = events(&euis, uplinks, 1_000_000);
+        let direct = chirpstack::water_stream(APPLICATION, &euis, uplinks, 1_000_000);
         let mut store = Uplinks::new(t.db.clone(), FieldMaps::bundled());
         let started = Instant::now();
         for batch in direct.chunks(2000) {

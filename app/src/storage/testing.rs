@@ -219,6 +219,43 @@ pub mod fixtures {
         (c.id, o.id)
     }
 
+    /// A company with `n` LoRaWAN water meters in one building, each on a device of its own
+    /// (DevEUI 70b3d5… numbered from 0, model «Пульсар LoRa»); (company, DevEUIs).
+    pub async fn lora_water_meters(db: &Db, n: usize) -> (i64, Vec<String>) {
+        let (company_id, object_id) = company_with_building(db, "УК «Замер»", "Дом").await;
+        let mut euis = Vec::new();
+        for i in 0..n {
+            let eui = format!("70b3d5{:010x}", i);
+            let com = communicator::create(
+                db,
+                &communicator::Communicator {
+                    company_id,
+                    object_id: Some(object_id),
+                    name: format!("LoRa {eui}"),
+                    line: "lorawan".into(),
+                    dev_eui: eui.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            let mut m = meter::Meter::new(
+                company_id,
+                object_id,
+                Resource::ColdWater,
+                "Пульсар LoRa",
+                &format!("П-{i}"),
+                DigitCapacity::new(5, 3).unwrap(),
+            );
+            m.placement = Placement::Common;
+            m.communicator_id = Some(com.id);
+            let m = meter::create(db, &m).await.unwrap();
+            channel::create_main(db, &m).await.unwrap();
+            euis.push(eui);
+        }
+        (company_id, euis)
+    }
+
     /// A company with one building, one flat, one electricity meter with one channel.
     pub async fn building(db: &Db) -> Building {
         let c = company::create(

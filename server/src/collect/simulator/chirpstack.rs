@@ -52,6 +52,38 @@ pub fn event(
     .into_bytes()
 }
 
+/// `uplinks` uplinks of water meters spread over the devices, each a new minute of its
+/// device from 1 January 2026 (`minute_offset` later); volumes with three fraction digits.
+pub fn water_stream(
+    application_id: &str,
+    euis: &[String],
+    uplinks: usize,
+    minute_offset: i64,
+) -> Vec<crate::collect::transport::mqtt::Message> {
+    let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("a valid time")
+        .with_timezone(&Utc);
+    (0..uplinks)
+        .map(|i| {
+            let eui = &euis[i % euis.len()];
+            let round = (i / euis.len()) as i64 + minute_offset;
+            let time = start + chrono::Duration::minutes(round);
+            let volume = format!("{}.{:03}", 100 + round, i % 1000);
+            crate::collect::transport::mqtt::Message {
+                topic: topic(application_id, eui),
+                payload: event(
+                    application_id,
+                    eui,
+                    round as u32,
+                    time,
+                    &serde_json::json!({ "volume": volume, "battery": 97 }),
+                    &[0x01, 0x02, 0x03, 0x04],
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Publishes at QoS 1 over a persistent session, so what was not acknowledged before a
 /// broker restart is sent again after it.
 pub struct Publisher {

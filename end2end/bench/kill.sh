@@ -67,4 +67,7 @@ doubled=$(sql "SELECT COUNT(*) FROM (SELECT 1 FROM readings GROUP BY channel_id,
 taken=$(grep -c "taken back" "$data/server.log" || true)
 printf 'after the restart the poll finished in %s s: %s of %s meters answered; readings stored twice: %s; "taken back" logged %s time(s)\n' \
   "$after" "$ok" "$total" "$doubled" "$taken"
+failed=$(sql "SELECT COUNT(*) FROM poll_results WHERE job_id = $job AND ok = 0")
+echo "meters without an answer: $failed; their most common reasons:"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); [print("  ", n, m) for m, n in c.execute("SELECT message, COUNT(*) FROM poll_results WHERE job_id = ? AND ok = 0 GROUP BY message ORDER BY 2 DESC LIMIT 5", (int(sys.argv[2]),))]' "$db" "$job"
 [ "$doubled" = 0 ] || { echo "FAILED: readings stored twice" >&2; exit 1; }

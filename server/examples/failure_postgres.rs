@@ -5,8 +5,9 @@
 //! stopped. Prints what was sent, acknowledged and stored; exits non-zero on a loss or a
 //! double.
 //!
-//! `cargo run --release -p server --example failure_postgres [UPLINKS] [ENTRIES]`
-//! (default 20 000 uplinks from 200 devices, 2 000 typed readings sent 100 at a time).
+//! `cargo run --release -p server --example failure_postgres [UPLINKS] [ENTRIES] [DOWN_SECONDS]`
+//! (default 20 000 uplinks from 200 devices, 2 000 typed readings sent 100 at a time, the
+//! database away 3 s; past the pool's 30 s wait for a connection, sends fail and are resent).
 
 mod support;
 
@@ -26,8 +27,12 @@ use server::collect::transport::mqtt::MqttSettings;
 use server::collect::uplink;
 use tower::ServiceExt;
 
-/// How long the database stays down.
-const DOWN: Duration = Duration::from_secs(3);
+/// How long the database stays down (the third argument, in seconds; 3 by default).
+static DOWN: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+fn down() -> Duration {
+    *DOWN.get().unwrap_or(&Duration::from_secs(3))
+}
 
 /// A PostgreSQL cluster of this run only.
 struct Cluster {
@@ -109,13 +114,18 @@ impl Cluster {
         }
     }
 
-    /// Crashes the server, keeps it down for [`DOWN`], starts it again; the time it was away.
-    fn crash_and_restart(&self) -> Duration {
+    /// Crashes the server now (it is down when this returns) and starts it again [`down()`]
+    /// later in the background; the restart's handle tells how long it was away.
+    async fn crash(self: &Arc<Self>) -> tokio::task::JoinHandle<Duration> {
+        let c = self.clone();
         let t = Instant::now();
-        self.pg_ctl("stop");
-        std::thread::sleep(DOWN);
-        self.pg_ctl("start");
-        t.elapsed()
+        tokio::task::spawn_blocking(move || c.pg_ctl("stop")).await.unwrap();
+        let c = self.clone();
+        tokio::task::spawn_blocking(move || {
+            std::thread::sleep(down());
+            c.pg_ctl("start");
+            t.elapsed()
+        })
     }
 }
 
@@ -182,8 +192,8 @@ async fn uplinks(cluster: Arc<Cluster>, db: &Db, total: usize) -> bool {
     for (i, m) in chirpstack::water_stream(application, &euis, total, 0).into_iter().enumerate() {
         publisher.publish(m.topic, m.payload).await;
         if i == total / 3 {
-            let c = cluster.clone();
-            crash = Some(tokio::task::spawn_blocking(move || c.crash_and_restart()));
+            // the rest of the stream is published while the database is away
+            crash = Some(cluster.crash().await);
         }
         if i % 100 == 99 {
             // a steady stream rather than one burst, so the crash falls inside it
@@ -227,11 +237,14 @@ async fn field_queue(cluster: Arc<Cluster>, db: &Db, total: usize) -> bool {
     let mut crash = None;
     let (mut stored, mut already, mut refused, mut failed_sends) = (0usize, 0usize, 0usize, 0usize);
     let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut slowest = Duration::ZERO;
     for (n, send) in entries.chunks(100).enumerate() {
         loop {
+            let sent_at = Instant::now();
             let resp = app.clone().oneshot(support::send(&cookie, send)).await.unwrap();
             let status = resp.status();
             let bytes = axum::body::to_bytes(resp.into_body(), 1 << 26).await.unwrap_or_default();
+            slowest = slowest.max(sent_at.elapsed());
             if status.is_success() {
                 let results: Vec<EntryResult> = serde_json::from_slice(&bytes).unwrap();
                 stored += results.iter().filter(|r| r.stored).count();
@@ -245,10 +258,8 @@ async fn field_queue(cluster: Arc<Cluster>, db: &Db, total: usize) -> bool {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         if n == 2 {
-            let c = cluster.clone();
-            crash = Some(tokio::task::spawn_blocking(move || c.crash_and_restart()));
-            // the crash lands before the next send
-            tokio::time::sleep(Duration::from_millis(300)).await;
+            // the next send goes while the database is away
+            crash = Some(cluster.crash().await);
         }
     }
     let down = crash.expect("the crash was started").await.unwrap();
@@ -256,9 +267,10 @@ async fn field_queue(cluster: Arc<Cluster>, db: &Db, total: usize) -> bool {
     let doubles = doubled(db, f.company_id).await;
     println!(
         "field queue: {total} typed readings in sends of 100; {stored} stored, {already} already there, {refused} refused; \
-         {failed_sends} sends failed while the database was away {:.1} s (answers {statuses:?}) and were sent again; \
-         {in_db} readings in the database, {doubles} doubled; all in {:.1} s",
+         {failed_sends} sends failed while the database was away {:.1} s (answers {statuses:?}) and were sent again, \
+         the slowest answer took {:.1} s; {in_db} readings in the database, {doubles} doubled; all in {:.1} s",
         down.as_secs_f64(),
+        slowest.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
     // the fixture's own meter has no readings; every typed value is stored exactly once
@@ -270,12 +282,13 @@ async fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let uplink_count = args.first().copied().unwrap_or(20_000);
     let entry_count = args.get(1).copied().unwrap_or(2_000);
+    let _ = DOWN.set(Duration::from_secs(args.get(2).copied().unwrap_or(3) as u64));
     let cluster = Arc::new(Cluster::start());
     println!(
         "a private PostgreSQL ({}) on port {}, crashed for {} s in each part",
         Path::new(&cluster.bin).display(),
         cluster.port,
-        DOWN.as_secs()
+        down().as_secs()
     );
     let db = Db::connect(&cluster.url()).await.expect("the private cluster answers");
     let a = uplinks(cluster.clone(), &db, uplink_count).await;

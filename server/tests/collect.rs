@@ -433,7 +433,8 @@ db_test!(a_poll_left_by_a_killed_process_of_this_host_is_taken_back_at_start, |d
         manual(&db, &s, None, None).await;
         assert!(poll_job::claim(&db, holder, 1800).await.unwrap().is_some());
     }
-    assert!(bus_lease::acquire(&db, s.bus_id, &dead, 1800).await.unwrap());
+    // a bus lease names the job too, as poll::run takes it
+    assert!(bus_lease::acquire(&db, s.bus_id, &format!("{dead}/job 1"), 1800).await.unwrap());
     // pid 1 runs; 4 000 000 does not
     let alive = |pid: u32| pid == 1;
     let (jobs, leases) = server::collect::recover_abandoned(&db, alive).await.unwrap();

@@ -38,7 +38,9 @@ fn host_name() -> String {
 /// server killed mid-poll): its work can be taken back at once. Processes of other hosts
 /// are never judged; their claims end with their lease.
 pub fn left_by_a_dead_process(holder: &str, alive: impl Fn(u32) -> bool) -> bool {
-    let Some((host, pid)) = holder.rsplit_once(':') else {
+    // `host:pid`, or `host:pid/job N` for a bus lease
+    let process = holder.split('/').next().unwrap_or(holder);
+    let Some((host, pid)) = process.rsplit_once(':') else {
         return false;
     };
     let Ok(pid) = pid.parse::<u32>() else {

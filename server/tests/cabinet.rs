@@ -46,19 +46,11 @@ fn session_of(cookies: &[String]) -> String {
         .expect("a session cookie")
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", app::models::format::url_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 async fn register(w: &common::World, code: &str, email: &str) -> (StatusCode, String, Vec<String>) {
     common::call(
         &w.app,
         "register_resident",
-        &form(&[
+        &common::form(&[
             ("code", code),
             ("full_name", "Сидоров Пётр Ильич"),
             ("email", email),
@@ -134,7 +126,7 @@ both_backends!(codes_are_made_for_premises_without_residents_and_used_once, |w| 
 
     // anyone may ask what a code opens; typed in lower case with spaces it still reads
     let typed = code.to_lowercase().replace('-', " ");
-    let (status, text, _) = common::call(&w.app, "code_info", &form(&[("code", &typed)]), None).await;
+    let (status, text, _) = common::call(&w.app, "code_info", &common::form(&[("code", &typed)]), None).await;
     let info: CodeTarget = ok(status, &text);
     assert_eq!((info.premise.as_str(), info.address.as_str()), ("2", "ул. Тестовая, д. 1"));
 
@@ -221,7 +213,7 @@ both_backends!(an_existing_resident_adds_a_premise_by_its_code, |w| {
     let r = w.cookie(Role::Resident);
     let flat = empty_flat(w, "9").await;
     let c = activation_code::create(&w.db, w.a.company_id, flat, "", None, storage::now()).await.unwrap();
-    let (status, text, _) = common::call(&w.app, "claim_code", &form(&[("code", &c.code)]), Some(r)).await;
+    let (status, text, _) = common::call(&w.app, "claim_code", &common::form(&[("code", &c.code)]), Some(r)).await;
     assert!(status.is_success(), "{status} {text}");
     let (status, text, _) = common::call(&w.app, "my_cabinet", "", Some(r)).await;
     let cabinet: CabinetView = ok(status, &text);
@@ -231,7 +223,7 @@ both_backends!(an_existing_resident_adds_a_premise_by_its_code, |w| {
     let c2 = activation_code::create(&w.db, w.a.company_id, empty_flat(w, "10").await, "", None, storage::now())
         .await
         .unwrap();
-    let (_, text, _) = common::call(&w.app, "claim_code", &form(&[("code", &c2.code)]), Some(w.cookie(Role::Dispatcher))).await;
+    let (_, text, _) = common::call(&w.app, "claim_code", &common::form(&[("code", &c2.code)]), Some(w.cookie(Role::Dispatcher))).await;
     assert_eq!(common::error_of(&text), Some(AppError::Forbidden));
 });
 
@@ -240,7 +232,7 @@ both_backends!(an_invite_reaches_the_owner_by_mail_and_its_link_registers_them, 
     let (status, text, _) = common::call(
         &w.app,
         "invite_resident",
-        &form(&[("premise", &flat.to_string()), ("email", "Owner@Mail.ru")]),
+        &common::form(&[("premise", &flat.to_string()), ("email", "Owner@Mail.ru")]),
         Some(w.cookie(Role::Dispatcher)),
     )
     .await;
@@ -257,7 +249,7 @@ both_backends!(an_invite_reaches_the_owner_by_mail_and_its_link_registers_them, 
     // the page the link opens is open without a session
     let (status, html, _) = common::get(&w.app, &format!("/register?code={code}"), None).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    let (status, text, _) = common::call(&w.app, "code_info", &form(&[("code", &code)]), None).await;
+    let (status, text, _) = common::call(&w.app, "code_info", &common::form(&[("code", &code)]), None).await;
     let info: CodeTarget = ok(status, &text);
     assert_eq!(info.email, "owner@mail.ru");
     let (status, text, cookies) = register(w, &code, "owner@mail.ru").await;
@@ -296,7 +288,7 @@ both_backends!(a_request_with_a_photo_goes_through_the_desk_and_back, |w| {
     let (status, text, _) = common::call(
         &w.app,
         "file_request",
-        &form(&[
+        &common::form(&[
             ("premise", &w.a.premise_id.to_string()),
             ("specialist", "plumber"),
             ("message", "Течёт кран на кухне"),
@@ -310,7 +302,7 @@ both_backends!(a_request_with_a_photo_goes_through_the_desk_and_back, |w| {
     let (_, text, _) = common::call(
         &w.app,
         "file_request",
-        &form(&[("premise", &w.b.premise_id.to_string()), ("specialist", "plumber"), ("message", "x")]),
+        &common::form(&[("premise", &w.b.premise_id.to_string()), ("specialist", "plumber"), ("message", "x")]),
         Some(r),
     )
     .await;
@@ -376,7 +368,7 @@ both_backends!(a_resident_cannot_reach_another_residents_request_or_files, |w| {
     let (status, text, _) = common::call(
         &w.app,
         "file_request",
-        &form(&[
+        &common::form(&[
             ("premise", &w.a.premise_id.to_string()),
             ("specialist", "electrician"),
             ("message", "Искрит розетка"),

@@ -225,19 +225,10 @@ both_backends!(server_function_errors_carry_their_own_http_status, |w| {
     assert_eq!(status, StatusCode::BAD_REQUEST, "arguments that do not decode");
 });
 
-/// A server function's form body.
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", app::models::format::url_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 /// Signs in and returns the session cookie.
 async fn sign_in_as(w: &common::World, login: &str, password: &str) -> String {
     let (status, text, cookies) =
-        common::call(&w.app, "sign_in", &form(&[("login", login), ("password", password)]), None).await;
+        common::call(&w.app, "sign_in", &common::form(&[("login", login), ("password", password)]), None).await;
     assert!(status.is_success() || status.is_redirection(), "{status} {text}");
     cookies
         .iter()
@@ -254,7 +245,7 @@ both_backends!(a_person_changes_their_password_and_their_other_sessions_end, |w|
     let here = sign_in_as(w, "orlova", "first-password-1").await;
     let elsewhere = sign_in_as(w, "orlova", "first-password-1").await;
     let change = |current: &str, new: &str, again: &str| {
-        form(&[("current", current), ("password", new), ("password_again", again)])
+        common::form(&[("current", current), ("password", new), ("password_again", again)])
     };
     for (body, field, problem) in [
         (change("wrong-one-123", "Brand-new-pass-1", "Brand-new-pass-1"), Msg::PasswordCurrent, Problem::Mismatch),
@@ -278,7 +269,7 @@ both_backends!(a_person_changes_their_password_and_their_other_sessions_end, |w|
     assert!(status.is_success(), "this session goes on");
     let (status, _, _) = common::call(&w.app, "list_objects", "", Some(&elsewhere)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the other session ended");
-    let (_, text, _) = common::call(&w.app, "sign_in", &form(&[("login", "orlova"), ("password", "first-password-1")]), None).await;
+    let (_, text, _) = common::call(&w.app, "sign_in", &common::form(&[("login", "orlova"), ("password", "first-password-1")]), None).await;
     assert_eq!(common::error_of(&text), Some(AppError::SignInFailed), "the old password no longer opens");
     sign_in_as(w, "orlova", "Brand-new-pass-1").await;
 });
@@ -288,7 +279,7 @@ both_backends!(a_password_an_administrator_gave_is_changed_before_anything_else,
     let (status, text, _) = common::call(
         &w.app,
         "create_user",
-        &form(&[("login", "novikov"), ("full_name", "Новиков"), ("password", "Given-by-admin-7"), ("role", "dispatcher")]),
+        &common::form(&[("login", "novikov"), ("full_name", "Новиков"), ("password", "Given-by-admin-7"), ("role", "dispatcher")]),
         Some(&admin),
     )
     .await;
@@ -305,7 +296,7 @@ both_backends!(a_password_an_administrator_gave_is_changed_before_anything_else,
     let (status, text, _) = common::call(
         &w.app,
         "change_password",
-        &form(&[("current", "Given-by-admin-7"), ("password", "Chosen-by-me-42"), ("password_again", "Chosen-by-me-42")]),
+        &common::form(&[("current", "Given-by-admin-7"), ("password", "Chosen-by-me-42"), ("password_again", "Chosen-by-me-42")]),
         Some(&cookie),
     )
     .await;
@@ -318,9 +309,9 @@ both_backends!(a_forgotten_password_is_reset_by_a_one_time_link_mailed_to_its_ow
     make_user(w, "petrova@mail.ru", "old-password-12").await;
     let before = sign_in_as(w, "petrova@mail.ru", "old-password-12").await;
     // an unknown login is answered the same, and nothing is mailed
-    let (status, _, _) = common::call(&w.app, "request_password_reset", &form(&[("login", "nobody@mail.ru")]), None).await;
+    let (status, _, _) = common::call(&w.app, "request_password_reset", &common::form(&[("login", "nobody@mail.ru")]), None).await;
     assert!(status.is_success());
-    let (status, text, _) = common::call(&w.app, "request_password_reset", &form(&[("login", "Petrova@Mail.ru")]), None).await;
+    let (status, text, _) = common::call(&w.app, "request_password_reset", &common::form(&[("login", "Petrova@Mail.ru")]), None).await;
     assert!(status.is_success(), "{status} {text}");
     let letters = w.sink.wait_for(1, 15).await;
     assert_eq!(letters.len(), 1, "one letter, to the person who exists");
@@ -331,13 +322,13 @@ both_backends!(a_forgotten_password_is_reset_by_a_one_time_link_mailed_to_its_ow
     let token = link.rsplit('=').next().unwrap().to_string();
     let (status, html, _) = common::get(&w.app, &format!("/reset?token={token}"), None).await;
     assert_eq!(status, StatusCode::OK, "the page opens without a session: {html}");
-    let (_, valid, _) = common::call(&w.app, "reset_link_valid", &form(&[("token", &token)]), None).await;
+    let (_, valid, _) = common::call(&w.app, "reset_link_valid", &common::form(&[("token", &token)]), None).await;
     assert_eq!(valid, "true");
     // a weak password keeps the link usable
     let (status, text, _) = common::call(
         &w.app,
         "reset_password",
-        &form(&[("token", &token), ("password", "1234567890"), ("password_again", "1234567890")]),
+        &common::form(&[("token", &token), ("password", "1234567890"), ("password_again", "1234567890")]),
         None,
     )
     .await;
@@ -345,17 +336,17 @@ both_backends!(a_forgotten_password_is_reset_by_a_one_time_link_mailed_to_its_ow
     let (status, text, _) = common::call(
         &w.app,
         "reset_password",
-        &form(&[("token", &token), ("password", "Fresh-password-9"), ("password_again", "Fresh-password-9")]),
+        &common::form(&[("token", &token), ("password", "Fresh-password-9"), ("password_again", "Fresh-password-9")]),
         None,
     )
     .await;
     assert!(status.is_success(), "{status} {text}");
-    let (_, valid, _) = common::call(&w.app, "reset_link_valid", &form(&[("token", &token)]), None).await;
+    let (_, valid, _) = common::call(&w.app, "reset_link_valid", &common::form(&[("token", &token)]), None).await;
     assert_eq!(valid, "false", "spent");
     let (_, text, _) = common::call(
         &w.app,
         "reset_password",
-        &form(&[("token", &token), ("password", "Another-pass-99"), ("password_again", "Another-pass-99")]),
+        &common::form(&[("token", &token), ("password", "Another-pass-99"), ("password_again", "Another-pass-99")]),
         None,
     )
     .await;

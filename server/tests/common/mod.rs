@@ -167,6 +167,15 @@ impl World {
     }
 }
 
+/// A server function's form body, every value URL-encoded.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", app::models::format::url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// The application error a server function answered with, if it failed.
 pub fn error_of(body: &str) -> Option<app::errors::AppError> {
     serde_json::from_str(body).ok()

@@ -23,6 +23,10 @@ pub enum Problem {
     /// A date before 1900 or after 2200: no metering record is there, and date arithmetic
     /// past them overflows.
     OutOfRange,
+    /// A number whose check digit does not add up (ИНН, ОГРН, a bank account): a typo.
+    BadCheckDigit,
+    /// A figure no building or meter has (−3 floors, latitude 95).
+    OutOfBounds,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -59,6 +63,9 @@ pub enum AppError {
     /// Too many files uploaded and not yet sent, or too many bytes in a day.
     #[error("upload quota")]
     UploadQuota,
+    /// The first-run page was sent after a company had been created.
+    #[error("already set up")]
+    AlreadySetUp,
     /// Details are logged on the server, never sent.
     #[error("internal error")]
     Internal,
@@ -95,6 +102,8 @@ impl AppError {
                     Problem::Mismatch => Msg::ErrMismatch,
                     Problem::OutOfRange => Msg::ErrDateRange,
                     Problem::TooCommon => Msg::ErrTooCommon,
+                    Problem::BadCheckDigit => Msg::ErrCheckDigit,
+                    Problem::OutOfBounds => Msg::ErrOutOfBounds,
                 };
                 format!("{}: {}", field.text(lang), p.text(lang))
             }
@@ -102,6 +111,7 @@ impl AppError {
             AppError::MailNotConfigured => Msg::ErrMailNotConfigured.text(lang).into(),
             AppError::Busy => Msg::ErrBusy.text(lang).into(),
             AppError::UploadQuota => Msg::ErrUploadQuota.text(lang).into(),
+            AppError::AlreadySetUp => Msg::FirstStartDone.text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
             // the browser's own words ("TypeError: Failed to fetch") help nobody on a phone
             AppError::Transport(_) => Msg::ErrNetwork.text(lang).into(),
@@ -119,6 +129,7 @@ impl AppError {
             AppError::NotFound => S::NOT_FOUND,
             AppError::TooManyAttempts { .. } | AppError::UploadQuota => S::TOO_MANY_REQUESTS,
             AppError::Invalid { .. } | AppError::CodeNotValid => S::UNPROCESSABLE_ENTITY,
+            AppError::AlreadySetUp => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::MailNotConfigured | AppError::Busy => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,

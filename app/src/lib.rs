@@ -23,6 +23,8 @@ pub mod consumption;
 #[cfg(feature = "ssr")]
 pub mod exports;
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
 pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod mail;

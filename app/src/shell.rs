@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view={Lazy::<PublicRoute>::new()}/>
                 <Route path=path!("/register") view={Lazy::<PublicRoute>::new()}/>
                 <Route path=path!("/reset") view={Lazy::<PublicRoute>::new()}/>
+                <Route path=path!("/setup") view={Lazy::<PublicRoute>::new()}/>
                 // field staff's screen has its own light frame: a phone's first load is that
                 // screen only
                 <Route path=path!("/field") view=FieldFrame/>
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     // the page the whole address names (`routes::split`)
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
                     <Route path=path!("objects") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("objects/:id") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("readings") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("entry") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("subscribers/:account?") view={Lazy::<AccountingRoute>::new()}/>

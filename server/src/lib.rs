@@ -4,7 +4,9 @@
 pub mod collect;
 pub mod config;
 pub mod demo;
+pub mod import;
 pub mod mail;
+pub mod setup;
 pub mod telemetry;
 pub mod web;
 

@@ -1,67 +1,117 @@
-//! `server [serve] [--config FILE] [--demo]` runs Uchet;
-//! `server demo [--meters N] [--days N] [--database URL]` fills an empty database;
-//! `server decode mbus HEX | mercury REQUEST_HEX REPLY_HEX` prints a frame's records as JSON.
+//! The `server` command: runs Uchet, fills a database with the demo, sets up a company for a
+//! scripted install, decodes a meter's frame.
 
+use std::io::Read;
 use std::path::PathBuf;
 
+use clap::{Parser, Subcommand};
 use server::config::Config;
 
-const USAGE: &str = "usage:
-  server [serve] [--config Leptos.toml] [--demo]
-  server demo [--config Leptos.toml] [--database URL] [--meters N] [--days N]
-  server decode mbus HEX
-  server decode mercury REQUEST_HEX REPLY_HEX";
+#[derive(Parser)]
+#[command(name = "server", about = "Учёт — АСКУЭ для управляющих компаний", version)]
+struct Cli {
+    /// The settings file (its [package.metadata.leptos] and [uchet] sections).
+    #[arg(long, global = true, default_value = "Leptos.toml")]
+    config: PathBuf,
+    /// The database, overriding the settings (sqlite://… or postgres://…).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// Loads the demo company into an empty database before serving.
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the web server and the collector (the default).
+    Serve,
+    /// Fills an empty database with the demo company.
+    Demo {
+        /// At least this many meters.
+        #[arg(long, default_value_t = 0)]
+        meters: usize,
+        /// Days of readings history.
+        #[arg(long, default_value_t = 366)]
+        days: i64,
+    },
+    /// Creates a company and its administrator; run again with the same login, changes nothing.
+    Setup {
+        /// The company's name («ООО «УК …»»).
+        #[arg(long)]
+        company: String,
+        /// The administrator's login.
+        #[arg(long)]
+        login: String,
+        /// Reads the administrator's password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The company's ИНН (10 or 12 digits).
+        #[arg(long)]
+        inn: String,
+        #[arg(long, default_value = "")]
+        kpp: String,
+        #[arg(long, default_value = "")]
+        ogrn: String,
+        #[arg(long, default_value = "")]
+        address: String,
+        /// The administrator's full name (the login when not given).
+        #[arg(long)]
+        full_name: Option<String>,
+    },
+    /// Imports a company's file (XLSX, XLS, ODS or CSV): checks every row, prints the report,
+    /// and writes it in one transaction when no row has a problem (not with --check).
+    Import {
+        /// `buildings` or `premises` (premises with their accounts and owners).
+        kind: String,
+        file: PathBuf,
+        /// The company's id.
+        #[arg(long)]
+        company: i64,
+        /// The building premises go to when the file has no «Адрес дома» column.
+        #[arg(long)]
+        object: Option<i64>,
+        /// Only check and report; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Prints a frame's records as JSON: `decode mbus HEX` or `decode mercury REQUEST REPLY`.
+    Decode {
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
 
 #[tokio::main]
 async fn main() {
     server::telemetry::keep_big_allocations_apart();
-    if let Err(e) = run(std::env::args().skip(1).collect()).await {
-        eprintln!("error: {e}");
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("ошибка: {e}");
         std::process::exit(1);
     }
 }
 
-async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
-    if args.first().map(String::as_str) == Some("decode") {
-        let json = server::collect::decode::run(&args[1..]).map_err(|e| format!("{e}\n{USAGE}"))?;
-        println!("{}", serde_json::to_string_pretty(&json)?);
-        return Ok(());
-    }
-    let mut command = "serve".to_string();
-    let mut config_path = PathBuf::from("Leptos.toml");
-    let (mut demo, mut meters, mut days, mut database) = (false, 0usize, 366i64, None::<String>);
-    let mut it = args.into_iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-        };
-        match a.as_str() {
-            "serve" | "demo" => command = a,
-            "--config" => config_path = PathBuf::from(value("--config")?),
-            "--demo" => demo = true,
-            "--meters" => meters = value("--meters")?.parse()?,
-            "--days" => days = value("--days")?.parse()?,
-            "--database" => database = Some(value("--database")?),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let configure = || -> Result<Config, Box<dyn std::error::Error>> {
+        let mut config = Config::load(&cli.config)?;
+        if cli.demo {
+            config.uchet.demo = true;
         }
-    }
-    let mut config = Config::load(&config_path)?;
-    if demo {
-        config.uchet.demo = true;
-    }
-    if let Some(url) = database {
-        config.uchet.database_url = url;
-    }
-    server::telemetry::init_logging(&config.uchet.log_format);
-    match command.as_str() {
-        "demo" => {
-            std::fs::create_dir_all(&config.uchet.data_dir)?;
-            let db = app::storage::Db::connect(&config.database_url()).await?;
+        if let Some(url) = &cli.database {
+            config.uchet.database_url = url.clone();
+        }
+        server::telemetry::init_logging(&config.uchet.log_format);
+        Ok(config)
+    };
+    match cli.command {
+        Some(Command::Decode { ref args }) => {
+            let json = server::collect::decode::run(args)?;
+            println!("{}", serde_json::to_string_pretty(&json)?);
+            Ok(())
+        }
+        Some(Command::Demo { meters, days }) => {
+            let db = open(&configure()?).await?;
             let opts = server::demo::DemoOptions {
                 min_meters: meters,
                 days,
@@ -79,6 +129,68 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
             );
             Ok(())
         }
-        _ => server::serve(config).await,
+        Some(Command::Setup {
+            company,
+            login,
+            password_stdin: _,
+            inn,
+            kpp,
+            ogrn,
+            address,
+            full_name,
+        }) => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.lines().next().unwrap_or("").to_string();
+            let db = open(&configure()?).await?;
+            let form = app::models::company::CompanyForm {
+                name: company.clone(),
+                inn,
+                kpp,
+                ogrn,
+                legal_address: address.clone(),
+                actual_address: address,
+                ..Default::default()
+            };
+            let name = full_name.unwrap_or_else(|| login.clone());
+            match server::setup::run(&db, form, &login, &name, password).await? {
+                server::setup::Outcome::Created { company_id, .. } => println!(
+                    "организация «{company}» создана (id {company_id}), администратор «{login}»"
+                ),
+                server::setup::Outcome::AlreadyThere { company_id } => println!(
+                    "уже настроено: «{login}» — администратор «{company}» (id {company_id}); ничего не изменено"
+                ),
+            }
+            Ok(())
+        }
+        Some(Command::Import {
+            kind,
+            file,
+            company,
+            object,
+            check,
+        }) => {
+            let kind = app::models::import::ImportKind::parse(&kind)
+                .ok_or_else(|| format!("неизвестный вид файла «{kind}»: buildings или premises"))?;
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let db = open(&configure()?).await?;
+            app::storage::company::get(&db, company)
+                .await
+                .map_err(|_| format!("организации с id {company} нет"))?;
+            let started = std::time::Instant::now();
+            let report = app::import::run(&db, company, kind, &bytes, object, !check).await?;
+            print!("{}", server::import::text(&report));
+            eprintln!("{:.1} с", started.elapsed().as_secs_f64());
+            if !report.issues.is_empty() {
+                return Err("файл не записан: исправьте строки выше и запустите снова".into());
+            }
+            Ok(())
+        }
+        Some(Command::Serve) | None => server::serve(configure()?).await,
     }
+}
+
+async fn open(config: &Config) -> Result<app::storage::Db, Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(&config.uchet.data_dir)?;
+    Ok(app::storage::Db::connect(&config.database_url()).await?)
 }

@@ -94,7 +94,7 @@ pub fn AttachmentLink(file: AttachmentRef) -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
-mod upload {
+pub(crate) mod upload {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
@@ -103,6 +103,16 @@ mod upload {
     /// Sends the file's bytes as the request body; the server answers with its reference
     /// or with the reason in words.
     pub async fn send(file: web_sys::File) -> Result<AttachmentRef, String> {
+        let url = format!(
+            "/attachments?name={}",
+            crate::models::format::url_encode(&file.name())
+        );
+        let text = post(&url, file).await?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    /// POSTs a picked file as the body; the answer's text, or the server's reason in words.
+    pub async fn post(url: &str, file: web_sys::File) -> Result<String, String> {
         let window = web_sys::window().ok_or("no window")?;
         let init = web_sys::RequestInit::new();
         init.set_method("POST");
@@ -115,11 +125,7 @@ mod upload {
         };
         headers.set("Content-Type", &mime).map_err(|_| "headers")?;
         init.set_headers(&headers);
-        let url = format!(
-            "/attachments?name={}",
-            crate::models::format::url_encode(&file.name())
-        );
-        let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
             .await
             .map_err(|_| "network".to_string())?
             .dyn_into::<web_sys::Response>()
@@ -130,7 +136,7 @@ mod upload {
             .and_then(|t| t.as_string())
             .unwrap_or_default();
         if response.ok() {
-            serde_json::from_str(&text).map_err(|e| e.to_string())
+            Ok(text)
         } else {
             Err(text)
         }

@@ -7,6 +7,7 @@ pub mod error_view;
 pub mod export;
 pub mod field_frame;
 pub mod layout;
+pub mod new_password;
 pub mod reading_input;
 pub mod session_gate;
 pub mod side_menu;

@@ -17,5 +17,6 @@ pub mod polling;
 pub mod readings;
 pub mod registration;
 pub mod requests;
+pub mod setup;
 pub mod subscribers;
 pub mod users;

@@ -29,6 +29,9 @@ pub enum Permission {
     ViewData,
     /// Change the company's data (objects, meters, readings corrections).
     EditData,
+    /// Create, edit and archive buildings, premises and meters: the master data an
+    /// administrator brings in on the first day and a dispatcher keeps current.
+    ManageObjects,
     /// Type readings in (field entry, dispatcher entry).
     EnterReadings,
     /// Meter service procedures.
@@ -61,13 +64,14 @@ impl Role {
         match self {
             Role::Administrator => matches!(
                 permission,
-                ViewObjects | ManageUsers | ViewCompany | ManageCompany
+                ViewObjects | ManageObjects | ManageUsers | ViewCompany | ManageCompany
             ),
             Role::Dispatcher => matches!(
                 permission,
                 ViewObjects
                     | ViewData
                     | EditData
+                    | ManageObjects
                     | EnterReadings
                     | ServiceMeters
                     | ViewCompany
@@ -108,6 +112,7 @@ mod tests {
     fn a_reader_may_change_nothing() {
         for p in [
             Permission::EditData,
+            Permission::ManageObjects,
             Permission::EnterReadings,
             Permission::ServiceMeters,
             Permission::ManageUsers,

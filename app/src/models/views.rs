@@ -53,24 +53,17 @@ pub struct ObjectRow {
     pub meters: i64,
     pub residents: i64,
     pub total_area: String,
+    pub archived: bool,
 }
 
-/// One building's card.
+/// One building's card as its form shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ObjectCard {
+pub struct BuildingCard {
     pub id: i64,
-    pub name: String,
-    pub kind: String,
-    pub address: String,
-    pub fias_code: String,
-    pub under_construction: bool,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub total_area: String,
-    pub residents: i64,
-    pub time_zone: String,
-    pub heating_season: bool,
-    pub poll_time: String,
+    pub form: crate::models::building::BuildingForm,
+    pub archived: bool,
+    /// The caller may change it.
+    pub editable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -86,16 +79,10 @@ pub struct UserRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompanyView {
     pub id: i64,
-    pub name: String,
-    pub inn: String,
-    pub kpp: String,
-    pub ogrn: String,
-    pub legal_address: String,
-    pub actual_address: String,
-    pub phone: String,
-    pub email: String,
-    pub working_hours: String,
+    pub card: crate::models::company::CompanyForm,
     pub cities: Vec<String>,
+    /// The caller may change the card (an administrator).
+    pub editable: bool,
 }
 
 /// Figures for the dispatcher's first screen.

@@ -1,6 +1,7 @@
 //! Pages, one file each, grouped by area.
 
 pub mod account;
+pub mod building;
 pub mod dashboard;
 pub mod entry;
 pub mod field;
@@ -15,6 +16,7 @@ pub mod polling;
 pub mod readings;
 pub mod register;
 pub mod reset;
+pub mod setup;
 pub mod resident;
 pub mod service;
 pub mod settings;

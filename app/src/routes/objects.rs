@@ -1,4 +1,4 @@
-//! The objects list: search, sort, download.
+//! The objects list: search, sort, download; a new building, the archived ones on request.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -66,11 +66,23 @@ fn csv_rows(rows: &[ObjectRow], lang: Lang) -> Vec<Vec<String>> {
 #[component]
 pub fn ObjectsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let objects = resource(|| (), |_| list_objects());
+    let archived = RwSignal::new(false);
+    let objects = resource(move || archived.get(), |a| list_objects(Some(a)));
+    let can_add = use_context::<crate::models::views::SessionView>()
+        .is_some_and(|s| s.role.allows(crate::models::Permission::ManageObjects));
     view! {
         <Title text=i18n.tr(Msg::ObjectsTitle)/>
         <section class="page">
             <h1>{i18n.tr(Msg::ObjectsTitle)}</h1>
+            <div class="toolbar">
+                {can_add.then(|| view! {
+                    <a class="button primary" href="/objects/new" data-testid="new-building">{i18n.tr(Msg::NewBuilding)}</a>
+                })}
+                <label class="check">
+                    <input type="checkbox" data-testid="show-archived" bind:checked=archived/>
+                    <span>{i18n.tr(Msg::ShowArchived)}</span>
+                </label>
+            </div>
             <Suspense fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match objects.await {
@@ -138,8 +150,11 @@ fn ObjectsTable(rows: Vec<ObjectRow>) -> impl IntoView {
                             v.into_iter()
                                 .map(|r| {
                                     view! {
-                                        <tr data-object=r.id.to_string()>
-                                            <td><a href=format!("/readings?object={}", r.id)>{r.name}</a></td>
+                                        <tr data-object=r.id.to_string() class:archived=r.archived>
+                                            <td>
+                                                <a href=format!("/objects/{}", r.id)>{r.name}</a>
+                                                {r.archived.then(|| view! { " " <span class="badge muted">{i18n.tr(Msg::InArchive)}</span> })}
+                                            </td>
                                             <td>{r.address}</td>
                                             <td>{r.city}</td>
                                             <td class="num"><a href=format!("/subscribers?object={}", r.id) title=i18n.tr(Msg::MenuSubscribers)>{format::integer(r.premises)}</a></td>
@@ -172,6 +187,7 @@ mod tests {
             meters: 0,
             residents: 0,
             total_area: "0".into(),
+            archived: false,
         }
     }
 

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_view::{ActionError, ErrorBox};
 use crate::functions::registration::{code_info, RegisterResident};
+use crate::components::new_password::NewPasswordFields;
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
 use crate::resource::resource;
@@ -76,14 +77,7 @@ pub fn RegisterPage() -> impl IntoView {
                             })}
                         </Suspense>
                     </label>
-                    <label>
-                        <span>{i18n.tr(Msg::Password)}</span>
-                        <input type="password" name="password" autocomplete="new-password" minlength="10" required/>
-                    </label>
-                    <label>
-                        <span>{i18n.tr(Msg::PasswordAgain)}</span>
-                        <input type="password" name="password_again" autocomplete="new-password" minlength="10" required/>
-                    </label>
+                    <NewPasswordFields label=Msg::Password/>
                     <label class="check">
                         <input type="checkbox" name="consent" value="yes" required/>
                         <span>{i18n.tr(Msg::RegConsentText)}</span>

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_view::ActionError;
 use crate::functions::auth::{reset_link_valid, RequestPasswordReset, ResetPassword};
+use crate::components::new_password::NewPasswordFields;
 use crate::i18n::{use_i18n, Msg};
 use crate::resource::resource;
 
@@ -68,15 +69,7 @@ fn NewPassword(token: String) -> impl IntoView {
                     view! {
                         <ActionForm action=action attr:class="login-form" attr:data-testid="reset-form">
                             <input type="hidden" name="token" value=token/>
-                            <label>
-                                <span>{i18n.tr(Msg::PasswordNew)}</span>
-                                <input type="password" name="password" autocomplete="new-password" minlength="10" required/>
-                            </label>
-                            <label>
-                                <span>{i18n.tr(Msg::PasswordAgain)}</span>
-                                <input type="password" name="password_again" autocomplete="new-password" minlength="10" required/>
-                            </label>
-                            <p class="muted small">{i18n.tr(Msg::PasswordRules)}</p>
+                            <NewPasswordFields label=Msg::PasswordNew/>
                             <ActionError value=action.value()/>
                             <Show when=done><p class="ok" role="status" data-testid="reset-done">{i18n.tr(Msg::ResetDone)}</p></Show>
                             <button type="submit" class="primary" disabled=move || action.pending().get() || done()>{i18n.tr(Msg::Save)}</button>

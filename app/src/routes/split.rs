@@ -108,17 +108,20 @@ lazy_area!(
     }
 );
 lazy_area!(
-    /// Sign-in (a plain form that works before its chunk arrives) and a resident's sign-up.
+    /// Sign-in (a plain form that works before its chunk arrives), a resident's sign-up and the
+    /// first start.
     PublicRoute {
         "/login" => crate::routes::login::LoginPage,
         "/register" => crate::routes::register::RegisterPage,
         "/reset" => crate::routes::reset::ResetPage,
+        "/setup" => crate::routes::setup::FirstStartPage,
     }
 );
 lazy_area!(
     /// The dispatcher's desk: buildings, readings, entry, accounts, meters, monitoring.
     AccountingRoute {
         "/objects" => crate::routes::objects::ObjectsPage,
+        "/objects/:id" => crate::routes::building::BuildingPage,
         "/readings" => crate::routes::readings::ReadingsPage,
         "/entry" => crate::routes::entry::EntryPage,
         "/subscribers" => crate::routes::subscribers::SubscribersListPage,
@@ -133,6 +136,7 @@ lazy_area!(
     /// The company's settings: card, users, activation codes, audit.
     SettingsRoute {
         "/settings/company" => crate::routes::settings::company::CompanyPage,
+        "/settings/import" => crate::routes::settings::import::ImportPage,
         "/settings/users" => crate::routes::settings::users::UsersPage,
         "/settings/activation" => crate::routes::settings::activation::ActivationPage,
         "/settings/audit" => crate::routes::settings::audit::AuditPage,

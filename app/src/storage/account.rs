@@ -12,6 +12,14 @@ pub struct Account {
 }
 
 pub async fn create(db: &Db, a: &Account) -> Result<Account> {
+    create_in(db.pool(), a).await
+}
+
+/// `create` inside a caller's transaction.
+pub async fn create_in<'c, E>(ex: E, a: &Account) -> Result<Account>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as::<_, Account>(
         "INSERT INTO accounts (company_id, premise_id, number, owner_name) VALUES ($1, $2, $3, $4) RETURNING *",
     )
@@ -19,8 +27,30 @@ pub async fn create(db: &Db, a: &Account) -> Result<Account> {
     .bind(a.premise_id)
     .bind(&a.number)
     .bind(&a.owner_name)
-    .fetch_one(db.pool())
+    .fetch_one(ex)
     .await?)
+}
+
+/// Changes the owner's name an account carries (billing prints it).
+pub async fn set_owner_in<'c, E>(ex: E, company_id: i64, id: i64, owner_name: &str) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query("UPDATE accounts SET owner_name = $3 WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .bind(owner_name)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Every account of the company.
+pub async fn list_for_company(db: &Db, company_id: i64) -> Result<Vec<Account>> {
+    Ok(sqlx::query_as::<_, Account>("SELECT * FROM accounts WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_all(db.pool())
+        .await?)
 }
 
 pub async fn list_for_premise(db: &Db, company_id: i64, premise_id: i64) -> Result<Vec<Account>> {

@@ -15,13 +15,27 @@ pub struct Company {
     pub phone: String,
     pub email: String,
     pub working_hours: String,
+    pub bank_name: String,
+    pub bik: String,
+    pub settlement_account: String,
+    pub correspondent_account: String,
     pub created_at: i64,
 }
 
 pub async fn create(db: &Db, c: &Company) -> Result<Company> {
+    create_in(db.pool(), c).await
+}
+
+/// `create` inside a caller's transaction (the first start makes a company and its
+/// administrator together or not at all).
+pub async fn create_in<'c, E>(ex: E, c: &Company) -> Result<Company>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let row = sqlx::query_as::<_, Company>(
-        "INSERT INTO companies (name, kind, inn, kpp, ogrn, legal_address, actual_address, phone, email, working_hours, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *",
+        "INSERT INTO companies (name, kind, inn, kpp, ogrn, legal_address, actual_address, phone, email, working_hours,
+           bank_name, bik, settlement_account, correspondent_account, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *",
     )
     .bind(&c.name)
     .bind(&c.kind)
@@ -33,8 +47,12 @@ pub async fn create(db: &Db, c: &Company) -> Result<Company> {
     .bind(&c.phone)
     .bind(&c.email)
     .bind(&c.working_hours)
+    .bind(&c.bank_name)
+    .bind(&c.bik)
+    .bind(&c.settlement_account)
+    .bind(&c.correspondent_account)
     .bind(now())
-    .fetch_one(db.pool())
+    .fetch_one(ex)
     .await?;
     Ok(row)
 }
@@ -67,7 +85,8 @@ pub async fn get_count(db: &Db) -> Result<i64> {
 pub async fn update(db: &Db, c: &Company) -> Result<()> {
     let r = sqlx::query(
         "UPDATE companies SET name = $2, kind = $3, inn = $4, kpp = $5, ogrn = $6, legal_address = $7,
-         actual_address = $8, phone = $9, email = $10, working_hours = $11 WHERE id = $1",
+         actual_address = $8, phone = $9, email = $10, working_hours = $11, bank_name = $12, bik = $13,
+         settlement_account = $14, correspondent_account = $15 WHERE id = $1",
     )
     .bind(c.id)
     .bind(&c.name)
@@ -80,6 +99,10 @@ pub async fn update(db: &Db, c: &Company) -> Result<()> {
     .bind(&c.phone)
     .bind(&c.email)
     .bind(&c.working_hours)
+    .bind(&c.bank_name)
+    .bind(&c.bik)
+    .bind(&c.settlement_account)
+    .bind(&c.correspondent_account)
     .execute(db.pool())
     .await?;
     if r.rows_affected() == 0 {

@@ -13,6 +13,14 @@ pub struct Membership {
 }
 
 pub async fn create(db: &Db, user_id: i64, company_id: i64, role: Role) -> Result<()> {
+    create_in(db.pool(), user_id, company_id, role).await
+}
+
+/// `create` inside a caller's transaction.
+pub async fn create_in<'c, E>(ex: E, user_id: i64, company_id: i64, role: Role) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO memberships (user_id, company_id, role, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -20,7 +28,7 @@ pub async fn create(db: &Db, user_id: i64, company_id: i64, role: Role) -> Resul
     .bind(company_id)
     .bind(role.as_str())
     .bind(now())
-    .execute(db.pool())
+    .execute(ex)
     .await?;
     Ok(())
 }

@@ -34,6 +34,14 @@ impl Default for Premise {
 }
 
 pub async fn create(db: &Db, p: &Premise) -> Result<Premise> {
+    create_in(db.pool(), p).await
+}
+
+/// `create` inside a caller's transaction (an import writes a building's flats at once).
+pub async fn create_in<'c, E>(ex: E, p: &Premise) -> Result<Premise>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as::<_, Premise>(
         "INSERT INTO premises (company_id, object_id, number, kind, entrance, floor, area, residents, notes)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
@@ -47,8 +55,42 @@ pub async fn create(db: &Db, p: &Premise) -> Result<Premise> {
     .bind(&p.area)
     .bind(p.residents)
     .bind(&p.notes)
-    .fetch_one(db.pool())
+    .fetch_one(ex)
     .await?)
+}
+
+/// Changes a premise's kind, area, residents, entrance and floor (not its number or building).
+pub async fn update_in<'c, E>(ex: E, p: &Premise) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let r = sqlx::query(
+        "UPDATE premises SET kind = $3, entrance = $4, floor = $5, area = $6, residents = $7
+         WHERE company_id = $1 AND id = $2",
+    )
+    .bind(p.company_id)
+    .bind(p.id)
+    .bind(&p.kind)
+    .bind(p.entrance)
+    .bind(p.floor)
+    .bind(&p.area)
+    .bind(p.residents)
+    .execute(ex)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(super::StorageError::NotFound);
+    }
+    Ok(())
+}
+
+/// Every premise of the company (the import matches a file's rows against them).
+pub async fn list_for_company(db: &Db, company_id: i64) -> Result<Vec<Premise>> {
+    Ok(
+        sqlx::query_as::<_, Premise>("SELECT * FROM premises WHERE company_id = $1")
+            .bind(company_id)
+            .fetch_all(db.pool())
+            .await?,
+    )
 }
 
 pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Premise> {

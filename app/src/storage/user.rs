@@ -37,6 +37,14 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for User {
 }
 
 pub async fn create(db: &Db, u: &User) -> Result<User> {
+    create_in(db.pool(), u).await
+}
+
+/// `create` inside a caller's transaction.
+pub async fn create_in<'c, E>(ex: E, u: &User) -> Result<User>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as::<_, User>(
         "INSERT INTO users (login, password_hash, full_name, email, phone, blocked, created_at, must_change_password)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
@@ -49,7 +57,7 @@ pub async fn create(db: &Db, u: &User) -> Result<User> {
     .bind(u.blocked as i64)
     .bind(now())
     .bind(u.must_change_password as i64)
-    .fetch_one(db.pool())
+    .fetch_one(ex)
     .await?)
 }
 

@@ -1,6 +1,8 @@
 //! The polling schedule: each building with automatically read meters is polled once a day
-//! at its poll time (default 07:00) in its own time zone. A server that starts after that
-//! time polls the same day; several servers queue the day's poll once between them.
+//! at its poll time (default 07:00) in its own time zone, on the days of the week its card
+//! names (every day by default); an archived building or one switched off is not polled. A
+//! server that starts after that time polls the same day; several servers queue the day's
+//! poll once between them.
 
 use app::storage::{poll_job, Db, StorageError};
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
@@ -10,8 +12,8 @@ use sqlx::Row;
 /// many were queued by this call.
 pub async fn plan_due(db: &Db, now: DateTime<Utc>) -> Result<usize, StorageError> {
     let rows = sqlx::query(
-        "SELECT o.id, o.company_id, o.time_zone, o.poll_time FROM objects o
-         WHERE o.poll_enabled = 1
+        "SELECT o.id, o.company_id, o.time_zone, o.poll_time, o.poll_days FROM objects o
+         WHERE o.poll_enabled = 1 AND o.archived_at IS NULL
            AND EXISTS (SELECT 1 FROM meters m WHERE m.object_id = o.id AND m.protocol <> ''
                        AND m.state = 'in_operation' AND m.communicator_id IS NOT NULL)",
     )
@@ -26,6 +28,10 @@ pub async fn plan_due(db: &Db, now: DateTime<Utc>) -> Result<usize, StorageError
             .unwrap_or(chrono_tz::Europe::Moscow);
         let at = NaiveTime::parse_from_str(&r.try_get::<String, _>("poll_time")?, "%H:%M")
             .unwrap_or(NaiveTime::from_hms_opt(7, 0, 0).expect("07:00"));
+        let days: String = r.try_get("poll_days")?;
+        if !polled_on(&days, now, tz) {
+            continue;
+        }
         if let Some((slot, due)) = due_slot(now, tz, at) {
             if poll_job::schedule(db, company_id, id, &slot, due).await? {
                 tracing::info!(object = id, slot = %slot, "scheduled poll queued");
@@ -34,6 +40,13 @@ pub async fn plan_due(db: &Db, now: DateTime<Utc>) -> Result<usize, StorageError
         }
     }
     Ok(queued)
+}
+
+/// Whether the building's local today is one of its poll days (ISO digits, 1 = Monday).
+pub fn polled_on(days: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
+    use chrono::Datelike;
+    let today = now.with_timezone(&tz).weekday().number_from_monday();
+    days.chars().any(|c| c.to_digit(10) == Some(today))
 }
 
 /// Today's slot (local date) and its due instant, once the local poll time has come.
@@ -50,6 +63,16 @@ pub fn due_slot(now: DateTime<Utc>, tz: chrono_tz::Tz, at: NaiveTime) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_building_is_polled_only_on_its_days_of_its_own_week() {
+        // Sunday 06.12.2026 19:30 UTC: 22:30 Sunday in Moscow, already 05:30 Monday in Vladivostok
+        let now = Utc.with_ymd_and_hms(2026, 12, 6, 19, 30, 0).unwrap();
+        assert!(polled_on("1", now, chrono_tz::Asia::Vladivostok));
+        assert!(!polled_on("1", now, chrono_tz::Europe::Moscow));
+        assert!(polled_on("67", now, chrono_tz::Europe::Moscow));
+        assert!(!polled_on("", now, chrono_tz::Europe::Moscow));
+    }
 
     #[test]
     fn a_building_is_due_at_its_local_poll_time() {

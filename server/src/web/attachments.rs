@@ -21,7 +21,7 @@ pub struct UploadQuery {
     name: String,
 }
 
-fn lang_of(parts: &http::request::Parts) -> Lang {
+pub(super) fn lang_of(parts: &http::request::Parts) -> Lang {
     parts
         .headers
         .get(header::COOKIE)
@@ -31,7 +31,7 @@ fn lang_of(parts: &http::request::Parts) -> Lang {
         .unwrap_or_default()
 }
 
-fn failure(e: AppError, lang: Lang) -> Response {
+pub(super) fn failure(e: AppError, lang: Lang) -> Response {
     (
         e.status_code(),
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -40,7 +40,7 @@ fn failure(e: AppError, lang: Lang) -> Response {
         .into_response()
 }
 
-async fn caller(
+pub(super) async fn caller(
     state: &AppState,
     parts: &http::request::Parts,
 ) -> Result<app::auth::caller::Caller, AppError> {

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod export;
 pub mod guard;
 pub mod health;
+pub mod import;
 pub mod listen;
 pub mod metrics;
 pub mod peer;
@@ -99,6 +100,8 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .route("/attachments", post(attachments::upload))
+        .route("/import", post(import::upload))
+        .route("/import/template", get(import::template))
         .layer(middleware::from_fn(api_status::from_error))
         .layer(middleware::from_fn_with_state(
             state.clone(),

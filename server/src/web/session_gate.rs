@@ -1,6 +1,6 @@
 //! Pages need a session: a signed-out browser asking for a page is sent to /login (and back
 //! after). Server functions check for themselves; static files, /login, /register and /reset are
-//! open.
+//! open. A database without companies sends every page to the first start, /setup.
 
 use app::auth::token;
 use app::prefs::cookie_value;
@@ -50,8 +50,16 @@ pub async fn require_session(State(state): State<AppState>, req: Request, next: 
     if session.is_some_and(|s| s.must_change_password) && path != PASSWORD_PAGE {
         return Redirect::to(PASSWORD_PAGE).into_response();
     }
+    // an empty database has nobody to sign in: its first start comes first, and only then
+    let first_start = !signed_in
+        && storage::first_start::needed(&state.db)
+            .await
+            .unwrap_or(false);
     match (path.as_str(), signed_in) {
-        ("/login", true) => Redirect::to("/").into_response(),
+        ("/setup", false) if first_start => next.run(req).await,
+        ("/setup", false) => Redirect::to("/login").into_response(),
+        (_, false) if first_start => Redirect::to("/setup").into_response(),
+        ("/login" | "/setup", true) => Redirect::to("/").into_response(),
         // a resident with a code registers before having a session; a forgotten password
         // is reset without one
         ("/login" | "/register" | "/reset", false) | (_, true) => next.run(req).await,

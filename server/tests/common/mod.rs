@@ -167,6 +167,25 @@ impl World {
     }
 }
 
+/// A router over a database with no company at all: a fresh install before its first start.
+/// (No mailer: nothing on the first-run page sends mail.)
+pub async fn empty_install(backend: Backend) -> (TestDb, Router) {
+    let _ = tracing_subscriber::fmt().with_test_writer().with_max_level(tracing::Level::WARN).try_init();
+    let test_db = TestDb::new(backend).await;
+    let mut leptos_options = leptos_config().leptos;
+    leptos_options.hash_files = false;
+    let state = AppState {
+        leptos_options,
+        db: test_db.db.clone(),
+        auth: AuthConfig::default(),
+        mail: app::mail::MailConfig::default(),
+        metrics: server::telemetry::metrics(),
+        metrics_token: None,
+        proxies: Default::default(),
+    };
+    (test_db, router(state))
+}
+
 /// A server function's form body, every value URL-encoded.
 pub fn form(pairs: &[(&str, &str)]) -> String {
     pairs

@@ -1,5 +1,6 @@
 pub mod activation;
 pub mod audit;
 pub mod company;
+pub mod import;
 pub mod password;
 pub mod users;

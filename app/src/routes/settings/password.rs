@@ -6,6 +6,7 @@ use leptos_meta::Title;
 
 use crate::components::error_view::ActionError;
 use crate::functions::auth::ChangePassword;
+use crate::components::new_password::NewPasswordFields;
 use crate::i18n::{use_i18n, Msg};
 
 #[component]
@@ -22,15 +23,7 @@ pub fn PasswordPage() -> impl IntoView {
                     <span>{i18n.tr(Msg::PasswordCurrent)}</span>
                     <input type="password" name="current" autocomplete="current-password" required/>
                 </label>
-                <label>
-                    <span>{i18n.tr(Msg::PasswordNew)}</span>
-                    <input type="password" name="password" autocomplete="new-password" minlength="10" required/>
-                </label>
-                <label>
-                    <span>{i18n.tr(Msg::PasswordAgain)}</span>
-                    <input type="password" name="password_again" autocomplete="new-password" minlength="10" required/>
-                </label>
-                <p class="muted small">{i18n.tr(Msg::PasswordRules)}</p>
+                <NewPasswordFields label=Msg::PasswordNew/>
                 <ActionError value=action.value()/>
                 <Show when=done>
                     <p class="ok" role="status" data-testid="password-changed">{i18n.tr(Msg::PasswordChanged)}</p>

@@ -1,0 +1,143 @@
+// The first start of an empty install (issue 22): no demo, no company. scripts/test starts
+// this server apart with UCHET_DEMO=false. The first-run page makes the company and its
+// administrator, who lands in the company card, fills in the bank details, then adds a
+// building with its poll schedule and archives it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, hydrated, SHOTS, PHONE } from '../tests/helpers.js';
+import { writeXlsx } from '../tests/xlsx.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const PASSWORD = 'первый-запуск-2026';
+
+test('an empty install starts with its company, then its card and a building', async () => {
+  const { context, page } = await open(browser);
+  // every address leads to the first start
+  await page.goto('/objects');
+  assert.match(page.url(), /\/setup$/);
+  await hydrated(page);
+  await page.screenshot({ path: `${SHOTS}first-start.png`, fullPage: true });
+
+  const fill = async (pairs) => { for (const [name, value] of pairs) await page.fill(`[data-testid="first-start"] [name="${name}"]`, value); };
+  await fill([
+    ['name', 'ООО «УК Заря»'], ['inn', '7707083894'], ['kpp', '773601001'], ['ogrn', '1027700132195'],
+    ['legal_address', 'г. Москва, ул. Зари, д. 1'], ['full_name', 'Иванова Анна Петровна'],
+    ['login', 'anna'], ['password', PASSWORD], ['password_again', PASSWORD],
+  ]);
+  // a mistyped ИНН: a clear Russian message, the page stays
+  await page.click('[data-testid="first-start"] button[type="submit"]');
+  await page.waitForSelector('.error-box');
+  assert.match(await page.textContent('.error-box'), /ИНН: не сходится контрольное число/);
+  assert.match(page.url(), /\/setup$/);
+
+  await fill([['inn', '7707083893']]);
+  await Promise.all([
+    page.waitForURL('**/settings/company', { timeout: 20000 }),
+    page.click('[data-testid="first-start"] button[type="submit"]'),
+  ]);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid="company-form"]');
+  assert.equal(await page.inputValue('[data-testid="company-form"] [name="name"]'), 'ООО «УК Заря»');
+
+  // the bank details, a typo first
+  await page.fill('[name="bik"]', '044525225');
+  await page.fill('[name="settlement_account"]', '40702810938000000002');
+  await page.click('[data-testid="company-form"] button[type="submit"]');
+  await page.waitForSelector('.error-box');
+  assert.match(await page.textContent('.error-box'), /Расчётный счёт: не сходится контрольное число/);
+  await page.fill('[name="settlement_account"]', '40702 810 9 3800 0000001');
+  await page.click('[data-testid="company-form"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="company-saved"]');
+  await page.waitForFunction(() => document.querySelector('[name="settlement_account"]')?.value === '40702810938000000001');
+  await page.screenshot({ path: `${SHOTS}company-card.png`, fullPage: true });
+
+  // a building with its poll schedule: Mon, Wed, Fri at 05:30
+  await page.goto('/objects');
+  await hydrated(page);
+  await page.click('[data-testid="new-building"]');
+  await page.waitForSelector('[data-testid="building-form"]');
+  await hydrated(page);
+  await page.fill('[data-testid="address"]', 'г. Москва, ул. Зари, д. 7');
+  await page.fill('[data-testid="fias"]', '12345');
+  await page.fill('[data-testid="area"]', '5 432,1');
+  await page.fill('[data-testid="floors"]', '12');
+  await page.click('[data-testid="save"]');
+  await page.waitForSelector('.error-box');
+  assert.match(await page.textContent('.error-box'), /Код ФИАС: неверный формат/);
+  await page.fill('[data-testid="fias"]', '0c5b2444-70a0-4932-980c-b4dc0d3f02b5');
+  await page.fill('[data-testid="poll-time"]', '05:30');
+  for (const d of ['2', '4', '6', '7']) await page.uncheck(`[data-testid="day-${d}"]`);
+  await Promise.all([
+    page.waitForURL(/\/objects\/\d+\?saved=1$/, { timeout: 20000 }),
+    page.click('[data-testid="save"]'),
+  ]);
+  await page.waitForSelector('[data-testid="building-saved"]');
+  await hydrated(page);
+  assert.equal(await page.inputValue('[data-testid="area"]'), '5432.1');
+  assert.equal(await page.inputValue('[data-testid="poll-time"]'), '05:30');
+  assert.equal(await page.isChecked('[data-testid="day-3"]'), true);
+  assert.equal(await page.isChecked('[data-testid="day-2"]'), false);
+  await page.screenshot({ path: `${SHOTS}building-card.png`, fullPage: true });
+
+  // its 120 flats with accounts and owners from an XLSX file; planted errors first
+  const head = ['Адрес дома', 'Помещение', 'Площадь', 'Подъезд', 'Этаж', 'Лицевой счёт', 'Собственник', 'Согласие на обработку ПДн'];
+  const flats = (planted) => {
+    const rows = [head];
+    for (let n = 1; n <= 120; n++) {
+      rows.push(['г. Москва, ул. Зари, д. 7', String(n), 40 + (n % 30) + 0.5, Math.floor((n - 1) / 30) + 1, Math.floor(((n - 1) % 30) / 3) + 1,
+        `00${77000000 + n}`, `Собственник ${n}`, '01.03.2025']);
+    }
+    if (planted) {
+      rows[11][5] = rows[10][5];          // row 12: flat 11 with flat 10's account
+      rows[21][2] = 'сорок';              // row 22: an area in words
+      rows[31][7] = '01.01.2099';         // row 32: consent in the future
+    }
+    return writeXlsx(rows);
+  };
+  const xlsx = (buffer) => ({ name: 'flats.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+  await page.goto('/settings/import');
+  await hydrated(page);
+  await page.setInputFiles('[data-testid="import-file"]', xlsx(flats(true)));
+  await page.waitForSelector('[data-testid="import-report"]');
+  const issueRows = await page.$$eval('[data-testid="import-issues"] tbody tr td:first-child', (tds) => tds.map((td) => Number(td.textContent)));
+  assert.deepEqual(issueRows, [12, 22, 32]);
+  assert.equal(await page.isDisabled('[data-testid="import-write"]'), true, 'a file with errors cannot be written');
+  await page.screenshot({ path: `${SHOTS}import-errors.png`, fullPage: true });
+  await page.setInputFiles('[data-testid="import-file"]', xlsx(flats(false)));
+  await page.waitForSelector('[data-testid="import-report"][data-issues="0"]');
+  await page.click('[data-testid="import-write"]');
+  await page.waitForSelector('[data-testid="import-written"]');
+  await page.screenshot({ path: `${SHOTS}import-written.png`, fullPage: true });
+  // the same file again changes nothing
+  await page.setInputFiles('[data-testid="import-file"]', xlsx(flats(false)));
+  await page.waitForSelector('[data-testid="import-report"][data-issues="0"]');
+  await page.waitForSelector('text=Файл ничего не меняет');
+  assert.equal(await page.isDisabled('[data-testid="import-write"]'), true, 'nothing to write');
+
+  // in the list with its flats; archived, out of it, and back with «Показать архивные»
+  await page.goto('/objects');
+  await hydrated(page);
+  await page.waitForSelector('text=ул. Зари, д. 7');
+  assert.equal((await page.textContent('tr:has-text("ул. Зари, д. 7") td:nth-child(4)')).trim(), '120');
+  await page.click('text=г. Москва, ул. Зари, д. 7');
+  await page.waitForSelector('[data-testid="archive"]');
+  await hydrated(page);
+  await page.click('[data-testid="archive"]');
+  await page.waitForSelector('.badge:has-text("в архиве")');
+  await page.goto('/objects');
+  await hydrated(page);
+  await page.waitForSelector('.table-wrap');
+  assert.equal(await page.locator('text=ул. Зари, д. 7').count(), 0);
+  await page.check('[data-testid="show-archived"]');
+  await page.waitForSelector('tr.archived');
+  await context.close();
+
+  // the first-run page is gone for everyone
+  const stranger = await open(browser, PHONE);
+  await stranger.page.goto('/setup');
+  assert.match(stranger.page.url(), /\/login$/);
+  await stranger.context.close();
+});

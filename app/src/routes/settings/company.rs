@@ -34,7 +34,15 @@ fn fields(c: &CompanyForm) -> [(Msg, &'static str, String, &'static str); 13] {
 pub fn CompanyPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveCompany>::new();
-    let card = resource(move || save.version().get(), |_| company_card());
+    // read again after a save that went through (the stored card, numbers as digits); a
+    // refused one keeps what was typed on the form
+    let stored = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            stored.update(|n| *n += 1);
+        }
+    });
+    let card = resource(move || stored.get(), |_| company_card());
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     view! {
         <Title text=i18n.tr(Msg::CompanyTitle)/>

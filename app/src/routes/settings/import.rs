@@ -131,22 +131,28 @@ pub fn ImportPage() -> impl IntoView {
                     </select>
                 </label>
                 <Show when=move || kind.get() == ImportKind::Premises>
-                    <label>
-                        <span>{i18n.tr(Msg::Building)}</span>
-                        <select data-testid="import-object" on:change=move |ev| {
-                            object.set(event_target_value(&ev).parse().ok());
-                            report.set(None);
-                        }>
-                            <option value="">{i18n.tr(Msg::ImportBuildingFromFile)}</option>
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    buildings.await.unwrap_or_default().into_iter().map(|b| view! {
-                                        <option value=b.id.to_string()>{b.address}</option>
-                                    }).collect_view()
-                                })}
-                            </Suspense>
-                        </select>
-                    </label>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let options = buildings
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|b| view! { <option value=b.id.to_string()>{b.address}</option> })
+                                .collect_view();
+                            view! {
+                                <label>
+                                    <span>{i18n.tr(Msg::Building)}</span>
+                                    <select data-testid="import-object" on:change=move |ev| {
+                                        object.set(event_target_value(&ev).parse().ok());
+                                        report.set(None);
+                                    }>
+                                        <option value="">{i18n.tr(Msg::ImportBuildingFromFile)}</option>
+                                        {options}
+                                    </select>
+                                </label>
+                            }
+                        })}
+                    </Suspense>
                 </Show>
                 <label>
                     <span>{i18n.tr(Msg::ImportFile)}</span>

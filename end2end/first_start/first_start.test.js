@@ -1,10 +1,10 @@
 // The first start of an empty install (issue 22): no demo, no company. scripts/test starts
 // this server apart with UCHET_DEMO=false. The first-run page makes the company and its
 // administrator, who lands in the company card, fills in the bank details, then adds a
-// building with its poll schedule and archives it.
+// building with its poll schedule, imports its flats, meters and readings, and archives it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, hydrated, SHOTS, PHONE } from '../tests/helpers.js';
+import { launch, open, signIn, hydrated, SHOTS, PHONE } from '../tests/helpers.js';
 import { writeXlsx } from '../tests/xlsx.js';
 
 let browser;
@@ -74,6 +74,7 @@ test('an empty install starts with its company, then its card and a building', a
     page.waitForURL(/\/objects\/\d+\?saved=1$/, { timeout: 20000 }),
     page.click('[data-testid="save"]'),
   ]);
+  const buildingId = page.url().match(/\/objects\/(\d+)/)[1];
   await page.waitForSelector('[data-testid="building-saved"]');
   await hydrated(page);
   assert.equal(await page.inputValue('[data-testid="area"]'), '5432.1');
@@ -116,6 +117,72 @@ test('an empty install starts with its company, then its card and a building', a
   await page.waitForSelector('[data-testid="import-report"][data-issues="0"]');
   await page.waitForSelector('text=Файл ничего не меняет');
   assert.equal(await page.isDisabled('[data-testid="import-write"]'), true, 'nothing to write');
+
+  // its meters from a CSV (a resource misspelt first), then their readings from an XLSX
+  const metersCsv = (resource) => Buffer.from([
+    'Адрес дома;Помещение;Ресурс;Модель;Заводской номер;Разрядность;Дата поверки;МПИ',
+    'г. Москва, ул. Зари, д. 7;1;ХВС;ВСКМ 90-15;W-0001;5,3;01.02.2024;6',
+    `г. Москва, ул. Зари, д. 7;2;${resource};ВСКМ 90-15;W-0002;5,3;01.02.2024;6`,
+  ].join('\r\n'));
+  await page.selectOption('[data-testid="import-kind"]', 'meters');
+  await page.setInputFiles('[data-testid="import-file"]', { name: 'meters.csv', mimeType: 'text/csv', buffer: metersCsv('Вода') });
+  await page.waitForSelector('[data-testid="import-report"]');
+  assert.deepEqual(
+    await page.$$eval('[data-testid="import-issues"] tbody tr td:first-child', (tds) => tds.map((td) => Number(td.textContent))),
+    [3],
+  );
+  await page.setInputFiles('[data-testid="import-file"]', { name: 'meters.csv', mimeType: 'text/csv', buffer: metersCsv('ГВС') });
+  await page.waitForSelector('[data-testid="import-report"][data-issues="0"]');
+  await page.click('[data-testid="import-write"]');
+  await page.waitForSelector('[data-testid="import-written"]');
+  // today in Moscow, the building's zone: a date alone is the start of that day
+  const today = new Date(Date.now() + 3 * 3600 * 1000).toISOString().slice(0, 10).split('-').reverse().join('.');
+  const readings = writeXlsx([
+    ['Лицевой счёт', 'Заводской номер', 'Дата', 'Показание'],
+    ['', 'W-0001', today, '123,456'],
+    ['0077000002', '', today, '7,5'],
+    ['0077000003', '', today, '1'],
+  ]);
+  await page.selectOption('[data-testid="import-kind"]', 'readings');
+  await page.setInputFiles('[data-testid="import-file"]', xlsx(readings));
+  await page.waitForSelector('[data-testid="import-report"]');
+  const reasons = await page.$$eval('[data-testid="import-issues"] tbody tr', (trs) => trs.map((tr) => `${tr.cells[0].textContent} ${tr.cells[3].textContent}`));
+  assert.deepEqual(reasons, ['4 у лицевого счёта нет такого прибора'], 'flat 3 has no meter');
+  await page.setInputFiles('[data-testid="import-file"]', xlsx(writeXlsx([
+    ['Лицевой счёт', 'Заводской номер', 'Дата', 'Показание'],
+    ['', 'W-0001', today, '123,456'],
+    ['0077000002', '', today, '7,5'],
+  ])));
+  await page.waitForSelector('[data-testid="import-report"][data-issues="0"]');
+  await page.click('[data-testid="import-write"]');
+  await page.waitForSelector('[data-testid="import-written"]');
+  await page.screenshot({ path: `${SHOTS}import-readings.png`, fullPage: true });
+  // a dispatcher the administrator makes finds them in «Показания» (an administrator sees no readings)
+  await page.goto('/settings/users');
+  await hydrated(page);
+  await page.click('details.panel summary');
+  await page.fill('[data-testid="new-user"] input[name="login"]', 'olga');
+  await page.fill('[data-testid="new-user"] input[name="full_name"]', 'Петрова Ольга Ивановна');
+  await page.fill('[data-testid="new-user"] input[name="password"]', 'vremenny-parol-1');
+  await page.selectOption('[data-testid="new-user"] select[name="role"]', 'dispatcher');
+  await page.click('[data-testid="new-user"] button[type="submit"]');
+  await page.waitForSelector('tr[data-login="olga"]');
+  const desk = await open(browser);
+  await signIn(desk.page, 'olga', 'vremenny-parol-1');
+  // the password the administrator gave is changed first
+  await desk.page.fill('[data-testid="password-form"] input[name="current"]', 'vremenny-parol-1');
+  await desk.page.fill('[data-testid="password-form"] input[name="password"]', 'Dispetcher-Zarya-2026');
+  await desk.page.fill('[data-testid="password-form"] input[name="password_again"]', 'Dispetcher-Zarya-2026');
+  await desk.page.click('[data-testid="password-form"] button[type="submit"]');
+  await desk.page.waitForSelector('[data-testid="password-changed"]');
+  await desk.page.goto(`/readings?object=${buildingId}&resource=water`);
+  await hydrated(desk.page);
+  const value = (serial) => desk.page.locator(`table[data-testid="readings"] tr[data-meter]:has(a:text-is("${serial}")) td.value`);
+  await value('W-0001').waitFor();
+  assert.match(await value('W-0001').textContent(), /123,456/);
+  assert.match(await value('W-0002').textContent(), /7,5/);
+  await desk.page.screenshot({ path: `${SHOTS}imported-readings.png`, fullPage: true });
+  await desk.context.close();
 
   // in the list with its flats; archived, out of it, and back with «Показать архивные»
   await page.goto('/objects');

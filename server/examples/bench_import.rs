@@ -1,10 +1,12 @@
-//! Speed of importing a company's master data from CSV (issue 22): BUILDINGS buildings, then
-//! FLATS premises spread over them, each with a personal account and an owner — checked and
-//! written in one transaction — then the same files again (nothing changes), on SQLite and
+//! Speed of importing a company's data from CSV (issue 22): BUILDINGS buildings, then FLATS
+//! premises spread over them, each with a personal account and an owner, then a water meter
+//! in each premise — each file checked and written in one transaction — then DAYS days of
+//! daily readings of every meter, then the same files again (nothing changes), on SQLite and
 //! PostgreSQL. Prints rows/s, total time and the process's peak memory.
 //!
-//! `cargo run --release -p server --example bench_import [BUILDINGS] [FLATS]` (default 1 000
-//! buildings, 100 000 premises). PostgreSQL from `UCHET_TEST_POSTGRES`.
+//! `cargo run --release -p server --example bench_import [BUILDINGS] [FLATS] [DAYS]` (default
+//! 1 000 buildings, 100 000 premises and meters, 10 days: a million readings). PostgreSQL
+//! from `UCHET_TEST_POSTGRES`.
 
 use std::time::Instant;
 
@@ -41,6 +43,35 @@ fn premises_csv(buildings: usize, flats: usize) -> String {
     s
 }
 
+fn meters_csv(buildings: usize, flats: usize) -> String {
+    let mut s = String::from("Адрес дома;Помещение;Ресурс;Модель;Заводской номер;Разрядность;Дата поверки;МПИ\n");
+    for i in 0..flats {
+        let b = i % buildings;
+        let n = i / buildings + 1;
+        s.push_str(&format!(
+            "г. Москва, ул. Стендовая, д. {b};{n};ХВС;ВСКМ 90-15;W{i:07};5,3;{:02}.03.2024;6\n",
+            i % 28 + 1
+        ));
+    }
+    s
+}
+
+/// `days` daily readings of every meter up to yesterday, each meter 0,150–0,350 m³ a day.
+fn readings_csv(flats: usize, days: usize) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let mut s = String::with_capacity(flats * days * 32);
+    s.push_str("Заводской номер;Дата;Показание\n");
+    for d in 0..days {
+        let day = today - chrono::Days::new((days - d) as u64);
+        let date = day.format("%d.%m.%Y").to_string();
+        for i in 0..flats {
+            let milli = 100_000 + (d as u64) * (150 + (i as u64 % 201));
+            s.push_str(&format!("W{i:07};{date};{},{:03}\n", milli / 1000, milli % 1000));
+        }
+    }
+    s
+}
+
 /// The process's peak resident memory (VmHWM), in MiB.
 fn peak_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -59,12 +90,19 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let buildings: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000);
     let flats: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let days: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
     let b_csv = buildings_csv(buildings);
     let p_csv = premises_csv(buildings, flats);
+    let m_csv = meters_csv(buildings, flats);
+    let r_csv = readings_csv(flats, days);
     println!(
-        "import: {buildings} buildings ({} KiB), {flats} premises with accounts and owners ({} KiB)",
+        "import: {buildings} buildings ({} KiB), {flats} premises with accounts and owners ({} KiB), \
+         {flats} meters ({} KiB), {} readings ({} MiB)",
         b_csv.len() / 1024,
-        p_csv.len() / 1024
+        p_csv.len() / 1024,
+        m_csv.len() / 1024,
+        flats * days,
+        r_csv.len() / 1024 / 1024
     );
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let t = TestDb::new(backend).await;
@@ -75,6 +113,10 @@ async fn main() {
             ("buildings", ImportKind::Buildings, &b_csv),
             ("premises", ImportKind::Premises, &p_csv),
             ("premises again", ImportKind::Premises, &p_csv),
+            ("meters", ImportKind::Meters, &m_csv),
+            ("meters again", ImportKind::Meters, &m_csv),
+            ("readings", ImportKind::Readings, &r_csv),
+            ("readings again", ImportKind::Readings, &r_csv),
         ] {
             let started = Instant::now();
             let r = app::import::run(&t.db, c.id, kind, csv.as_bytes(), None, true).await.unwrap();

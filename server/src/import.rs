@@ -9,6 +9,8 @@ fn entity_name(entity: &str) -> &str {
         "premise" => "помещений",
         "account" => "лицевых счетов",
         "owner" => "собственников",
+        "meter" => "приборов учёта",
+        "reading" => "показаний",
         other => other,
     }
 }
@@ -24,6 +26,9 @@ pub fn text(r: &ImportReport) -> String {
             c.updated,
             c.unchanged
         ));
+    }
+    if r.to_confirm > 0 {
+        out.push_str(&format!("на подтверждение диспетчеру: {}\n", r.to_confirm));
     }
     for i in &r.issues {
         out.push_str(&format!("строка {}, «{}» = «{}»: {}\n", i.row, i.column, i.value, i.reason));

@@ -61,15 +61,16 @@ enum Command {
         full_name: Option<String>,
     },
     /// Imports a company's file (XLSX, XLS, ODS or CSV): checks every row, prints the report,
-    /// and writes it in one transaction when no row has a problem (not with --check).
+    /// and writes it when no row has a problem (not with --check): one transaction, readings
+    /// in batches of 20 000 that the same file run again finishes if it was cut short.
     Import {
-        /// `buildings` or `premises` (premises with their accounts and owners).
+        /// `buildings`, `premises` (with their accounts and owners), `meters` or `readings`.
         kind: String,
         file: PathBuf,
         /// The company's id.
         #[arg(long)]
         company: i64,
-        /// The building premises go to when the file has no «Адрес дома» column.
+        /// The building premises and meters go to when the file has no «Адрес дома» column.
         #[arg(long)]
         object: Option<i64>,
         /// Only check and report; write nothing.
@@ -171,7 +172,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             check,
         }) => {
             let kind = app::models::import::ImportKind::parse(&kind)
-                .ok_or_else(|| format!("неизвестный вид файла «{kind}»: buildings или premises"))?;
+                .ok_or_else(|| format!("неизвестный вид файла «{kind}»: buildings, premises, meters или readings"))?;
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let db = open(&configure()?).await?;
             app::storage::company::get(&db, company)

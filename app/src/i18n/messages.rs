@@ -173,9 +173,13 @@ messages! {
     AreaM2 => "Общая площадь, м²", "Total area, m²";
     ResidentsCount => "Проживает человек", "Residents";
     MenuImport => "Импорт из файлов", "Import from files";
-    ImportLead => "Дома, помещения с лицевыми счетами и собственниками — из выгрузки вашего биллинга или прежней АСКУЭ (XLSX, XLS, ODS, CSV в UTF-8 или Windows-1251). Сначала файл проверяется целиком; записывается только файл без ошибок, одной транзакцией. Повторная загрузка того же файла ничего не меняет.", "Buildings, premises with accounts and owners, from your billing system's or former metering system's export (XLSX, XLS, ODS, CSV in UTF-8 or Windows-1251). The whole file is checked first; only a file without errors is written, in one transaction. The same file loaded again changes nothing.";
+    ImportLead => "Дома, помещения с лицевыми счетами и собственниками, приборы учёта и история показаний — из выгрузки вашего биллинга или прежней АСКУЭ (XLSX, XLS, ODS, CSV в UTF-8 или Windows-1251). Сначала файл проверяется целиком; записывается только файл без ошибок. Повторная загрузка того же файла ничего не меняет.", "Buildings, premises with accounts and owners, meters and readings history, from your billing system's or former metering system's export (XLSX, XLS, ODS, CSV in UTF-8 or Windows-1251). The whole file is checked first; only a file without errors is written. The same file loaded again changes nothing.";
     ImportKindBuildings => "Дома", "Buildings";
     ImportKindPremises => "Помещения, лицевые счета, собственники", "Premises, accounts, owners";
+    ImportKindMeters => "Приборы учёта", "Meters";
+    ImportKindReadings => "История показаний", "Readings history";
+    ImportReadingsNote => "Показания проходят те же проверки, что и введённые вручную: значение не длиннее разрядности прибора; меньше предыдущего или скачок сохраняются на подтверждение диспетчеру. Дата без времени — начало суток по времени дома.", "Readings pass the checks typed ones pass: no longer than the meter's register; a value lower than the one before, or a jump, is stored for a dispatcher to confirm. A date without a time is the start of that day in the building's time.";
+    ImportToConfirm => "На подтверждение диспетчеру", "For a dispatcher to confirm";
     ImportWhat => "Что загружаем", "What to load";
     ImportBuildingFromFile => "из столбца «Адрес дома»", "from the «Адрес дома» column";
     ImportTemplate => "Шаблон файла (CSV)", "File template (CSV)";
@@ -199,6 +203,8 @@ messages! {
     EntPremise => "Помещения", "Premises";
     EntAccount => "Лицевые счета", "Personal accounts";
     EntOwner => "Собственники", "Owners";
+    EntMeter => "Приборы учёта", "Meters";
+    EntReading => "Показания", "Readings";
     IssueRow => "Строка", "Row";
     IssueColumn => "Столбец", "Column";
     IssueValue => "Значение", "Value";

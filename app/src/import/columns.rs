@@ -14,6 +14,36 @@ pub struct Field {
     pub required: bool,
 }
 
+impl Field {
+    /// The same column, required or not in this kind of file.
+    pub const fn required(self, required: bool) -> Field {
+        Field { required, ..self }
+    }
+}
+
+/// Columns several kinds of file have, under the same names.
+pub const BUILDING_ADDRESS: Field =
+    Field { title: "Адрес дома", other_names: &["Адрес", "Дом", "Адрес объекта"], required: false };
+pub const PREMISE: Field = Field {
+    title: "Помещение",
+    other_names: &["Квартира", "Кв", "№ кв", "Номер помещения", "№ помещения"],
+    required: false,
+};
+pub const ACCOUNT: Field =
+    Field { title: "Лицевой счёт", other_names: &["Л/с", "ЛС", "Номер ЛС", "Лицевой"], required: false };
+pub const RESOURCE: Field =
+    Field { title: "Ресурс", other_names: &["Вид ресурса", "Услуга", "Вид учёта"], required: false };
+pub const MODEL: Field = Field {
+    title: "Модель",
+    other_names: &["Тип прибора", "Модель прибора", "Марка", "Тип ПУ", "Тип счётчика"],
+    required: false,
+};
+pub const SERIAL: Field = Field {
+    title: "Заводской номер",
+    other_names: &["Зав. №", "Зав номер", "Серийный номер", "Номер прибора", "Номер ПУ"],
+    required: false,
+};
+
 /// A header reduced to its letters and digits: «Лицевой счёт, №» → «лицевойсчет».
 pub fn normalize(header: &str) -> String {
     header

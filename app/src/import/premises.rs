@@ -8,21 +8,22 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::buildings::address_key;
-use super::columns::Field;
+use super::cells::{day, whole};
+use super::columns::{self, Field};
 use super::table::{Row, Table};
 use super::{begin, issue, Counter, ImportError};
 use crate::models::import::{ImportKind, ImportReport};
 use crate::storage::{account, object, owner, premise, Db};
 
 pub const FIELDS: [Field; 13] = [
-    Field { title: "Адрес дома", other_names: &["Адрес", "Дом", "Адрес объекта"], required: false },
-    Field { title: "Помещение", other_names: &["Квартира", "Кв", "№ кв", "Номер помещения", "№ помещения"], required: true },
+    columns::BUILDING_ADDRESS,
+    columns::PREMISE.required(true),
     Field { title: "Тип помещения", other_names: &["Тип", "Вид помещения"], required: false },
     Field { title: "Площадь", other_names: &["Общая площадь", "Площадь м2"], required: false },
     Field { title: "Проживает", other_names: &["Кол-во проживающих", "Проживающих", "Жильцов"], required: false },
     Field { title: "Подъезд", other_names: &[], required: false },
     Field { title: "Этаж", other_names: &[], required: false },
-    Field { title: "Лицевой счёт", other_names: &["Л/с", "ЛС", "Номер ЛС", "Лицевой"], required: false },
+    columns::ACCOUNT,
     Field { title: "Собственник", other_names: &["ФИО собственника", "Владелец", "ФИО"], required: false },
     Field { title: "Телефон", other_names: &["Тел"], required: false },
     Field { title: "Эл. почта", other_names: &["Email", "E-mail", "Почта", "Электронная почта"], required: false },
@@ -78,37 +79,11 @@ fn kind(v: &str) -> Result<String, String> {
 
 use crate::models::building::typed_decimal as decimal;
 
-fn whole(v: &str, min: i64, max: i64) -> Result<Option<i64>, String> {
-    let t: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<i64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-        Ok(_) => Err(format!("должно быть от {min} до {max}")),
-        Err(_) => Err("не целое число".into()),
-    }
-}
-
-/// dd.mm.yyyy or yyyy-mm-dd, not after today.
+/// dd.mm.yyyy or yyyy-mm-dd, not after today, as stored.
 fn consent_day(v: &str, today: chrono::NaiveDate) -> Result<String, String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    let d = chrono::NaiveDate::parse_from_str(v, "%d.%m.%Y")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d"))
-        .map_err(|_| "дата: дд.мм.гггг".to_string())?;
-    if d > today {
-        return Err("дата в будущем".into());
-    }
-    if d.year_ce().1 < 1990 {
-        return Err("дата раньше 1990 года".into());
-    }
-    Ok(d.format("%Y-%m-%d").to_string())
+    Ok(day(v, today)?.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default())
 }
 
-use chrono::Datelike;
 
 fn share(v: &str) -> Result<String, String> {
     let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
@@ -134,14 +109,8 @@ fn parse(
     today: chrono::NaiveDate,
 ) -> Result<Parsed, Problem> {
     let cell = |i: usize| row.cell(at[i]);
-    let object_id = match (at[BUILDING], chosen) {
-        (Some(_), _) => *buildings.get(&address_key(cell(BUILDING))).ok_or((
-            BUILDING,
-            "дом не найден: сначала заведите или импортируйте его".to_string(),
-        ))?,
-        (None, Some(id)) => id,
-        (None, None) => return Err((BUILDING, "нет столбца «Адрес дома», и дом не выбран".into())),
-    };
+    let object_id = super::building_of(cell(BUILDING), at[BUILDING].is_some(), buildings, chosen)
+        .map_err(|e| (BUILDING, e))?;
     let number = cell(NUMBER).to_string();
     if number.is_empty() {
         return Err((NUMBER, "номер помещения не указан".into()));

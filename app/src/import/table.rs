@@ -140,7 +140,8 @@ fn spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
 }
 
 /// A cell as the spreadsheet shows it: 54.3 not 54.300000000000004 (the shortest text that
-/// reads back as the same number), 76000101 not 76000101.0, dates as dd.mm.yyyy.
+/// reads back as the same number), 76000101 not 76000101.0, dates as dd.mm.yyyy (and hh:mm
+/// where the cell has a time of day).
 fn cell_text(d: &calamine::Data) -> String {
     use calamine::{Data, DataType};
     match d {
@@ -150,9 +151,16 @@ fn cell_text(d: &calamine::Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => format!("{f}"),
         Data::Bool(b) => if *b { "да" } else { "нет" }.into(),
+        // a moment with its time of day (a reading taken at 14:30) keeps it
         Data::DateTime(_) | Data::DateTimeIso(_) => d
-            .as_date()
-            .map(|x| x.format("%d.%m.%Y").to_string())
+            .as_datetime()
+            .map(|x| {
+                if x.time() == chrono::NaiveTime::MIN {
+                    x.format("%d.%m.%Y").to_string()
+                } else {
+                    x.format("%d.%m.%Y %H:%M").to_string()
+                }
+            })
             .unwrap_or_default(),
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
@@ -200,8 +208,12 @@ mod tests {
         sheet
             .write_datetime_with_format(1, 2, &date, &Format::new().set_num_format("dd.mm.yyyy"))
             .unwrap();
+        let moment = ExcelDateTime::from_ymd(2026, 3, 1).unwrap().and_hms(14, 30, 0).unwrap();
+        sheet
+            .write_datetime_with_format(1, 3, &moment, &Format::new().set_num_format("dd.mm.yyyy hh:mm"))
+            .unwrap();
         let t = read(&book.save_to_buffer().unwrap()).unwrap();
-        assert_eq!(t.rows[0].cells, vec!["12", "54.3", "01.03.2026"]);
+        assert_eq!(t.rows[0].cells, vec!["12", "54.3", "01.03.2026", "01.03.2026 14:30"]);
         assert_eq!(t.rows[0].line, 2);
     }
 }

@@ -10,16 +10,23 @@ pub enum ImportKind {
     Buildings,
     /// Premises of buildings with their personal accounts and owners.
     Premises,
+    /// Meters with their place, register, dates and line.
+    Meters,
+    /// Readings history: a value per tariff on a date, by personal account or serial.
+    Readings,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 2] = [ImportKind::Buildings, ImportKind::Premises];
+    pub const ALL: [ImportKind; 4] =
+        [ImportKind::Buildings, ImportKind::Premises, ImportKind::Meters, ImportKind::Readings];
 
     /// The name on the command line and in addresses.
     pub fn as_str(self) -> &'static str {
         match self {
             ImportKind::Buildings => "buildings",
             ImportKind::Premises => "premises",
+            ImportKind::Meters => "meters",
+            ImportKind::Readings => "readings",
         }
     }
 
@@ -41,7 +48,7 @@ pub struct ImportIssue {
 /// How many of one kind of record the file adds, changes and leaves as they are.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EntityCount {
-    /// `building`, `premise`, `account`, `owner`.
+    /// `building`, `premise`, `account`, `owner`, `meter`, `reading`.
     pub entity: String,
     pub added: usize,
     pub updated: usize,
@@ -57,6 +64,10 @@ pub struct ImportReport {
     pub issues: Vec<ImportIssue>,
     /// The changes were written (only when asked and the file had no issues).
     pub written: bool,
+    /// Readings the typed-reading checks hold for a dispatcher's confirmation (lower than the
+    /// one before, or a jump): stored, not yet counted.
+    #[serde(default)]
+    pub to_confirm: usize,
 }
 
 impl ImportReport {

@@ -19,6 +19,14 @@ pub struct Channel {
 }
 
 pub async fn create(db: &Db, c: &Channel) -> Result<Channel> {
+    create_in(db.pool(), c).await
+}
+
+/// `create` inside a caller's transaction.
+pub async fn create_in<'c, E>(ex: E, c: &Channel) -> Result<Channel>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as::<_, Channel>(
         "INSERT INTO channels (company_id, meter_id, resource, resource_number, parameter, unit, kind, verified_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
@@ -31,16 +39,24 @@ pub async fn create(db: &Db, c: &Channel) -> Result<Channel> {
     .bind(&c.unit)
     .bind(&c.kind)
     .bind(&c.verified_on)
-    .fetch_one(db.pool())
+    .fetch_one(ex)
     .await?)
 }
 
 /// The main channel of a new meter: what its resource counts, as a running total, verified
 /// with the meter.
 pub async fn create_main(db: &Db, m: &super::meter::Meter) -> Result<Channel> {
+    create_main_in(db.pool(), m).await
+}
+
+/// `create_main` inside a caller's transaction.
+pub async fn create_main_in<'c, E>(ex: E, m: &super::meter::Meter) -> Result<Channel>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let (parameter, unit) = m.resource.main_parameter();
-    create(
-        db,
+    create_in(
+        ex,
         &Channel {
             id: 0,
             company_id: m.company_id,

@@ -125,6 +125,14 @@ fn from_row(r: &AnyRow) -> Result<Meter> {
 }
 
 pub async fn create(db: &Db, m: &Meter) -> Result<Meter> {
+    create_in(db.pool(), m).await
+}
+
+/// `create` inside a caller's transaction (an import writes its meters at once).
+pub async fn create_in<'c, E>(ex: E, m: &Meter) -> Result<Meter>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let row = sqlx::query(
         "INSERT INTO meters (company_id, object_id, premise_id, placement, resource, model, serial, barcode, tariffs,
            digits_integer, digits_fraction, multiplier, phase, installed_on, verified_on, next_verification_on, state,
@@ -154,7 +162,7 @@ pub async fn create(db: &Db, m: &Meter) -> Result<Meter> {
     .bind(m.replaces_meter_id)
     .bind(m.last_contact_at)
     .bind(now())
-    .fetch_one(db.pool())
+    .fetch_one(ex)
     .await?;
     from_row(&row)
 }
@@ -326,6 +334,53 @@ pub async fn successor(db: &Db, company_id: i64, id: i64) -> Result<Option<i64>>
     .await?)
 }
 
+/// Changes what a company's file says of a meter: its place, model figures, dates and
+/// barcode (not its serial, model or state, which name it and its life).
+pub async fn update_in<'c, E>(ex: E, m: &Meter) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let r = sqlx::query(
+        "UPDATE meters SET object_id = $3, premise_id = $4, placement = $5, resource = $6, barcode = $7, tariffs = $8,
+           digits_integer = $9, digits_fraction = $10, multiplier = $11, phase = $12, installed_on = $13,
+           verified_on = $14, next_verification_on = $15
+         WHERE company_id = $1 AND id = $2",
+    )
+    .bind(m.company_id)
+    .bind(m.id)
+    .bind(m.object_id)
+    .bind(m.premise_id)
+    .bind(m.placement.as_str())
+    .bind(m.resource.as_str())
+    .bind(&m.barcode)
+    .bind(m.tariffs)
+    .bind(m.capacity.integer() as i64)
+    .bind(m.capacity.fraction() as i64)
+    .bind(m.multiplier.to_string())
+    .bind(&m.phase)
+    .bind(date_text(m.installed_on))
+    .bind(date_text(m.verified_on))
+    .bind(date_text(m.next_verification_on))
+    .execute(ex)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    Ok(())
+}
+
+/// Every meter of a company with how the collector reaches it (protocol, bus password), for
+/// an import that compares a whole file with what is stored.
+pub async fn list_for_company(db: &Db, company_id: i64) -> Result<Vec<(Meter, String, String)>> {
+    let rows = sqlx::query("SELECT * FROM meters WHERE company_id = $1 ORDER BY id")
+        .bind(company_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((from_row(r)?, r.try_get("protocol")?, r.try_get("bus_password")?)))
+        .collect()
+}
+
 pub async fn get_count(db: &Db, company_id: i64) -> Result<i64> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM meters WHERE company_id = $1")
@@ -480,6 +535,30 @@ pub async fn set_device(db: &Db, company_id: i64, id: i64, d: &Device<'_>) -> Re
     .bind(d.password)
     .execute(db.pool())
     .await?;
+    Ok(())
+}
+
+/// Which line, protocol and bus address a meter has, its password left as it is (an import
+/// does not carry passwords).
+pub async fn set_line_in<'c, E>(
+    ex: E,
+    company_id: i64,
+    id: i64,
+    communicator_id: Option<i64>,
+    protocol: &str,
+    address: &str,
+) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query("UPDATE meters SET communicator_id = $3, protocol = $4, bus_address = $5 WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .bind(communicator_id)
+        .bind(protocol)
+        .bind(address)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 

@@ -281,6 +281,67 @@ pub async fn list(
     rows.iter().map(from_row).collect()
 }
 
+/// Readings of instants and days of many channels in `[from, to)`, by channel, then time, a
+/// day's archive before an instant of the same moment (an import's checks read a file's
+/// channels this way, 500 to a statement).
+pub async fn list_many(db: &Db, company_id: i64, channel_ids: &[i64], from: i64, to: i64) -> Result<Vec<Reading>> {
+    if channel_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM readings WHERE channel_id IN ({}) AND period IN (0, 2)
+           AND ts >= $1 AND ts < $2 AND company_id = $3 ORDER BY channel_id, ts, period DESC",
+        super::id_list(channel_ids)
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(company_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// [`latest_integral_before`] of many channels at once, each before its own moment, confirmed
+/// readings only: (channel, reading) for those that have one.
+pub async fn latest_confirmed_before_many(db: &Db, company_id: i64, bounds: &[(i64, i64)]) -> Result<Vec<(i64, Reading)>> {
+    let mut out = Vec::new();
+    for chunk in bounds.chunks(500) {
+        // integers only are formatted into the statement
+        let values = chunk.iter().map(|(c, b)| format!("({c},{b})")).collect::<Vec<_>>().join(",");
+        let newest = |period: Period| {
+            format!(
+                "(SELECT MAX(x.ts) FROM readings x WHERE x.channel_id = v.column1 AND x.period = {} AND x.ts < v.column2
+                   AND x.company_id = $1 AND x.kind = 0 AND (x.flags & {}) = 0)",
+                period as i64,
+                flags::NEEDS_CONFIRMATION
+            )
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM readings r JOIN (SELECT v.column1 AS channel_id, {} AS day_ts, {} AS instant_ts
+               FROM (VALUES {values}) AS v) l ON r.channel_id = l.channel_id
+             WHERE (r.period = 2 AND r.ts = l.day_ts) OR (r.period = 0 AND r.ts = l.instant_ts)",
+            COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", "),
+            newest(Period::Day),
+            newest(Period::Instant),
+        ))
+        .bind(company_id)
+        .fetch_all(db.pool())
+        .await?;
+        let mut best: std::collections::HashMap<i64, Reading> = std::collections::HashMap::new();
+        for r in rows.iter().map(from_row) {
+            let r = r?;
+            let newer = best.get(&r.channel_id).is_none_or(|b| {
+                r.ts > b.ts || (r.ts == b.ts && r.period == Period::Day && b.period != Period::Day)
+            });
+            if newer {
+                best.insert(r.channel_id, r);
+            }
+        }
+        out.extend(best);
+    }
+    Ok(out)
+}
+
 /// When a channel's first reading was taken (of any period and source), if it has one.
 pub async fn first_ts(db: &Db, company_id: i64, channel_id: i64) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar::<_, Option<i64>>(

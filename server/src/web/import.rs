@@ -96,6 +96,14 @@ pub async fn template(Query(q): Query<TemplateQuery>) -> Response {
             app::import::premises::FIELDS.iter().map(|f| f.title).collect(),
             "г. Москва, ул. Зари, д. 7;12;жилое;54,3;2;1;3;0076000112;Иванова Анна Петровна;+7 900 000-00-12;anna@example.ru;1/2;01.02.2025",
         ),
+        ImportKind::Meters => (
+            app::import::meters::FIELDS.iter().map(|f| f.title).collect(),
+            "г. Москва, ул. Зари, д. 7;12;Электроэнергия;Меркурий 230 AR-01;41234567;4607012345678;6,2;2;1;3;15.03.2024;01.02.2024;16;;RS-485 подвал;Меркурий 230/236;67",
+        ),
+        ImportKind::Readings => (
+            app::import::readings::FIELDS.iter().map(|f| f.title).collect(),
+            "0076000112;41234567;Меркурий 230 AR-01;Электроэнергия;01.11.2026;;1234,56;567,89;;",
+        ),
     };
     let body = format!("\u{feff}{}\r\n{example}\r\n", titles.join(";"));
     (

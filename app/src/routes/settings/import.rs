@@ -1,5 +1,5 @@
-//! «Импорт из файлов» (issue 22): a company brings its buildings, premises, accounts and
-//! owners from its billing system's files. The file is checked whole first and its report
+//! «Импорт из файлов» (issue 22): a company brings its buildings, premises, accounts,
+//! owners, meters and readings history from its billing system's files. The file is checked whole first and its report
 //! shown — counts to add and change, every bad row with its column and reason; only then,
 //! and only for a clean file, «Записать» writes it. Leaving the page writes nothing.
 
@@ -18,6 +18,8 @@ fn entity_label(entity: &str) -> Msg {
         "building" => Msg::EntBuilding,
         "premise" => Msg::EntPremise,
         "account" => Msg::EntAccount,
+        "meter" => Msg::EntMeter,
+        "reading" => Msg::EntReading,
         _ => Msg::EntOwner,
     }
 }
@@ -128,9 +130,11 @@ pub fn ImportPage() -> impl IntoView {
                     }>
                         <option value="premises" selected=true>{i18n.tr(Msg::ImportKindPremises)}</option>
                         <option value="buildings">{i18n.tr(Msg::ImportKindBuildings)}</option>
+                        <option value="meters">{i18n.tr(Msg::ImportKindMeters)}</option>
+                        <option value="readings">{i18n.tr(Msg::ImportKindReadings)}</option>
                     </select>
                 </label>
-                <Show when=move || kind.get() == ImportKind::Premises>
+                <Show when=move || matches!(kind.get(), ImportKind::Premises | ImportKind::Meters)>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let options = buildings
@@ -159,6 +163,9 @@ pub fn ImportPage() -> impl IntoView {
                     <input type="file" data-testid="import-file" on:change=on_pick
                         accept=".xlsx,.xls,.ods,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"/>
                 </label>
+                <Show when=move || kind.get() == ImportKind::Readings>
+                    <p class="small muted">{i18n.tr(Msg::ImportReadingsNote)}</p>
+                </Show>
                 <p class="small">
                     <a data-testid="import-template" href=move || format!("/import/template?kind={}", kind.get().as_str())>
                         {i18n.tr(Msg::ImportTemplate)}
@@ -201,6 +208,9 @@ pub fn ImportPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>{counts}</tbody>
                         </table>
+                        {(r.to_confirm > 0).then(|| view! {
+                            <p data-testid="import-to-confirm">{i18n.tr(Msg::ImportToConfirm)} ": " <strong>{format::integer(r.to_confirm as i64)}</strong></p>
+                        })}
                         {if written {
                             view! { <p class="ok" role="status" data-testid="import-written">{i18n.tr(Msg::ImportWritten)}</p> }.into_any()
                         } else if !clean {

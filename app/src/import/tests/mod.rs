@@ -168,3 +168,6 @@ db_test!(buildings_are_matched_by_fias_code_or_address_and_checked_like_the_card
     let r = run(&db, f.company_id, ImportKind::Buildings, bad_zone.as_bytes(), None, true).await.unwrap();
     assert_eq!(r.issues[0].column, "Часовой пояс");
 });
+
+mod meters;
+mod readings;

@@ -94,6 +94,7 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("dashboard", "span=month".into(), Permission::ViewData),
         ("polling_console", "category=ElectricityFlats".into(), Permission::ViewData),
         ("not_polled", "days=3".into(), Permission::ViewData),
+        ("verification_calendar", "year=2026&month=12".into(), Permission::ServiceMeters),
         (
             "poll_now",
             format!("object={}", w.a.object_id),

@@ -1,6 +1,11 @@
 //! One export path for every table: a CSV file (semicolon-separated, with a BOM so Excel
 //! opens Cyrillic correctly) offered as a `data:` link, so it works before hydration too.
 
+/// A header row in the reader's language.
+pub fn header(labels: &[crate::i18n::Msg], lang: crate::i18n::Lang) -> Vec<String> {
+    labels.iter().map(|m| m.text(lang).to_string()).collect()
+}
+
 /// The `href` of a CSV download for these rows (first row is the header).
 pub fn csv_href(rows: &[Vec<String>]) -> String {
     let mut text = String::from("\u{feff}");

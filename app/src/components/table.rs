@@ -80,6 +80,25 @@ pub fn page_numbers(current: u32, pages: u32) -> Vec<Option<u32>> {
 
 /// A list's search: every word of `query` must appear somewhere in `hay` (any case; a comma
 /// after a word is ignored, so «мосфильмовская, 98» finds the address).
+/// The rows a list shows: those `keep` takes, in the order `sort` asks of `compare`.
+pub fn shown_rows<T: Clone, K: Copy>(
+    rows: &[T],
+    keep: impl Fn(&T) -> bool,
+    sort: Sort<K>,
+    compare: impl Fn(&T, &T, K) -> std::cmp::Ordering,
+) -> Vec<T> {
+    let mut v: Vec<T> = rows.iter().filter(|r| keep(r)).cloned().collect();
+    v.sort_by(|a, b| {
+        let o = compare(a, b, sort.key);
+        if sort.ascending {
+            o
+        } else {
+            o.reverse()
+        }
+    });
+    v
+}
+
 pub fn all_words_in(hay: &str, query: &str) -> bool {
     let hay = crate::models::text::lowercase(hay);
     crate::models::text::lowercase(query)

@@ -7,7 +7,17 @@ pub mod not_polled;
 pub mod polling;
 pub mod readings;
 pub mod requests;
+pub mod verification;
 pub mod sheet;
 pub mod subscribers;
 
 pub use sheet::{Cell, Sheet};
+
+/// What a list of one building or of all is of, for a file's title: the building's name or
+/// «Все дома».
+pub fn scope(objects: &[(i64, String)], object_id: Option<i64>, lang: crate::i18n::Lang) -> String {
+    object_id
+        .and_then(|id| objects.iter().find(|(o, _)| *o == id))
+        .map(|(_, name)| name.clone())
+        .unwrap_or_else(|| crate::i18n::Msg::NpAllObjects.text(lang).to_string())
+}

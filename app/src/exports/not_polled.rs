@@ -6,11 +6,7 @@ use crate::models::not_polled::SilentList;
 
 pub fn sheet(list: &SilentList, lang: Lang) -> Sheet {
     let t = |m: Msg| m.text(lang).to_string();
-    let scope = list
-        .object_id
-        .and_then(|id| list.objects.iter().find(|(o, _)| *o == id))
-        .map(|(_, name)| name.clone())
-        .unwrap_or_else(|| t(Msg::NpAllObjects));
+    let scope = super::scope(&list.objects, list.object_id, lang);
     Sheet {
         name: t(Msg::NpTitle),
         title: vec![

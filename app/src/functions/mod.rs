@@ -19,4 +19,5 @@ pub mod registration;
 pub mod requests;
 pub mod setup;
 pub mod subscribers;
+pub mod verification;
 pub mod users;

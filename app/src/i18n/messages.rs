@@ -445,6 +445,17 @@ messages! {
     NpLead => "Приборы на линиях связи, которые не ответили при последнем опросе или давно не выходили на связь.", "Meters on communication lines that did not answer their latest poll or have been silent for a while.";
     NpDays => "Без связи более, дней", "Silent for more than, days";
     NpAllObjects => "Все дома", "All buildings";
+    VerLead => "Когда каждому прибору подходит срок поверки: по годам, месяцам и дням. Просроченные выделены; список можно выгрузить в Excel для графика обходов.", "When each meter is due for verification, by year, month and day. Overdue ones are marked; the list downloads to Excel for planning the rounds.";
+    VerPeriod => "Период", "Period";
+    VerWholeYear => "Весь год", "Whole year";
+    VerOverdue => "Просрочено", "Overdue";
+    VerShowOverdue => "Все просроченные", "All overdue";
+    VerVerifiedOn => "Дата поверки", "Verified on";
+    VerDueOn => "Срок поверки", "Due on";
+    VerDaysLeft => "Осталось дней", "Days left";
+    VerNone => "В этом периоде поверок нет.", "No verifications fall in this period.";
+    VerByMonth => "Поверок по месяцам", "Verifications by month";
+    VerSearch => "Дом, квартира, номер прибора, модель", "Building, flat, meter number, model";
     NpObject => "Дом", "Building";
     NpResource => "Ресурс", "Resource";
     NpDaysSilent => "Дней без связи", "Days silent";

@@ -206,9 +206,8 @@ pub fn unit_text(unit: &str, lang: Lang) -> String {
     }
 }
 
-/// A month as a period's name: «ноябрь 2026», "November 2026".
-pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
+/// A month's name, `month0` counted from 0: «ноябрь», "November".
+pub fn month_name(lang: Lang, month0: u32) -> &'static str {
     const RU: [&str; 12] = [
         "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
         "октябрь", "ноябрь", "декабрь",
@@ -218,7 +217,13 @@ pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
         "October", "November", "December",
     ];
     let names = if lang == Lang::Ru { RU } else { EN };
-    format!("{} {}", names[d.month0() as usize], d.year())
+    names[month0 as usize % 12]
+}
+
+/// A month as a period's name: «ноябрь 2026», "November 2026".
+pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {}", month_name(lang, d.month0()), d.year())
 }
 
 pub fn unit_name(resource: crate::models::Resource) -> Msg {

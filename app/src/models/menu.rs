@@ -88,7 +88,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                     "/service/verification",
                     Msg::MenuVerification,
                     ServiceMeters,
-                    false,
+                    true,
                 ),
                 item(
                     "/service/communicators",

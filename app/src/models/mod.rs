@@ -26,6 +26,7 @@ pub mod resource;
 pub mod role;
 pub mod subscribers;
 pub mod text;
+pub mod verification;
 pub mod views;
 
 pub use amount::Amount;

@@ -17,6 +17,15 @@ pub mod notices;
 pub mod readings_table;
 pub mod requests;
 pub mod subscribers;
+pub mod verification;
+
+/// Where a meter is, as lists name it: «кв. 12», or «ОДПУ» for a common meter.
+pub(crate) fn place(placement: &str, premise: Option<&str>) -> String {
+    match (crate::models::Placement::parse(placement), premise) {
+        (Some(crate::models::Placement::Individual), Some(p)) => format!("кв. {p}"),
+        _ => "ОДПУ".into(),
+    }
+}
 
 /// A stored instant as building time, `dd.mm.yyyy HH:MM`.
 pub(crate) fn local_time(tz: chrono_tz::Tz, ts: i64) -> String {

@@ -5,7 +5,7 @@ use crate::auth::caller::Caller;
 use crate::errors::{AppError, Problem};
 use crate::i18n::Msg;
 use crate::models::not_polled::{Silence, SilentList, SilentRow};
-use crate::models::{Placement, Resource};
+use crate::models::Resource;
 use crate::queries::local_time;
 use crate::storage::{now, object, silent_meter, Db};
 
@@ -45,10 +45,7 @@ pub async fn list(
                 meter_id: m.meter_id,
                 object_id: m.object_id,
                 object: m.object_name,
-                place: match (Placement::parse(&m.placement), &m.premise) {
-                    (Some(Placement::Individual), Some(p)) => format!("кв. {p}"),
-                    _ => "ОДПУ".into(),
-                },
+                place: super::place(&m.placement, m.premise.as_deref()),
                 resource: Resource::parse(&m.resource).unwrap_or(Resource::Electricity),
                 model: m.model,
                 serial: m.serial,

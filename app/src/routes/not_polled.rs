@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::components::error_view::ErrorBox;
 use crate::components::export::csv_href;
 use crate::components::layout::follow_selected_object;
-use crate::components::table::{all_words_in, Sort, SortTh};
+use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
 use crate::functions::polling::not_polled;
 use crate::i18n::{resource_name, use_i18n, Lang, Msg};
 use crate::models::not_polled::{Silence, SilentList, SilentRow, DAY_CHOICES, DEFAULT_DAYS};
@@ -159,17 +159,7 @@ fn SilentTable(list: SilentList) -> impl IntoView {
         let q = search.get();
         let s = sort.get();
         let lang = i18n.lang();
-        let mut v: Vec<SilentRow> =
-            rows.with_value(|r| r.iter().filter(|r| matches(r, &q, lang)).cloned().collect());
-        v.sort_by(|a, b| {
-            let o = compare(a, b, s.key);
-            if s.ascending {
-                o
-            } else {
-                o.reverse()
-            }
-        });
-        v
+        rows.with_value(|r| shown_rows(r, |r| matches(r, &q, lang), s, compare))
     });
     let go = navigate.clone();
     let on_object = move |ev: leptos::ev::Event| {

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::components::error_view::ErrorBox;
 use crate::components::export::csv_href;
-use crate::components::table::{all_words_in, Sort, SortTh};
+use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
 use crate::functions::objects::list_objects;
 use crate::i18n::{use_i18n, Lang, Msg};
 use crate::models::format;
@@ -108,17 +108,7 @@ fn ObjectsTable(rows: Vec<ObjectRow>) -> impl IntoView {
     let shown = Memo::new(move |_| {
         let q = search.get();
         let s = sort.get();
-        let mut v: Vec<ObjectRow> =
-            rows.with_value(|r| r.iter().filter(|r| matches(r, &q)).cloned().collect());
-        v.sort_by(|a, b| {
-            let o = compare(a, b, s.key);
-            if s.ascending {
-                o
-            } else {
-                o.reverse()
-            }
-        });
-        v
+        rows.with_value(|r| shown_rows(r, |r| matches(r, &q), s, compare))
     });
     view! {
         <div class="toolbar">

@@ -144,12 +144,13 @@ lazy_area!(
     }
 );
 lazy_area!(
-    /// The service desk: residents' requests and notices.
+    /// The service desk: residents' requests, notices and the verification calendar.
     ServiceRoute {
         "/service/dispatch" => crate::routes::service::dispatch::DispatchPage,
         "/service/dispatch/:id" => crate::routes::service::dispatch_request::DispatchRequestPage,
         "/service/notices" => crate::routes::service::notices::NoticesPage,
         "/service/notices/:id" => crate::routes::service::notice::NoticePage,
+        "/service/verification" => crate::routes::service::verification::VerificationPage,
     }
 );
 lazy_area!(

@@ -42,6 +42,7 @@ pub mod silent_meter;
 pub mod stale;
 pub mod testing;
 pub mod user;
+pub mod verification;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;

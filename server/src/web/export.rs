@@ -93,6 +93,7 @@ pub async fn table(
     let needs = match table {
         "readings" | "not-polled" | "subscribers" | "archive" | "polling" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
+        "verification" => Permission::ServiceMeters,
         "audit" => Permission::ManageUsers,
         _ => return (StatusCode::NOT_FOUND, "").into_response(),
     };
@@ -104,6 +105,7 @@ pub async fn table(
     let export = match table {
         "not-polled" => not_polled(db, &caller, &pairs, lang).await,
         "requests" => requests(db, &caller, &pairs, lang).await,
+        "verification" => verification(db, &caller, &pairs, lang).await,
         "audit" => audit(db, &caller, &pairs, lang).await,
         "subscribers" => subscribers(db, &caller, &pairs, lang).await,
         "archive" => archive(db, &caller, &pairs, lang).await,
@@ -144,6 +146,25 @@ async fn not_polled(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: 
     let list = app::queries::not_polled::list(db, caller, object, days).await?;
     let stem = format!("not-polled-{}", today());
     Ok((exports::not_polled::sheet(&list, lang), stem))
+}
+
+/// `/export/verification.{xlsx|csv}?year=…&month=…&day=…&object=…&overdue=1`: the calendar's
+/// meters as on screen.
+async fn verification(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let get = |k: &str| value(pairs, k).and_then(|v| v.parse::<i64>().ok());
+    let today = app::queries::verification::today();
+    let period = match get("year") {
+        Some(year) => app::models::verification::Period {
+            year: year.clamp(0, 9999) as i32,
+            month: get("month").map(|m| m.clamp(0, 99) as u32),
+            day: get("day").map(|d| d.clamp(0, 99) as u32),
+        },
+        None => app::models::verification::Period::month_of(today),
+    };
+    let overdue = value(pairs, "overdue").is_some_and(|v| v == "1");
+    let c = app::queries::verification::calendar(db, caller, period, get("object"), overdue).await?;
+    let stem = format!("verification-{}", c.period_name(Lang::En).replace(' ', "-").replace('.', "-"));
+    Ok((exports::verification::sheet(&c, lang), stem))
 }
 
 /// `/export/requests.{xlsx|csv}?stage=…&object=…`: the desk under the same filters.

@@ -1,6 +1,7 @@
-//! Service work: the dispatch desk and notices to residents.
+//! Service work: the dispatch desk, notices to residents and the verification calendar.
 
 pub mod dispatch;
 pub mod dispatch_request;
 pub mod notice;
 pub mod notices;
+pub mod verification;

@@ -164,7 +164,7 @@ pub fn ImportPage() -> impl IntoView {
                         accept=".xlsx,.xls,.ods,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"/>
                 </label>
                 <Show when=move || kind.get() == ImportKind::Readings>
-                    <p class="small muted">{i18n.tr(Msg::ImportReadingsNote)}</p>
+                    <p class="small muted import-note">{i18n.tr(Msg::ImportReadingsNote)}</p>
                 </Show>
                 <p class="small">
                     <a data-testid="import-template" href=move || format!("/import/template?kind={}", kind.get().as_str())>

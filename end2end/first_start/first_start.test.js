@@ -4,7 +4,7 @@
 // building with its poll schedule, imports its flats, meters and readings, and archives it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, signIn, hydrated, SHOTS, PHONE } from '../tests/helpers.js';
+import { launch, open, signIn, hydrated, registerWith, SHOTS, PHONE } from '../tests/helpers.js';
 import { writeXlsx } from '../tests/xlsx.js';
 
 let browser;
@@ -53,6 +53,23 @@ test('an empty install starts with its company, then its card and a building', a
   await page.waitForSelector('[data-testid="company-saved"]');
   await page.waitForFunction(() => document.querySelector('[name="settlement_account"]')?.value === '40702810938000000001');
   await page.screenshot({ path: `${SHOTS}company-card.png`, fullPage: true });
+
+  // the billing period and the norms: 15th–25th by default, a bad norm refused in Russian
+  await page.goto('/settings/period');
+  await hydrated(page);
+  await page.waitForSelector('[data-testid="period-form"]');
+  assert.equal(await page.inputValue('[name="first_day"]'), '15');
+  assert.equal(await page.inputValue('[name="last_day"]'), '25');
+  await page.fill('[name="norms[cold_water]"]', 'много');
+  await page.click('[data-testid="period-form"] button[type="submit"]');
+  await page.waitForSelector('.error-box');
+  assert.match(await page.textContent('.error-box'), /Нормативы потребления/);
+  await page.fill('[name="norms[cold_water]"]', '6,935');
+  await page.fill('[name="norms[hot_water]"]', '4,745');
+  await page.click('[data-testid="period-form"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="period-saved"]');
+  await page.waitForFunction(() => document.querySelector('[name="norms[hot_water]"]')?.value === '4,745');
+  await page.screenshot({ path: `${SHOTS}billing-period.png`, fullPage: true });
 
   // a building with its poll schedule: Mon, Wed, Fri at 05:30
   await page.goto('/objects');
@@ -137,6 +154,11 @@ test('an empty install starts with its company, then its card and a building', a
   await page.waitForSelector('[data-testid="import-written"]');
   // today in Moscow, the building's zone: a date alone is the start of that day
   const today = new Date(Date.now() + 3 * 3600 * 1000).toISOString().slice(0, 10).split('-').reverse().join('.');
+  const moscow = new Date(Date.now() + 3 * 3600 * 1000);
+  // the 20th of the month `back` months before this one, and that month's 1st as an address
+  const monthBack = (back) => new Date(Date.UTC(moscow.getUTCFullYear(), moscow.getUTCMonth() - back, 20));
+  const the20th = (back) => monthBack(back).toISOString().slice(0, 10).split('-').reverse().join('.');
+  const lastMonth = monthBack(1);
   const readings = writeXlsx([
     ['Лицевой счёт', 'Заводской номер', 'Дата', 'Показание'],
     ['', 'W-0001', today, '123,456'],
@@ -148,9 +170,17 @@ test('an empty install starts with its company, then its card and a building', a
   await page.waitForSelector('[data-testid="import-report"]');
   const reasons = await page.$$eval('[data-testid="import-issues"] tbody tr', (trs) => trs.map((tr) => `${tr.cells[0].textContent} ${tr.cells[3].textContent}`));
   assert.deepEqual(reasons, ['4 у лицевого счёта нет такого прибора'], 'flat 3 has no meter');
+  // and the months before, read by a controller on the 20th: flat 1 in the last two months,
+  // flat 2 four months running and then not last month
   await page.setInputFiles('[data-testid="import-file"]', xlsx(writeXlsx([
     ['Лицевой счёт', 'Заводской номер', 'Дата', 'Показание'],
+    ['', 'W-0001', the20th(2), '100'],
+    ['', 'W-0001', the20th(1), '112,5'],
     ['', 'W-0001', today, '123,456'],
+    ['0077000002', '', the20th(5), '1'],
+    ['0077000002', '', the20th(4), '2,5'],
+    ['0077000002', '', the20th(3), '4'],
+    ['0077000002', '', the20th(2), '5,5'],
     ['0077000002', '', today, '7,5'],
   ])));
   await page.waitForSelector('[data-testid="import-report"][data-issues="0"]');
@@ -182,7 +212,37 @@ test('an empty install starts with its company, then its card and a building', a
   assert.match(await value('W-0001').textContent(), /123,456/);
   assert.match(await value('W-0002').textContent(), /7,5/);
   await desk.page.screenshot({ path: `${SHOTS}imported-readings.png`, fullPage: true });
+
+  // «Абоненты и потребление» by billing period: last month's period of flat 1 is its reading
+  // minus the one before; flat 2 missed it and gets its average (4,5 over 3 months), marked
+  const periodMonth = `${lastMonth.toISOString().slice(0, 7)}-01`;
+  await desk.page.goto(`/subscribers?object=${buildingId}&by=period&month=${periodMonth}`);
+  await hydrated(desk.page);
+  const cell = (flat, resource) => desk.page.locator(`table[data-testid="subscribers"] tr[data-flat="${flat}"] td[data-resource="${resource}"][data-slot="0"]`);
+  await cell('1', 'cold_water').waitFor();
+  assert.equal((await cell('1', 'cold_water').textContent()).trim(), '12,500');
+  assert.match((await cell('2', 'hot_water').textContent()).trim(), /^1,500\s*ср$/);
+  assert.equal(await cell('2', 'hot_water').locator('sup.basis').getAttribute('title'), 'по среднему');
+  assert.match(await desk.page.textContent('[data-testid="caption"]'), /расчётный период/);
+  await desk.page.screenshot({ path: `${SHOTS}subscribers-by-period.png`, fullPage: true });
+
+  // a resident of flat 1 registers with a code the dispatcher makes, and sees the same period
+  await desk.page.goto(`/settings/activation?object=${buildingId}`);
+  await hydrated(desk.page);
+  await desk.page.waitForSelector('tr[data-flat="1"] [data-testid="code-one"]');
+  await desk.page.click('tr[data-flat="1"] [data-testid="code-one"]');
+  await desk.page.waitForFunction(() => (document.querySelector('tr[data-flat="1"] td.code code')?.textContent.trim().length ?? 0) === 14, null, { timeout: 20000 });
+  const code = (await desk.page.textContent('tr[data-flat="1"] td.code code')).trim();
   await desk.context.close();
+  const resident = await open(browser, PHONE);
+  await registerWith(resident.page, code, `zarya-${Date.now().toString(36)}@example.ru`, 'Соколов Пётр Ильич', 'kvartira-odin-2026');
+  await resident.page.goto(`/my/consumption?year=${lastMonth.getUTCFullYear()}`);
+  await hydrated(resident.page);
+  const periodRow = resident.page.locator('table[data-testid="my-periods"] tbody tr').nth(lastMonth.getUTCMonth());
+  await periodRow.waitFor();
+  assert.match(await periodRow.textContent(), /12,5/);
+  await resident.page.screenshot({ path: `${SHOTS}cabinet-periods-phone.png`, fullPage: true });
+  await resident.context.close();
 
   // in the list with its flats; archived, out of it, and back with «Показать архивные»
   await page.goto('/objects');

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { launch, open, signIn, hydrated, PHONE, DESKTOP, SHOTS } from './helpers.js';
+import { launch, open, signIn, hydrated, registerWith, PHONE, DESKTOP, SHOTS } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -78,19 +78,6 @@ async function codesPage(page) {
   await page.waitForSelector('table.codes-table tbody tr');
 }
 
-async function registerWith(page, code, email, name) {
-  await page.goto(`/register?code=${encodeURIComponent(code)}`);
-  await hydrated(page);
-  await page.waitForSelector('[data-testid="code-info"]');
-  await page.fill('input[name="full_name"]', name);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', PASSWORD);
-  await page.fill('input[name="password_again"]', PASSWORD);
-  await page.check('input[name="consent"]');
-  await Promise.all([page.waitForURL(/\/my$/, { timeout: 20000 }), page.click('button[type="submit"]')]);
-  await hydrated(page);
-}
-
 let requestId;
 let requestNumber;
 
@@ -113,7 +100,7 @@ test('a dispatcher makes codes for a building and a resident registers with one 
   await desk.context.close();
 
   const { context, page } = await open(browser, PHONE);
-  await registerWith(page, code, EMAIL, 'Петрова Анна Сергеевна');
+  await registerWith(page, code, EMAIL, 'Петрова Анна Сергеевна', PASSWORD);
   await page.waitForSelector('article.premise-card');
   const title = await page.textContent('article.premise-card h2');
   assert.match(title, new RegExp(`кв\\. ${FLAT}$`));
@@ -310,7 +297,7 @@ test('an invite reaches a real SMTP listener and its link registers the owner', 
 
     const owner = await open(browser, PHONE);
     const url = new URL(link);
-    await registerWith(owner.page, url.searchParams.get('code'), `owner-${stamp}@example.ru`, 'Орлов Игорь Викторович');
+    await registerWith(owner.page, url.searchParams.get('code'), `owner-${stamp}@example.ru`, 'Орлов Игорь Викторович', PASSWORD);
     assert.match(await owner.page.textContent('article.premise-card h2'), /кв\. 56$/);
     await owner.context.close();
   } finally {

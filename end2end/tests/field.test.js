@@ -49,6 +49,11 @@ test('field staff walk a building with no network and each value reaches the ser
   const url = page.url();
   const fields = await page.locator('.field-register').count();
   assert.ok(fields > 10, `a building has many fields (${fields})`);
+  // which billing period today's readings count for (a warning outside the 15th–25th)
+  const period = await page.textContent('[data-testid="entry-period"]');
+  assert.match(period, /Пойдёт в расчётный период: \S+ \d{4}/);
+  const day = new Date(Date.now()).getUTCDate();
+  assert.equal(/вне окна приёма показаний \(15–25\)/.test(period), day < 15 || day > 25, period);
 
   await context.setOffline(true);
   await page.reload();

@@ -62,3 +62,17 @@ export async function menu(page) {
   const links = await page.$$eval('nav.side-menu a', (as) => as.map((a) => a.textContent.trim()));
   return { sections, links };
 }
+
+/** Registers a resident in the cabinet with an activation code; lands on «/my». */
+export async function registerWith(page, code, email, name, password) {
+  await page.goto(`/register?code=${encodeURIComponent(code)}`);
+  await hydrated(page);
+  await page.waitForSelector('[data-testid="code-info"]');
+  await page.fill('input[name="full_name"]', name);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await page.fill('input[name="password_again"]', password);
+  await page.check('input[name="consent"]');
+  await Promise.all([page.waitForURL(/\/my$/, { timeout: 20000 }), page.click('button[type="submit"]')]);
+  await hydrated(page);
+}

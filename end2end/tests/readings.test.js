@@ -203,6 +203,7 @@ test('a lower reading is asked about first, stored for review beside the confirm
   await page.goto(`/entry?account=${account}`);
   await hydrated(page);
   await page.waitForSelector('.entry-meter .register input');
+  assert.match(await page.textContent('[data-testid="entry-period"]'), /Пойдёт в расчётный период/);
   const register = page.locator('.entry-meter .register').first();
   const input = register.locator('input');
   const meterId = await register.getAttribute('data-meter');

@@ -40,6 +40,12 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
             Permission::ViewObjects,
         ),
         ("company_card", String::new(), Permission::ViewCompany),
+        ("period_terms", String::new(), Permission::ViewCompany),
+        (
+            "save_period_terms",
+            common::form(&[("first_day", "15"), ("last_day", "25"), ("norms[cold_water]", "6,935")]),
+            Permission::ManageCompany,
+        ),
         (
             "save_company",
             common::form(&[

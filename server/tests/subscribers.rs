@@ -250,3 +250,64 @@ both_backends!(the_list_follows_every_change_of_its_building_at_once, |w| {
     let renamed = page(w, &format!("{body}&query[q]=ПЕРЕИМЕНОВАН")).await;
     assert_eq!(renamed.total_rows, 1, "a meter's new serial is searched at once");
 });
+
+/// A reading a controller typed on a local day (Moscow noon).
+fn typed_on(w: &common::World, y: i32, m: u32, day: u32, total: &str) -> Reading {
+    let ts = app::consumption::calendar::day_start(chrono_tz::Europe::Moscow, NaiveDate::from_ymd_opt(y, m, day).unwrap()) + 12 * 3600;
+    Reading {
+        period: Period::Instant,
+        source: Source::FieldStaff,
+        ..daily(w.a.company_id, w.a.channel_id, ts, d(total), [None, None])
+    }
+}
+
+both_backends!(a_flat_read_on_the_20th_shows_its_billing_period_with_what_each_figure_stands_on, |w| {
+    use app::models::period::Basis;
+    let readings = [(8, "1000"), (9, "1100"), (10, "1200"), (11, "1300.5")]
+        .map(|(m, v)| typed_on(w, 2026, m, 20, v));
+    reading::insert_many(&w.db, &readings).await.unwrap();
+    let at = |month: &str| format!("query[object]={}&query[month]={month}&query[by_period]=true", w.a.object_id);
+
+    // November: its reading minus October's, measured
+    let p = page(w, &at("2026-11-01")).await;
+    assert_eq!(p.window, Some(app::models::period::BillingWindow::default()));
+    assert_eq!(p.rows[0].account, common::ACCOUNT_A);
+    assert_eq!(p.rows[0].values[0][0], Some(Amount::Full(d("100.5"))));
+    assert_eq!(p.rows[0].bases, vec![Basis::Measured]);
+    // the calendar month of the same meter has nothing whole: every step straddles a month
+    let calendar = page(w, &format!("query[object]={}&query[month]=2026-11-01", w.a.object_id)).await;
+    assert_eq!(calendar.window, None);
+    assert_ne!(calendar.rows[0].values[0][0], Some(Amount::Full(d("100.5"))));
+
+    // December has no reading: the average of August–November (300,5 over 3), marked
+    let p = page(w, &at("2026-12-01")).await;
+    assert_eq!(p.rows[0].values[0][0], Some(Amount::Full(d("100.167"))));
+    assert_eq!(p.rows[0].bases, vec![Basis::Average]);
+
+    // the account card shows the period beside the month, with its basis
+    let (status, text, _) = common::call(&w.app, "account_card", &format!("account={}&month=2026-11-01", common::ACCOUNT_A), Some(w.cookie(Role::Reader))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let card: AccountView = serde_json::from_str(&text).unwrap();
+    let line = card.meters.iter().find(|m| m.meter.id == w.a.meter_id).unwrap();
+    assert_eq!(line.period[0].amount, Amount::Full(d("100.5")));
+    assert_eq!(line.period[0].basis, Basis::Measured);
+});
+
+both_backends!(the_period_terms_are_checked_before_anything_is_stored, |w| {
+    let admin = w.cookie(Role::Administrator).to_string();
+    let save = |first: &str, last: &str, norm: &str| {
+        common::form(&[("first_day", first), ("last_day", last), ("norms[cold_water]", norm), ("norms[heat]", "")])
+    };
+    let (status, text, _) = common::call(&w.app, "save_period_terms", &save("10", "20", "6,935"), Some(&admin)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    for bad in [save("20", "10", "1"), save("0", "20", "1"), save("10", "31", "1"), save("10", "20", "много"), save("10", "20", "-1")] {
+        let (status, text, _) = common::call(&w.app, "save_period_terms", &bad, Some(&admin)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {text}");
+    }
+    let (status, text, _) = common::call(&w.app, "period_terms", "", Some(w.cookie(Role::Reader))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let t: app::models::period::BillingTerms = serde_json::from_str(&text).unwrap();
+    assert_eq!((t.window.first_day, t.window.last_day), (10, 20), "a refused save changed nothing");
+    assert_eq!(t.norms.iter().find(|(r, _)| *r == Resource::ColdWater).unwrap().1, "6,935");
+    assert!(!t.editable, "a reader reads them only");
+});

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 
 use crate::components::reading_input::ReadingInput;
 use crate::components::sync_status::device_time;
-use crate::i18n::{resource_name, use_i18n, I18n, Msg};
+use crate::i18n::{month_year, resource_name, use_i18n, I18n, Msg};
+use crate::models::period::BillingWindow;
 use crate::models::entry::EntryMeter;
 use crate::models::field::{Draft, FieldKey, FieldSheet, SentValue, Settlement, Verdict};
 use crate::models::format;
@@ -20,6 +21,20 @@ use crate::prefs;
 /// Whether the «previous reading» column is on.
 pub const PREVIOUS_COOKIE: &str = "uchet_field_previous";
 const YEAR: u32 = 365 * 24 * 3600;
+
+/// Which billing period readings typed today count for, and a warning when today is outside
+/// the window (a reading on the 26th goes to next month's period).
+pub fn period_line(i18n: I18n, window: BillingWindow) -> impl IntoView {
+    let today = crate::offline::device_today();
+    let period = window.period_of(today);
+    let outside = !window.contains(today);
+    view! {
+        <p class="entry-period" class:outside=outside data-testid="entry-period">
+            {i18n.tr(Msg::PeriodWillCount)} ": " <strong>{month_year(i18n.lang(), period)}</strong>
+            {outside.then(|| view! { " · " {i18n.tr(Msg::PeriodOutsideWindow)} " (" {window.first_day} "–" {window.last_day} ")" })}
+        </p>
+    }
+}
 
 /// One sheet of meters to type into: flats with one field per meter and register, the
 /// «previous reading» column, «Отправить» with its question when fields are empty. Every
@@ -113,6 +128,7 @@ pub fn SheetForm(
             {from_device.then(|| view! {
                 <p class="warn-text" data-testid="from-device">{i18n.tr(Msg::FieldOfflineCopy)} " " {device_time(sheet.made_at)}</p>
             })}
+            {period_line(i18n, sheet.window)}
             <Show when=move || saved_offline.get() && !from_device>
                 <p class="ok small">"✓ " {i18n.tr(Msg::FieldReady)}</p>
             </Show>

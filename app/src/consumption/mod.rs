@@ -8,6 +8,7 @@
 //! that went down set aside) → [`spread`] over bucket bounds.
 
 pub mod calendar;
+pub mod period;
 mod integral;
 mod spread;
 
@@ -52,20 +53,7 @@ pub fn consumption(
 ) -> [Vec<Amount>; SLOTS] {
     let per_slot = |slot: usize| -> Vec<Amount> {
         let steps = match archive {
-            Archive::Integral => {
-                let segments: Vec<Segment> = history
-                    .iter()
-                    .map(|m| Segment {
-                        register: m.register,
-                        points: m
-                            .readings
-                            .iter()
-                            .filter_map(|r| r.values[slot].map(|value| Point { ts: r.ts, value }))
-                            .collect(),
-                    })
-                    .collect();
-                integral::steps(&segments).steps
-            }
+            Archive::Integral => integral::steps(&segments_of(history, slot)).steps,
             Archive::Interval { seconds } => interval_steps(history, slot, seconds),
         };
         spread(&steps, bounds)
@@ -88,6 +76,21 @@ pub fn consumption(
         }
     }
     out
+}
+
+/// One slot's running totals of each meter of a history, as the integral walk takes them.
+pub(crate) fn segments_of(history: &[MeterHistory], slot: usize) -> Vec<Segment> {
+    history
+        .iter()
+        .map(|m| Segment {
+            register: m.register,
+            points: m
+                .readings
+                .iter()
+                .filter_map(|r| r.values[slot].map(|value| Point { ts: r.ts, value }))
+                .collect(),
+        })
+        .collect()
 }
 
 fn tariff_used(history: &[MeterHistory], slot: usize) -> bool {

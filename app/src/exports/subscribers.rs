@@ -1,8 +1,10 @@
 //! «Абоненты и потребление» as a file: every account of the building under the list's
-//! search and order, all pages, with the month's consumption and the totals below.
+//! search and order, all pages, with the month's consumption and the totals below; in the
+//! billing period's view each resource also says what its figures stand on.
 
 use super::{Cell, Sheet};
-use crate::i18n::{month_year, resource_name, unit_name, Lang, Msg};
+use crate::i18n::{month_year, period_caption, resource_name, unit_name, Lang, Msg};
+use crate::models::period::Basis;
 use crate::models::amount::slot_label;
 use crate::models::Amount;
 use crate::queries::subscribers::Table;
@@ -18,6 +20,8 @@ fn cell(a: Option<Amount>) -> Cell {
 
 pub fn sheet(t: &Table, lang: Lang) -> Sheet {
     let tx = |m: Msg| m.text(lang).to_string();
+    let by_period = t.terms.is_some();
+    let english = lang == Lang::En;
     let mut header = vec![tx(Msg::ColFlat), tx(Msg::ColAccount), tx(Msg::SubOwner)];
     for c in &t.columns {
         for s in &c.slots {
@@ -28,12 +32,25 @@ pub fn sheet(t: &Table, lang: Lang) -> Sheet {
                 slot_label(*s, &tx(Msg::Total))
             ));
         }
+        if by_period {
+            header.push(format!("{}: {}", tx(resource_name(c.resource)), tx(Msg::PeriodBasis)));
+        }
     }
-    let values = |v: &[[Option<Amount>; 5]]| -> Vec<Cell> {
+    let values = |v: &[[Option<Amount>; 5]], bases: &[Basis]| -> Vec<Cell> {
         t.columns
             .iter()
             .enumerate()
-            .flat_map(|(g, c)| c.slots.iter().map(move |s| cell(v[g][*s])))
+            .flat_map(|(g, c)| {
+                let mut cells: Vec<Cell> = c.slots.iter().map(|s| cell(v[g][*s])).collect();
+                if by_period {
+                    // a row whose basis is not kept (the common meters) says nothing of it
+                    cells.push(match (bases.get(g), v[g][0]) {
+                        (Some(basis), Some(_)) => basis.name(english).to_string().into(),
+                        _ => Cell::Empty,
+                    });
+                }
+                cells
+            })
             .collect()
     };
     let mut rows: Vec<Vec<Cell>> = t
@@ -41,20 +58,23 @@ pub fn sheet(t: &Table, lang: Lang) -> Sheet {
         .iter()
         .map(|r| {
             let mut row: Vec<Cell> = vec![r.flat.clone().into(), r.account.clone().into(), r.owner.clone().into()];
-            row.extend(values(&r.values));
+            row.extend(values(&r.values, &r.bases));
             row
         })
         .collect();
-    for (label, v) in [(Msg::SubIndividual, &t.individual), (Msg::SubCommon, &t.common)] {
+    for (label, v, bases) in [(Msg::SubIndividual, &t.individual, &t.individual_bases[..]), (Msg::SubCommon, &t.common, &[][..])] {
         let mut row: Vec<Cell> = vec![tx(label).into(), Cell::Empty, Cell::Empty];
-        row.extend(values(v));
+        row.extend(values(v, bases));
         rows.push(row);
     }
     Sheet {
         name: tx(Msg::MenuSubscribers),
         title: vec![
             format!("{} — {}", tx(Msg::MenuSubscribers), t.object.name),
-            month_year(lang, t.month),
+            match &t.terms {
+                Some(terms) => period_caption(lang, t.month, terms.window),
+                None => month_year(lang, t.month),
+            },
             tx(Msg::GapNote),
         ],
         header,

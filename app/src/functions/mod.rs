@@ -13,6 +13,7 @@ pub mod home;
 pub mod meters;
 pub mod notices;
 pub mod objects;
+pub mod period;
 pub mod polling;
 pub mod readings;
 pub mod registration;

@@ -226,6 +226,28 @@ pub fn month_year(lang: Lang, d: chrono::NaiveDate) -> String {
     format!("{} {}", month_name(lang, d.month0()), d.year())
 }
 
+/// The billing period as a caption: its month and the days its readings were taken on.
+pub fn period_caption(lang: Lang, month: chrono::NaiveDate, window: crate::models::period::BillingWindow) -> String {
+    use crate::models::format::date;
+    let to = window.end_of(month) - chrono::Duration::days(1);
+    let from = window.end_of(month - chrono::Months::new(1));
+    let (first, last) = (window.first_day, window.last_day);
+    match lang {
+        Lang::Ru => format!(
+            "расчётный период «{}» — показания с {} по {} (приём {first}–{last} числа)",
+            month_year(lang, month),
+            date(from),
+            date(to)
+        ),
+        Lang::En => format!(
+            "billing period “{}” — readings from {} to {} (taken on days {first}–{last})",
+            month_year(lang, month),
+            date(from),
+            date(to)
+        ),
+    }
+}
+
 pub fn unit_name(resource: crate::models::Resource) -> Msg {
     match resource.unit() {
         "kWh" => Msg::UnitKwh,

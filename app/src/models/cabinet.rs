@@ -109,6 +109,21 @@ pub struct PremiseConsumption {
     /// The first column not over yet (today, this month or later): shown empty, not «–*».
     pub not_yet_from: usize,
     pub resources: Vec<ResourceLine>,
+    /// A year's billing periods per resource (the year view only), each figure with its basis.
+    #[serde(default)]
+    pub periods: Vec<PeriodLine>,
+    /// The first period whose window has not closed yet (shown empty).
+    #[serde(default)]
+    pub periods_open_from: usize,
+    #[serde(default)]
+    pub window: super::period::BillingWindow,
+}
+
+/// One resource over a year's billing periods: the sum of the premise's meters of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodLine {
+    pub resource: Resource,
+    pub values: Vec<super::period::PeriodAmount>,
 }
 
 /// One resource over the period: the sum of the premise's meters of it.

@@ -199,6 +199,9 @@ pub struct EntrySheet {
     pub address: String,
     pub flat: String,
     pub meters: Vec<EntryMeter>,
+    /// The company's billing window: the screen says which period the readings count for.
+    #[serde(default)]
+    pub window: super::period::BillingWindow,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

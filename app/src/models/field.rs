@@ -39,6 +39,9 @@ pub struct FieldSheet {
     /// When the server made the sheet (UTC seconds): an offline copy says how old it is.
     pub made_at: i64,
     pub premises: Vec<FieldPremise>,
+    /// The company's billing window: the sheet says which period today's readings count for.
+    #[serde(default)]
+    pub window: super::period::BillingWindow,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -104,6 +104,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
             Msg::SectionSettings,
             &[
                 item("/settings/company", Msg::MenuCompany, ViewCompany, true),
+                item("/settings/period", Msg::MenuPeriod, ViewCompany, true),
                 item("/settings/import", Msg::MenuImport, ManageObjects, true),
                 item("/settings/activation", Msg::MenuActivation, EditData, true),
                 item("/settings/users", Msg::MenuUsers, ManageUsers, true),

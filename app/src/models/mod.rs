@@ -18,6 +18,7 @@ pub mod menu;
 pub mod meter_card;
 pub mod not_polled;
 pub mod notice;
+pub mod period;
 pub mod polling;
 pub mod readings_table;
 pub mod request;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::cabinet::CabinetMeter;
+use super::period::{Basis, BillingWindow, PeriodAmount};
 use super::{Amount, Resource};
 
 /// Rows a page may hold.
@@ -59,6 +60,8 @@ pub struct SubscribersQuery {
     pub desc: bool,
     pub page: usize,
     pub per_page: usize,
+    /// The billing period's figures (hand-read meters) instead of the calendar month's.
+    pub by_period: bool,
 }
 
 impl SubscribersQuery {
@@ -74,6 +77,7 @@ impl SubscribersQuery {
                 "desc" => q.desc = v == "1" || v == "true",
                 "page" => q.page = v.parse().unwrap_or(0),
                 "per_page" => q.per_page = v.parse().unwrap_or(0),
+                "by" => q.by_period = v == "period",
                 _ => {}
             }
         }
@@ -103,6 +107,9 @@ impl SubscribersQuery {
         }
         if self.per_page != 0 && self.per_page != PAGE_SIZES[0] {
             parts.push(format!("per_page={}", self.per_page));
+        }
+        if self.by_period {
+            parts.push("by=period".into());
         }
         parts.join("&")
     }
@@ -138,6 +145,10 @@ pub struct SubscriberRow {
     /// Per resource column group: total and T1–T4; `None` where the premise has no meter
     /// with that register (shown empty), `Some(NoData)` where it has one with nothing measured.
     pub values: Vec<[Option<Amount>; 5]>,
+    /// Per resource column group, in the billing period's view: what the figures stand on
+    /// (the least measured of the premise's meters).
+    #[serde(default)]
+    pub bases: Vec<Basis>,
 }
 
 /// A page of the list with the building's totals.
@@ -159,6 +170,11 @@ pub struct SubscribersPage {
     /// resource column group.
     pub individual: Vec<[Option<Amount>; 5]>,
     pub common: Vec<[Option<Amount>; 5]>,
+    /// The billing period's view: what the individual total stands on, per column group.
+    #[serde(default)]
+    pub individual_bases: Vec<Basis>,
+    /// The billing period's view: `month` is the period, and this is its window.
+    pub window: Option<BillingWindow>,
 }
 
 /// A meter on an account's card.
@@ -169,6 +185,9 @@ pub struct AccountMeter {
     /// The month's consumption: total and T1–T4 (a replaced meter's counts under its
     /// successor).
     pub month: [Amount; 5],
+    /// The billing period of the same month: total and T1–T4, each with its basis.
+    #[serde(default)]
+    pub period: [PeriodAmount; 5],
 }
 
 /// One personal account: where, whose, and its meters (retired ones too, greyed).
@@ -185,6 +204,9 @@ pub struct AccountView {
     /// Residents registered in the cabinet for this premise.
     pub cabinet: Vec<String>,
     pub month: NaiveDate,
+    /// The company's billing window (the period shown is `month`'s).
+    #[serde(default)]
+    pub window: BillingWindow,
     pub meters: Vec<AccountMeter>,
 }
 
@@ -202,6 +224,7 @@ mod tests {
             desc: true,
             page: 3,
             per_page: 50,
+            by_period: true,
         };
         let s = q.to_query();
         let back = SubscribersQuery::from_pairs(s.split('&').filter_map(|p| p.split_once('=')).map(|(k, v)| {

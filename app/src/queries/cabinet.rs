@@ -13,8 +13,9 @@ use crate::consumption::{self, calendar, Archive};
 use crate::errors::AppError;
 use crate::models::cabinet::{
     CabinetMeter, CabinetPremise, CabinetView, CompanyContacts, LastReading, PremiseConsumption,
-    ResourceLine, WaitingReading,
+    PeriodLine, ResourceLine, WaitingReading,
 };
+use crate::models::period::PeriodAmount;
 use crate::models::field::FieldSheet;
 use crate::models::{Amount, MeterState, Resource};
 use crate::storage::current;
@@ -197,6 +198,37 @@ pub async fn consumption(
         l.total = l.values.iter().take(not_yet_from).copied().sum();
     }
     lines.sort_by_key(|l| Resource::ALL.iter().position(|r| *r == l.resource));
+
+    // the year's billing periods: what a hand-read flat is billed for, with its basis
+    let terms = super::period::Terms::of(db, caller.company_id, o.id).await?;
+    let (mut periods, mut periods_open_from) = (Vec::new(), 0);
+    if month.is_none() {
+        let meters = meter::list_for_premise(db, caller.company_id, p.id).await?;
+        let premises = std::collections::HashMap::from([(p.id, p.clone())]);
+        let figures = super::period::figures(db, &o, &terms, &meters, &premises, first, 12).await?;
+        for m in meters.iter().filter(|m| figures.contains_key(&m.id)) {
+            let values = &figures[&m.id][0];
+            match periods.iter_mut().find(|l: &&mut PeriodLine| l.resource == m.resource) {
+                Some(l) => {
+                    for (sum, v) in l.values.iter_mut().zip(values) {
+                        *sum = PeriodAmount {
+                            amount: sum.amount + v.amount,
+                            basis: sum.basis.worst(v.basis),
+                        };
+                    }
+                }
+                None => periods.push(PeriodLine {
+                    resource: m.resource,
+                    values: values.clone(),
+                }),
+            }
+        }
+        periods.sort_by_key(|l| Resource::ALL.iter().position(|r| *r == l.resource));
+        let open = terms.window.period_of(today);
+        periods_open_from = (0..12u32)
+            .take_while(|i| first + chrono::Months::new(*i) < open)
+            .count();
+    }
     Ok(PremiseConsumption {
         premise_id: p.id,
         title: format!("{}, {}", o.address, p.number),
@@ -206,6 +238,9 @@ pub async fn consumption(
         labels,
         not_yet_from,
         resources: lines,
+        periods,
+        periods_open_from,
+        window: terms.window,
     })
 }
 

@@ -78,5 +78,6 @@ pub async fn sheet(db: &Db, caller: &Caller, number: &str) -> Result<Option<Entr
         address: o.address.clone(),
         flat: p.number,
         meters,
+        window: crate::storage::billing_window::get(db, o.company_id).await?,
     }))
 }

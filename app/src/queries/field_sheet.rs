@@ -104,5 +104,6 @@ pub async fn sheet_of(
         address: o.address,
         made_at: now,
         premises,
+        window: crate::storage::billing_window::get(db, o.company_id).await?,
     })
 }

@@ -14,6 +14,7 @@ pub mod console;
 pub mod meter_card;
 pub mod not_polled;
 pub mod notices;
+pub mod period;
 pub mod readings_table;
 pub mod requests;
 pub mod subscribers;

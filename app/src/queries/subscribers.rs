@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use super::period::{self, Terms};
 use super::readings_table::{pick_object, zone};
 use crate::auth::caller::Caller;
 use crate::components::table::all_words_in;
@@ -17,6 +18,7 @@ use crate::models::subscribers::{
     AccountView, AccountMeter, ResourceColumns, SubscriberRow, SubscriberSort, SubscribersPage,
     SubscribersQuery,
 };
+use crate::models::period::{Basis, PeriodAmount};
 use crate::models::{Amount, MeterState, Placement, Resource};
 use crate::storage::consumption_day::{self, Span};
 use crate::storage::{account, meter, object, object_generation, premise, resident, Db};
@@ -59,6 +61,11 @@ pub struct Table {
     pub rows: Vec<SubscriberRow>,
     pub individual: Vec<Sums>,
     pub common: Vec<Sums>,
+    /// The billing period's view: per column group, the least measured basis in the
+    /// individual meters' total.
+    pub individual_bases: Vec<Basis>,
+    /// The billing period's view: the terms its figures stand on.
+    pub terms: Option<Terms>,
 }
 
 pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Table, AppError> {
@@ -68,8 +75,21 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
     crate::rollup::refresh_stale(db, Some(caller.company_id), super::dashboard::REFRESH_BUDGET).await?;
     let tz = zone(&o);
     let today = calendar::local_date(tz, crate::storage::now());
-    let month = month_of(q.month, today);
-    let c = computed(db, caller.company_id, o.id, month).await?;
+    let terms = match q.by_period {
+        true => Some(Terms::of(db, caller.company_id, o.id).await?),
+        false => None,
+    };
+    let (month, whole) = match &terms {
+        Some(t) => {
+            let period = period::period_of_query(q.month, t.window, today);
+            (period, today >= t.window.end_of(period))
+        }
+        None => {
+            let month = month_of(q.month, today);
+            (month, is_over(month, today))
+        }
+    };
+    let c = computed(db, caller.company_id, &o, month, terms.as_ref()).await?;
     let mut rows: Vec<SubscriberRow> = c
         .rows
         .iter()
@@ -80,11 +100,13 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
     Ok(Table {
         object: o,
         month,
-        whole: is_over(month, today),
+        whole,
         columns: c.columns.clone(),
         rows,
         individual: c.individual.clone(),
         common: c.common.clone(),
+        individual_bases: c.individual_bases.clone(),
+        terms,
     })
 }
 
@@ -95,32 +117,38 @@ struct Computed {
     rows: Vec<(SubscriberRow, String)>,
     individual: Vec<Sums>,
     common: Vec<Sums>,
+    individual_bases: Vec<Basis>,
 }
 
-/// Lists kept by (database, company, building, month) with the building's generations they were made
+/// Lists kept by (database, company, building, month, view) with the building's generations they were made
 /// under: a thousand meters' rows are read and summed once, not on every page view, and
 /// any change of the building's meters, flats, accounts or consumption makes a new one.
 #[allow(clippy::type_complexity)]
 static KEPT: std::sync::LazyLock<
-    std::sync::Mutex<HashMap<(u64, i64, i64, NaiveDate), ((i64, i64), std::sync::Arc<Computed>)>>,
+    std::sync::Mutex<HashMap<Key, ((i64, i64), std::sync::Arc<Computed>)>>,
 > = std::sync::LazyLock::new(Default::default);
 /// The list being made per key, so a page opened by fifty people at once is made once.
 #[allow(clippy::type_complexity)]
 static MAKING: std::sync::LazyLock<
-    std::sync::Mutex<HashMap<(u64, i64, i64, NaiveDate), std::sync::Arc<tokio::sync::Mutex<()>>>>,
+    std::sync::Mutex<HashMap<Key, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 > = std::sync::LazyLock::new(Default::default);
+/// (database, company, building, month, view): the view is 0 for calendar months, else the
+/// billing terms' fingerprint (a changed window or norm makes a new list).
+type Key = (u64, i64, i64, NaiveDate, u64);
 /// At most this many lists are kept (then all are dropped and made again as asked).
 const KEEP_AT_MOST: usize = 256;
 
 async fn computed(
     db: &Db,
     company_id: i64,
-    object_id: i64,
+    o: &object::Object,
     month: NaiveDate,
+    terms: Option<&Terms>,
 ) -> Result<std::sync::Arc<Computed>, AppError> {
     // the generation first: a list made after it can only be newer than what it names
-    let generation = object_generation::of(db, object_id).await?;
-    let key = (db.instance(), company_id, object_id, month);
+    let generation = object_generation::of(db, o.id).await?;
+    let view = terms.map_or(0, |t| t.fingerprint() | 1);
+    let key = (db.instance(), company_id, o.id, month, view);
     if let Some((g, c)) = KEPT.lock().expect("not poisoned").get(&key) {
         if *g == generation {
             return Ok(c.clone());
@@ -140,7 +168,7 @@ async fn computed(
             return Ok(c.clone());
         }
     }
-    let c = std::sync::Arc::new(compute(db, company_id, object_id, month).await?);
+    let c = std::sync::Arc::new(compute(db, company_id, o, month, terms).await?);
     let mut kept = KEPT.lock().expect("not poisoned");
     if kept.len() >= KEEP_AT_MOST {
         kept.clear();
@@ -149,13 +177,35 @@ async fn computed(
     Ok(c)
 }
 
-async fn compute(db: &Db, company_id: i64, object_id: i64, month: NaiveDate) -> Result<Computed, AppError> {
+async fn compute(
+    db: &Db,
+    company_id: i64,
+    o: &object::Object,
+    month: NaiveDate,
+    terms: Option<&Terms>,
+) -> Result<Computed, AppError> {
+    let object_id = o.id;
     let meters = meter::list_for_object(db, company_id, object_id).await?;
-    let stored: HashMap<i64, [Amount; SLOTS]> =
-        consumption_day::of_object(db, company_id, object_id, Span::Month, month)
+    let premises = premise::list(db, company_id, object_id).await?;
+    // per chain head: the month's figures from the rollup, or the period's with their basis
+    let stored: HashMap<i64, ([Amount; SLOTS], Basis)> = match terms {
+        None => consumption_day::of_object(db, company_id, object_id, Span::Month, month)
             .await?
             .into_iter()
-            .collect();
+            .map(|(id, v)| (id, (v, Basis::Measured)))
+            .collect(),
+        Some(t) => {
+            let by_id = premises.iter().map(|p| (p.id, p.clone())).collect();
+            period::figures(db, o, t, &meters, &by_id, month, 1)
+                .await?
+                .into_iter()
+                .map(|(id, f)| {
+                    let first: [PeriodAmount; SLOTS] = std::array::from_fn(|s| f[s][0]);
+                    (id, (first.map(|p| p.amount), first[0].basis))
+                })
+                .collect()
+        }
+    };
     let chains = heads(&meters);
 
     // one column group per resource the building meters, tariff slots as its meters have
@@ -185,15 +235,22 @@ async fn compute(db: &Db, company_id: i64, object_id: i64, month: NaiveDate) -> 
 
     let empty = || vec![[None; SLOTS]; columns.len()];
     let mut per_premise: HashMap<i64, Vec<Sums>> = HashMap::new();
+    let mut bases: HashMap<i64, Vec<Basis>> = HashMap::new();
     let mut serials: HashMap<i64, Vec<String>> = HashMap::new();
     let (mut individual, mut common) = (empty(), empty());
+    let mut individual_bases = vec![Basis::Measured; if terms.is_some() { columns.len() } else { 0 }];
     for m in &chains {
         let Some(g) = group(m.resource) else { continue };
-        let v = stored.get(&m.id).copied().unwrap_or([Amount::NoData; SLOTS]);
+        let (v, basis) = stored.get(&m.id).copied().unwrap_or(([Amount::NoData; SLOTS], Basis::Measured));
         match (m.placement, m.premise_id) {
             (Placement::Individual, Some(p)) => {
+                let b = &mut bases.entry(p).or_insert_with(|| vec![Basis::Measured; columns.len()])[g];
+                *b = b.worst(basis);
                 add(&mut per_premise.entry(p).or_insert_with(empty)[g], &v, m.tariffs);
                 add(&mut individual[g], &v, m.tariffs);
+                if let Some(b) = individual_bases.get_mut(g) {
+                    *b = b.worst(basis);
+                }
                 serials.entry(p).or_default().push(m.serial.clone());
             }
             _ => add(&mut common[g], &v, m.tariffs),
@@ -202,7 +259,7 @@ async fn compute(db: &Db, company_id: i64, object_id: i64, month: NaiveDate) -> 
 
     let accounts = account::list_for_object(db, company_id, object_id).await?;
     let mut rows = Vec::new();
-    for p in premise::list(db, company_id, object_id).await? {
+    for p in premises {
         let values = per_premise.get(&p.id).cloned().unwrap_or_else(empty);
         let mut own: Vec<&account::Account> = accounts.iter().filter(|a| a.premise_id == p.id).collect();
         if own.is_empty() && !per_premise.contains_key(&p.id) {
@@ -217,6 +274,7 @@ async fn compute(db: &Db, company_id: i64, object_id: i64, month: NaiveDate) -> 
                 flat: p.number.clone(),
                 owner,
                 values: values.clone(),
+                bases: if terms.is_some() { bases.get(&p.id).cloned().unwrap_or_default() } else { Vec::new() },
             };
             let hay = format!("{} кв. {} {} {}", row.account, row.flat, row.owner, hay_serials);
             rows.push((row, hay));
@@ -233,6 +291,7 @@ async fn compute(db: &Db, company_id: i64, object_id: i64, month: NaiveDate) -> 
         rows,
         individual,
         common,
+        individual_bases,
     })
 }
 
@@ -286,7 +345,9 @@ pub async fn list(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Subs
         page,
         per_page,
         individual: t.individual,
+        individual_bases: t.individual_bases,
         common: t.common,
+        window: t.terms.map(|t| t.window),
     })
 }
 
@@ -315,8 +376,14 @@ pub async fn account_card(
         .into_iter()
         .map(|(old, _)| old)
         .collect();
+    let terms = Terms::of(db, caller.company_id, o.id).await?;
+    let periods = period::figures(db, &o, &terms, &own, &HashMap::from([(p.id, p.clone())]), month, 1).await?;
     let mut meters = Vec::new();
     for m in own {
+        let period = periods
+            .get(&m.id)
+            .map(|f| std::array::from_fn(|s| f[s][0]))
+            .unwrap_or([PeriodAmount::NONE; SLOTS]);
         let month_amounts = if replaced.contains(&m.id) {
             [Amount::NoData; SLOTS]
         } else {
@@ -330,6 +397,7 @@ pub async fn account_card(
         meters.push(AccountMeter {
             meter: super::cabinet::cabinet_meter(db, caller.company_id, m, tz).await?,
             month: month_amounts,
+            period,
         });
     }
     meters.sort_by_key(|a| {
@@ -347,6 +415,7 @@ pub async fn account_card(
         residents: p.residents,
         cabinet: resident::names_of(db, caller.company_id, p.id).await?,
         month,
+        window: terms.window,
         meters,
     })
 }

@@ -9,7 +9,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::error_view::ErrorBox;
 use crate::functions::subscribers::account_card;
-use crate::i18n::{month_year, resource_name, state_name, unit_name, use_i18n, Msg};
+use crate::i18n::{month_year, period_caption, resource_name, state_name, unit_name, use_i18n, Lang, Msg};
+use crate::models::period::Basis;
 use crate::models::amount::slot_label;
 use crate::models::cabinet::registers_text;
 use crate::models::subscribers::{AccountView, AccountMeter};
@@ -59,6 +60,12 @@ fn Card(card: AccountView) -> impl IntoView {
         .iter()
         .map(|m| view! { <MeterLine meter=m.clone() month/> })
         .collect_view();
+    // a sentence of its own: «Расчётный период «ноябрь 2026» — показания с …»
+    let caption = {
+        let text = period_caption(i18n.lang(), month, card.window);
+        let mut chars = text.chars();
+        chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+    };
     view! {
         <h1>{i18n.tr(Msg::Account)} " " {card.account.clone()}</h1>
         <dl class="card-list">
@@ -82,12 +89,14 @@ fn Card(card: AccountView) -> impl IntoView {
                     <th>{i18n.tr(Msg::ColValue)}</th>
                     <th>{i18n.tr(Msg::SubLastReceived)}</th>
                     <th class="num">{i18n.tr(Msg::SubMonthConsumption)}</th>
+                    <th class="num">{i18n.tr(Msg::PeriodConsumption)}</th>
                     <th>{i18n.tr(Msg::State)}</th>
                 </tr></thead>
                 <tbody>{meters}</tbody>
             </table>
         </div>
         <p class="note">{i18n.tr(Msg::GapNote)}</p>
+        <p class="note" data-testid="period-caption">{caption} ". " {i18n.tr(Msg::PeriodNote)}</p>
     }
 }
 
@@ -121,11 +130,27 @@ fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
         }
         shown
             .into_iter()
-            .map(|s| format!("{} {}", slot_label(s, i18n.t(Msg::Total)), month_amounts[s].display_fixed(0)))
+            .map(|s| format!("{} {}", slot_label(s, i18n.t(Msg::Total)), month_amounts[s].display_fixed(fraction)))
             .collect::<Vec<_>>()
             .join(" · ")
     };
-    let consumed = if m.tariffs > 1 { consumed } else { month_amounts[0].display_fixed(0) };
+    let consumed = if m.tariffs > 1 { consumed } else { month_amounts[0].display_fixed(fraction) };
+    let period = meter.period;
+    let english = i18n.lang() == Lang::En;
+    let by_period = if m.tariffs > 1 {
+        let mut shown: Vec<usize> = slots.clone();
+        shown.push(0);
+        shown
+            .into_iter()
+            .map(|s| format!("{} {}", slot_label(s, i18n.t(Msg::Total)), period[s].amount.display_fixed(fraction)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    } else {
+        period[0].amount.display_fixed(fraction)
+    };
+    let basis = period[0].basis;
+    let basis_words = (basis != Basis::Measured && period[0].amount.known().is_some())
+        .then(|| view! { <br/><span class="tag basis-tag" data-basis=basis.as_str()>{basis.name(english)}</span> });
     let link = format!("/meters/{}?month={}", m.id, month.format("%Y-%m-%d"));
     view! {
         <tr class:retired=retired data-meter=m.id.to_string() data-resource=resource.as_str()>
@@ -140,6 +165,7 @@ fn MeterLine(meter: AccountMeter, month: NaiveDate) -> impl IntoView {
             <td class="value">{value.unwrap_or_else(|| "—".into())} {waiting}</td>
             <td>{m.last.as_ref().map(|l| l.at.clone()).unwrap_or_else(|| "—".into())}</td>
             <td class="num month">{consumed}</td>
+            <td class="num by-period" data-testid="by-period">{by_period}{basis_words}</td>
             <td>{move || i18n.t(state_name(state))}</td>
         </tr>
     }

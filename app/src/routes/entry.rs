@@ -271,6 +271,7 @@ where
     let saved = move || outcome.with(|o| !o.is_empty() && o.values().all(|x| x.stored));
     let header = view! {
         <p class="caption">{sheet.object_name.clone()} " · " {sheet.address.clone()} ", кв. " {sheet.flat.clone()} " · " {i18n.tr(Msg::Account)} " " {sheet.account.clone()}</p>
+        {crate::components::entry_sheet::period_line(i18n, sheet.window)}
         {empty.then(|| view! { <p class="muted">{i18n.tr(Msg::EntryNoMeters)}</p> })}
     }
     .into_any();

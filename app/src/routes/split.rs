@@ -137,6 +137,7 @@ lazy_area!(
     SettingsRoute {
         "/settings/company" => crate::routes::settings::company::CompanyPage,
         "/settings/import" => crate::routes::settings::import::ImportPage,
+        "/settings/period" => crate::routes::settings::period::PeriodPage,
         "/settings/users" => crate::routes::settings::users::UsersPage,
         "/settings/activation" => crate::routes::settings::activation::ActivationPage,
         "/settings/audit" => crate::routes::settings::audit::AuditPage,

@@ -13,7 +13,8 @@ use crate::components::error_view::ErrorBox;
 use crate::components::layout::follow_selected_object;
 use crate::components::table::page_numbers;
 use crate::functions::subscribers::subscribers;
-use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Msg};
+use crate::i18n::{month_year, period_caption, resource_name, unit_name, use_i18n, Lang, Msg};
+use crate::models::period::Basis;
 use crate::models::amount::slot_label;
 use crate::models::format;
 use crate::models::subscribers::{SubscriberRow, SubscriberSort, SubscribersPage, SubscribersQuery, PAGE_SIZES};
@@ -115,21 +116,29 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
         .flat_map(|c| c.slots.clone())
         .map(|s| view! { <th class="num">{move || slot_label(s, i18n.t(Msg::Total))}</th> })
         .collect_view();
+    let english = i18n.lang() == Lang::En;
     let cells = {
         let groups = groups.clone();
-        move |v: &[[Option<Amount>; 5]]| {
+        move |v: &[[Option<Amount>; 5]], bases: &[Basis]| {
+            let bases = bases.to_vec();
             groups
                 .iter()
                 .enumerate()
-                .flat_map(|(g, c)| c.slots.iter().map(move |s| (g, *s, c.fraction)))
-                .map(|(g, s, fraction)| {
+                .flat_map(|(g, c)| c.slots.iter().map(move |s| (g, *s, c.fraction, c.resource)))
+                .map(|(g, s, fraction, resource)| {
                     let a = v[g][s];
-                    view! { <td class="num" class:partial=a.is_some_and(|a| !a.is_full())>{amount(a, fraction)}</td> }
+                    // what a period's figure stands on, where it is not a measured one
+                    let basis = bases.get(g).copied().filter(|b| *b != Basis::Measured && a.is_some());
+                    let mark = basis.map(|b| view! { <sup class="basis" title=b.name(english) data-basis=b.as_str()>{b.mark(english)}</sup> });
+                    view! { <td class="num" class:partial=a.is_some_and(|a| !a.is_full()) data-resource=resource.as_str() data-slot=s.to_string()>{amount(a, fraction)}{mark}</td> }
                 })
                 .collect_view()
         }
     };
     let month_param = page.month.format("%Y-%m-%d").to_string();
+    let window = page.window;
+    let by_period = window.is_some();
+    let view_link = |period: bool| href(&SubscribersQuery { by_period: period, month: None, page: 1, ..resolved.clone() });
     let rows = page
         .rows
         .iter()
@@ -140,15 +149,15 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
                     <td>{r.flat.clone()}</td>
                     <td>{if r.account.is_empty() { view! { <span class="muted">"—"</span> }.into_any() } else { view! { <a href=link>{r.account.clone()}</a> }.into_any() }}</td>
                     <td class="owner">{r.owner.clone()}</td>
-                    {cells(&r.values)}
+                    {cells(&r.values, &r.bases)}
                 </tr>
             }
         })
         .collect_view();
     let span = 3 + groups.iter().map(|c| c.slots.len()).sum::<usize>();
     let totals = view! {
-        <tr class="total" data-testid="individual"><th colspan="3">{i18n.tr(Msg::SubIndividual)}</th>{cells(&page.individual)}</tr>
-        <tr class="total common" data-testid="common"><th colspan="3">{i18n.tr(Msg::SubCommon)}</th>{cells(&page.common)}</tr>
+        <tr class="total" data-testid="individual"><th colspan="3">{i18n.tr(Msg::SubIndividual)}</th>{cells(&page.individual, &page.individual_bases)}</tr>
+        <tr class="total common" data-testid="common"><th colspan="3">{i18n.tr(Msg::SubCommon)}</th>{cells(&page.common, &[])}</tr>
     };
     let pages = page.total_rows.div_ceil(page.per_page).max(1) as u32;
     let current = page.page as u32;
@@ -185,6 +194,7 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
                 <input type="search" name="q" value=query.q.clone() placeholder=i18n.tr(Msg::SubSearch)/>
             </label>
             <input type="hidden" name="month" value=month_param.clone()/>
+            {by_period.then(|| view! { <input type="hidden" name="by" value="period"/> })}
             <button type="submit" class="button primary">{i18n.tr(Msg::Show)}</button>
         </Form>
     }
@@ -192,6 +202,10 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
     view! {
         {form}
         <div class="toolbar period">
+            <nav class="segmented" data-testid="view">
+                <a href=view_link(false) class="seg small" class:on=!by_period>{i18n.tr(Msg::MonthView)}</a>
+                <a href=view_link(true) class="seg small" class:on=by_period data-testid="by-period">{i18n.tr(Msg::PeriodView)}</a>
+            </nav>
             <a class="button small" href=prev data-testid="prev-month">"←"</a>
             <strong class="period-name" data-testid="month">{month_year(i18n.lang(), page.month)}</strong>
             <a class="button small" href=next data-testid="next-month">"→"</a>
@@ -199,9 +213,10 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
             <a class="button" href=format!("/export/subscribers.xlsx?{export}") download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
             <a class="button" href=format!("/export/subscribers.csv?{export}") download>{i18n.tr(Msg::ExportCsv)}</a>
         </div>
-        <p class="caption">
+        <p class="caption" data-testid="caption">
             {page.object_name.clone()}
-            {(!page.whole).then(|| view! { " · " <span class="warn-text">{i18n.tr(Msg::SubMonthNotOver)}</span> })}
+            {window.map(|w| view! { " · " {period_caption(i18n.lang(), page.month, w)} })}
+            {(!page.whole).then(|| view! { " · " <span class="warn-text">{i18n.tr(if by_period { Msg::PeriodNotOver } else { Msg::SubMonthNotOver })}</span> })}
         </p>
         <div class="table-wrap">
             <table class="data subscribers-table" data-testid="subscribers">
@@ -228,5 +243,6 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
             <nav class="segmented">{sizes}</nav>
         </div>
         <p class="note">{i18n.tr(Msg::GapNote)} " " {i18n.tr(Msg::SubCommonApart)}</p>
+        {by_period.then(|| view! { <p class="note" data-testid="period-note">{i18n.tr(Msg::PeriodNote)}</p> })}
     }
 }

@@ -304,6 +304,22 @@ pub async fn list_many(db: &Db, company_id: i64, channel_ids: &[i64], from: i64,
 /// [`latest_integral_before`] of many channels at once, each before its own moment, confirmed
 /// readings only: (channel, reading) for those that have one.
 pub async fn latest_confirmed_before_many(db: &Db, company_id: i64, bounds: &[(i64, i64)]) -> Result<Vec<(i64, Reading)>> {
+    Ok(latest_confirmed_before_each(db, company_id, bounds)
+        .await?
+        .into_iter()
+        .map(|((channel, _), r)| (channel, r))
+        .collect())
+}
+
+/// The newest confirmed integral reading (daily archive or instant) of each (channel, moment)
+/// strictly before the moment: ((channel, moment), reading) for those that have one. A
+/// channel may be asked at many moments (the billing periods read a meter at each period's
+/// end this way, 500 pairs to a statement).
+pub async fn latest_confirmed_before_each(
+    db: &Db,
+    company_id: i64,
+    bounds: &[(i64, i64)],
+) -> Result<Vec<((i64, i64), Reading)>> {
     let mut out = Vec::new();
     for chunk in bounds.chunks(500) {
         // integers only are formatted into the statement
@@ -317,8 +333,8 @@ pub async fn latest_confirmed_before_many(db: &Db, company_id: i64, bounds: &[(i
             )
         };
         let rows = sqlx::query(&format!(
-            "SELECT {} FROM readings r JOIN (SELECT v.column1 AS channel_id, {} AS day_ts, {} AS instant_ts
-               FROM (VALUES {values}) AS v) l ON r.channel_id = l.channel_id
+            "SELECT {}, l.bound FROM readings r JOIN (SELECT v.column1 AS channel_id, v.column2 AS bound,
+               {} AS day_ts, {} AS instant_ts FROM (VALUES {values}) AS v) l ON r.channel_id = l.channel_id
              WHERE (r.period = 2 AND r.ts = l.day_ts) OR (r.period = 0 AND r.ts = l.instant_ts)",
             COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", "),
             newest(Period::Day),
@@ -327,14 +343,16 @@ pub async fn latest_confirmed_before_many(db: &Db, company_id: i64, bounds: &[(i
         .bind(company_id)
         .fetch_all(db.pool())
         .await?;
-        let mut best: std::collections::HashMap<i64, Reading> = std::collections::HashMap::new();
-        for r in rows.iter().map(from_row) {
-            let r = r?;
-            let newer = best.get(&r.channel_id).is_none_or(|b| {
+        let mut best: std::collections::HashMap<(i64, i64), Reading> = std::collections::HashMap::new();
+        for row in &rows {
+            let r = from_row(row)?;
+            let key = (r.channel_id, row.try_get::<i64, _>("bound")?);
+            // the daily archive wins a tie, as the meter's own record
+            let newer = best.get(&key).is_none_or(|b| {
                 r.ts > b.ts || (r.ts == b.ts && r.period == Period::Day && b.period != Period::Day)
             });
             if newer {
-                best.insert(r.channel_id, r);
+                best.insert(key, r);
             }
         }
         out.extend(best);

@@ -10,7 +10,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::components::chart::{ChartKind, ConsumptionChart, Series};
 use crate::components::error_view::ErrorBox;
 use crate::functions::cabinet::my_consumption;
-use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Msg};
+use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Lang, Msg};
+use crate::models::period::Basis;
 use crate::models::cabinet::PremiseConsumption;
 use crate::models::Resource as Res;
 use crate::resource::resource;
@@ -98,6 +99,8 @@ fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
         .map(|(id, name)| view! { <option value=id.to_string() selected=*id == premise>{name.clone()}</option> })
         .collect_view();
     let lines = StoredValue::new(c.resources.clone());
+    let periods = StoredValue::new(c.periods.clone());
+    let open_from = c.periods_open_from;
     let labels = c.labels.clone();
     let chart = move || {
         let Some(r) = charted.get() else {
@@ -106,12 +109,16 @@ fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
         let Some(line) = lines.with_value(|l| l.iter().find(|x| x.resource == r).cloned()) else {
             return ().into_any();
         };
+        // a year is charted by billing period (what a hand-read flat is billed for), a month by day
+        let values: Vec<Option<rust_decimal::Decimal>> = match periods.with_value(|p| p.iter().find(|x| x.resource == r).cloned()) {
+            Some(p) => p.values.iter().enumerate().map(|(i, v)| v.amount.known().filter(|_| i < open_from)).collect(),
+            None => line.values.iter().map(|a| a.known()).collect(),
+        };
         let series = vec![Series {
             name: i18n.t(resource_name(r)).to_string(),
-            values: line
-                .values
-                .iter()
-                .map(|a| a.known().map(|v| v.normalize().to_string()).unwrap_or_else(|| "-".into()))
+            values: values
+                .into_iter()
+                .map(|a| a.map(|v| v.normalize().to_string()).unwrap_or_else(|| "-".into()))
                 .collect(),
         }];
         let unit = i18n.t(unit_name(r)).to_string();
@@ -174,6 +181,7 @@ fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
             view! { <div class="toolbar chart-resources">{buttons}</div> }
         })}
         {chart}
+        {(!c.periods.is_empty()).then(|| view! { <PeriodTable c=c.clone()/> <h2>{i18n.tr(Msg::CalendarMonths)}</h2> })}
         <div class="table-wrap">
             <table class="data my-consumption-table">
                 <thead><tr><th>{move || if month.is_some() { i18n.t(Msg::Date) } else { i18n.t(Msg::Month) }}</th>{head}</tr></thead>
@@ -182,5 +190,47 @@ fn ConsumptionView(c: PremiseConsumption) -> impl IntoView {
             </table>
         </div>
         <p class="muted small">{i18n.tr(Msg::GapNote)}</p>
+    }
+}
+
+/// The year's billing periods: what the flat is billed for, each figure with what it stands on.
+#[component]
+fn PeriodTable(c: PremiseConsumption) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = i18n.lang() == Lang::En;
+    let head = c
+        .periods
+        .iter()
+        .map(|l| {
+            let r = l.resource;
+            view! { <th class="num">{move || i18n.t(resource_name(r))} ", " {move || i18n.t(unit_name(r))}</th> }
+        })
+        .collect_view();
+    let rows = (0..12usize)
+        .map(|i| {
+            let month = NaiveDate::from_ymd_opt(c.year, i as u32 + 1, 1).expect("a month");
+            let cells = c
+                .periods
+                .iter()
+                .map(|l| {
+                    let v = l.values[i];
+                    let shown = i < c.periods_open_from;
+                    let mark = (shown && v.basis != Basis::Measured && v.amount.known().is_some())
+                        .then(|| view! { " " <span class="tag basis-tag" data-basis=v.basis.as_str()>{v.basis.name(english)}</span> });
+                    view! { <td class="num">{if shown { v.amount.display() } else { String::new() }}{mark}</td> }
+                })
+                .collect_view();
+            view! { <tr><td>{month_year(i18n.lang(), month)}</td>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <h2>{i18n.tr(Msg::PeriodView)}</h2>
+        <div class="table-wrap">
+            <table class="data my-periods-table" data-testid="my-periods">
+                <thead><tr><th>{i18n.tr(Msg::Month)}</th>{head}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p class="muted small">{i18n.tr(Msg::PeriodWindowDays)} " " {c.window.first_day} "–" {c.window.last_day} ". " {i18n.tr(Msg::PeriodNote)}</p>
     }
 }

@@ -3,4 +3,5 @@ pub mod audit;
 pub mod company;
 pub mod import;
 pub mod password;
+pub mod period;
 pub mod users;

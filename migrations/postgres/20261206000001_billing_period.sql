@@ -1,0 +1,18 @@
+-- The billing period (issue 27): the days of a month in which hand-read meters' readings
+-- count for it (15th–25th unless the company sets others), and the norms of consumption that
+-- stand in for a reading missing longer than the average may (ПП 354 п. 60).
+CREATE TABLE billing_windows (
+    company_id BIGINT PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+    first_day BIGINT NOT NULL DEFAULT 15,
+    last_day BIGINT NOT NULL DEFAULT 25
+);
+-- A norm per resource for one period: per resident, heat per m² of the premise. object_id 0
+-- is the company's own; a building's row overrides it.
+CREATE TABLE consumption_norms (
+    company_id BIGINT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    object_id BIGINT NOT NULL DEFAULT 0,
+    resource TEXT NOT NULL,
+    -- an exact decimal as typed, «6,935» stored as '6.935'
+    value TEXT NOT NULL,
+    PRIMARY KEY (company_id, object_id, resource)
+);

@@ -60,15 +60,15 @@ test('an empty install starts with its company, then its card and a building', a
   await page.waitForSelector('[data-testid="period-form"]');
   assert.equal(await page.inputValue('[name="first_day"]'), '15');
   assert.equal(await page.inputValue('[name="last_day"]'), '25');
-  await page.fill('[name="norms[cold_water]"]', 'много');
+  await page.fill('[name="norms[city0_cold_water]"]', 'много');
   await page.click('[data-testid="period-form"] button[type="submit"]');
   await page.waitForSelector('.error-box');
   assert.match(await page.textContent('.error-box'), /Нормативы потребления/);
-  await page.fill('[name="norms[cold_water]"]', '6,935');
-  await page.fill('[name="norms[hot_water]"]', '4,745');
+  await page.fill('[name="norms[city0_cold_water]"]', '6,935');
+  await page.fill('[name="norms[city0_hot_water]"]', '4,745');
   await page.click('[data-testid="period-form"] button[type="submit"]');
   await page.waitForSelector('[data-testid="period-saved"]');
-  await page.waitForFunction(() => document.querySelector('[name="norms[hot_water]"]')?.value === '4,745');
+  await page.waitForFunction(() => document.querySelector('[name="norms[city0_hot_water]"]')?.value === '4,745');
   await page.screenshot({ path: `${SHOTS}billing-period.png`, fullPage: true });
 
   // a building with its poll schedule: Mon, Wed, Fri at 05:30
@@ -98,6 +98,16 @@ test('an empty install starts with its company, then its card and a building', a
   assert.equal(await page.inputValue('[data-testid="poll-time"]'), '05:30');
   assert.equal(await page.isChecked('[data-testid="day-3"]'), true);
   assert.equal(await page.isChecked('[data-testid="day-2"]'), false);
+  // the building's own hot-water norm; cold water keeps the company's (its placeholder)
+  const norms = '[data-testid="building-norms"]';
+  await page.waitForSelector(`${norms} [name="norms[hot_water]"]`);
+  assert.equal(await page.getAttribute(`${norms} [name="norms[cold_water]"]`, 'placeholder'), '6,935');
+  await page.fill(`${norms} [name="norms[hot_water]"]`, '-1');
+  await page.click(`${norms} button[type="submit"]`);
+  await page.waitForSelector(`${norms} .error-box`);
+  await page.fill(`${norms} [name="norms[hot_water]"]`, '4,1');
+  await page.click(`${norms} button[type="submit"]`);
+  await page.waitForSelector('[data-testid="norms-saved"]');
   await page.screenshot({ path: `${SHOTS}building-card.png`, fullPage: true });
 
   // its 120 flats with accounts and owners from an XLSX file; planted errors first

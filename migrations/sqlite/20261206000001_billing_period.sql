@@ -6,13 +6,15 @@ CREATE TABLE billing_windows (
     first_day INTEGER NOT NULL DEFAULT 15,
     last_day INTEGER NOT NULL DEFAULT 25
 );
--- A norm per resource for one period: per resident, heat per m² of the premise. object_id 0
--- is the company's own; a building's row overrides it.
+-- A norm per resource for one period: per resident, heat per m² of the premise. Norms are set
+-- by the region, so a company working in several cities keeps one per city (city_id), a
+-- default for every city (city_id 0), and a building's own where it differs (object_id).
 CREATE TABLE consumption_norms (
     company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    city_id INTEGER NOT NULL DEFAULT 0,
     object_id INTEGER NOT NULL DEFAULT 0,
     resource TEXT NOT NULL,
     -- an exact decimal as typed, «6,935» stored as '6.935'
     value TEXT NOT NULL,
-    PRIMARY KEY (company_id, object_id, resource)
+    PRIMARY KEY (company_id, city_id, object_id, resource)
 );

@@ -43,8 +43,14 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("period_terms", String::new(), Permission::ViewCompany),
         (
             "save_period_terms",
-            common::form(&[("first_day", "15"), ("last_day", "25"), ("norms[cold_water]", "6,935")]),
+            common::form(&[("first_day", "15"), ("last_day", "25"), ("norms[city0_cold_water]", "6,935")]),
             Permission::ManageCompany,
+        ),
+        ("object_norms", format!("object={}", w.a.object_id), Permission::ViewObjects),
+        (
+            "save_object_norms",
+            format!("object={}&{}", w.a.object_id, common::form(&[("norms[heat]", "0,0165")])),
+            Permission::ManageObjects,
         ),
         (
             "save_company",

@@ -291,12 +291,19 @@ both_backends!(a_flat_read_on_the_20th_shows_its_billing_period_with_what_each_f
     let line = card.meters.iter().find(|m| m.meter.id == w.a.meter_id).unwrap();
     assert_eq!(line.period[0].amount, Amount::Full(d("100.5")));
     assert_eq!(line.period[0].basis, Basis::Measured);
+
+    // and the meter's page, beside its calendar month
+    let (status, text, _) = common::call(&w.app, "meter_card", &format!("id={}&month=2026-12-01", w.a.meter_id), Some(w.cookie(Role::Reader))).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let card: MeterCard = serde_json::from_str(&text).unwrap();
+    assert_eq!(card.period[0].amount, Amount::Full(d("100.167")));
+    assert_eq!(card.period[0].basis, Basis::Average);
 });
 
 both_backends!(the_period_terms_are_checked_before_anything_is_stored, |w| {
     let admin = w.cookie(Role::Administrator).to_string();
     let save = |first: &str, last: &str, norm: &str| {
-        common::form(&[("first_day", first), ("last_day", last), ("norms[cold_water]", norm), ("norms[heat]", "")])
+        common::form(&[("first_day", first), ("last_day", last), ("norms[city0_cold_water]", norm), ("norms[city0_heat]", "")])
     };
     let (status, text, _) = common::call(&w.app, "save_period_terms", &save("10", "20", "6,935"), Some(&admin)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
@@ -304,10 +311,42 @@ both_backends!(the_period_terms_are_checked_before_anything_is_stored, |w| {
         let (status, text, _) = common::call(&w.app, "save_period_terms", &bad, Some(&admin)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {text}");
     }
+    // a city the company does not work in is nobody's to set
+    let foreign = common::form(&[("first_day", "10"), ("last_day", "20"), ("norms[city999999_cold_water]", "1")]);
+    let (status, _, _) = common::call(&w.app, "save_period_terms", &foreign, Some(&admin)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, text, _) = common::call(&w.app, "period_terms", "", Some(w.cookie(Role::Reader))).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let t: app::models::period::BillingTerms = serde_json::from_str(&text).unwrap();
     assert_eq!((t.window.first_day, t.window.last_day), (10, 20), "a refused save changed nothing");
-    assert_eq!(t.norms.iter().find(|(r, _)| *r == Resource::ColdWater).unwrap().1, "6,935");
+    assert_eq!(t.norms[0].city_id, 0, "every city's norms first");
+    assert_eq!(t.norms[0].values.iter().find(|(r, _)| *r == Resource::ColdWater).unwrap().1, "6,935");
     assert!(!t.editable, "a reader reads them only");
+});
+
+both_backends!(a_buildings_own_norm_stands_in_for_a_missing_reading_before_the_companys, |w| {
+    use app::models::period::{Basis, ObjectNormsView};
+    let admin = w.cookie(Role::Administrator).to_string();
+    let company = common::form(&[("first_day", "15"), ("last_day", "25"), ("norms[city0_electricity]", "90")]);
+    let (status, text, _) = common::call(&w.app, "save_period_terms", &company, Some(&admin)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let own = |v: &str| format!("object={}&{}", w.a.object_id, common::form(&[("norms[electricity]", v)]));
+    for bad in ["много", "-5"] {
+        let (status, text, _) = common::call(&w.app, "save_object_norms", &own(bad), Some(&admin)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {text}");
+    }
+    let (status, text, _) = common::call(&w.app, "save_object_norms", &own("50,5"), Some(&admin)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (_, text, _) = common::call(&w.app, "object_norms", &format!("object={}", w.a.object_id), Some(w.cookie(Role::Reader))).await;
+    let n: ObjectNormsView = serde_json::from_str(&text).unwrap();
+    let power = n.values.iter().find(|(r, ..)| *r == Resource::Electricity).unwrap();
+    assert_eq!((power.1.as_str(), power.2.as_str()), ("50,5", "90"), "its own beside the company's");
+    assert!(!n.editable);
+
+    // flat 1 has two residents and one reading in September only: November by the norm
+    sqlx::query("UPDATE premises SET residents = 2 WHERE id = $1").bind(w.a.premise_id).execute(w.db.pool()).await.unwrap();
+    reading::insert_many(&w.db, &[typed_on(w, 2026, 9, 20, "1000")]).await.unwrap();
+    let p = page(w, &format!("query[object]={}&query[month]=2026-11-01&query[by_period]=true", w.a.object_id)).await;
+    assert_eq!(p.rows[0].values[0][0], Some(Amount::Full(d("101"))));
+    assert_eq!(p.rows[0].bases, vec![Basis::Norm]);
 });

@@ -245,6 +245,7 @@ messages! {
     ErrTooManyAttempts => "Слишком много неудачных попыток. Повторите через", "Too many failed attempts. Try again in";
     Seconds => "с", "s";
     ErrInternal => "Внутренняя ошибка сервера. Попробуйте позже.", "Internal server error. Please try later.";
+    ErrUnavailable => "База данных сейчас недоступна, ничего не сохранено. Попробуйте ещё раз через минуту.", "The database cannot be reached right now; nothing was saved. Try again in a minute.";
     ErrBusy => "Сервер сейчас занят проверкой входов. Попробуйте ещё раз через минуту.", "The server is busy checking sign-ins. Try again in a minute.";
     ErrUploadQuota => "Слишком много файлов загружено и ещё не отправлено. Отправьте их с сообщением или повторите завтра.", "Too many files uploaded and not yet sent. Send them with a message or try again tomorrow.";
     ErrNetwork => "Нет связи с сервером", "No connection to the server";
@@ -584,6 +585,13 @@ messages! {
     PeriodWindowDays => "Окно приёма показаний — числа месяца", "Readings are taken on days";
     CalendarMonths => "По календарным месяцам (по архивам приборов)", "By calendar month (from the meters' archives)";
     PeriodSaved => "Расчётный период и нормативы сохранены", "The billing period and norms are saved";
+    NormsEveryCity => "Все города (по умолчанию)", "Every city (default)";
+    NormsCity => "Город", "City";
+    NormsWhere => "Где действует", "Where it holds";
+    NormsCities => "Норматив города заменяет общий; норматив дома (в его карточке) — норматив города.", "A city's norm replaces the default; a building's (in its card) replaces the city's.";
+    NormsOfBuilding => "Нормативы дома", "The building's norms";
+    NormsOfBuildingHint => "Пусто — действует норматив города или организации (показан серым).", "Empty: the city's or the company's norm holds (shown in grey).";
+    NormsSaved => "Нормативы дома сохранены", "The building's norms are saved";
     PeriodView => "Расчётный период", "Billing period";
     MonthView => "Календарный месяц", "Calendar month";
     PeriodBasis => "основание", "basis";

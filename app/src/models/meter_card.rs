@@ -40,6 +40,12 @@ pub struct MeterCard {
     pub today: chrono::NaiveDate,
     /// The month as a whole: total, T1–T4.
     pub month_total: [Amount; 5],
+    /// The billing period of the same month (hand-read meters count by it): total, T1–T4,
+    /// each with its basis.
+    #[serde(default)]
+    pub period: [super::period::PeriodAmount; 5],
+    #[serde(default)]
+    pub window: super::period::BillingWindow,
     pub readings: Vec<ReadingLine>,
 }
 

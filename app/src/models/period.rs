@@ -128,14 +128,61 @@ impl BillingWindow {
     }
 }
 
-/// The billing terms as the settings page shows them: the window and the company's norm per
-/// resource, as a person types it («6,935»; empty where none is set).
+/// The billing terms as the settings page shows them: the window, and the norms for every
+/// city of the company and for each city apart.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BillingTerms {
     pub window: BillingWindow,
-    pub norms: Vec<(super::Resource, String)>,
+    pub norms: Vec<NormRow>,
     /// The caller may change them (the company's administrator).
     pub editable: bool,
+}
+
+/// The norms of one scope per resource, as a person types them («6,935»; empty where none
+/// is set).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NormRow {
+    /// 0: every city of the company; else the city.
+    pub city_id: i64,
+    /// The city's name; empty for every city.
+    pub city: String,
+    pub values: Vec<(super::Resource, String)>,
+}
+
+/// A building's own norms beside those that hold for it from its city or the company.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObjectNormsView {
+    pub object_id: i64,
+    /// Per resource: the building's own (may be empty) and the one that holds without it.
+    pub values: Vec<(super::Resource, String, String)>,
+    pub editable: bool,
+}
+
+/// The form name of a norm's field: `city<id>_<resource>` (`city0_cold_water` for every
+/// city, `city12_heat`). It starts with a letter: a form key of digits would be read as a
+/// list index.
+pub fn norm_field(city_id: i64, resource: super::Resource) -> String {
+    format!("city{city_id}_{}", resource.as_str())
+}
+
+/// Reads a norm's field name back.
+pub fn parse_norm_field(name: &str) -> Option<(i64, super::Resource)> {
+    let (city, resource) = name.strip_prefix("city")?.split_once('_')?;
+    Some((city.parse().ok()?, super::Resource::parse(resource)?))
+}
+
+/// A norm as typed: empty for none, else a non-negative number with at most six fraction
+/// digits («6,935», «6.935», «1 200»).
+pub fn parse_norm(typed: &str) -> Result<Option<rust_decimal::Decimal>, ()> {
+    let plain: String = typed.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(',', ".");
+    if plain.is_empty() {
+        return Ok(None);
+    }
+    <rust_decimal::Decimal as std::str::FromStr>::from_str(&plain)
+        .ok()
+        .filter(|v| !v.is_sign_negative() && v.scale() <= 6)
+        .map(Some)
+        .ok_or(())
 }
 
 /// A period as a number that counts months (for the engine's arithmetic).
@@ -178,6 +225,24 @@ mod tests {
         assert!(BillingWindow::new(20, 10).is_none());
         assert!(BillingWindow::new(0, 10).is_none());
         assert!(BillingWindow::new(15, 31).is_none());
+    }
+
+    #[test]
+    fn norms_are_read_as_people_type_them() {
+        use rust_decimal::Decimal;
+        use std::str::FromStr;
+        assert_eq!(parse_norm(" 6,935 "), Ok(Some(Decimal::from_str("6.935").unwrap())));
+        assert_eq!(parse_norm("1 200"), Ok(Some(Decimal::from(1200))));
+        assert_eq!(parse_norm(""), Ok(None));
+        assert_eq!(parse_norm("много"), Err(()));
+        assert_eq!(parse_norm("-1"), Err(()));
+        assert_eq!(parse_norm("0,0000001"), Err(()));
+        let f = norm_field(12, super::super::Resource::ColdWater);
+        assert_eq!(f, "city12_cold_water");
+        assert_eq!(parse_norm_field(&f), Some((12, super::super::Resource::ColdWater)));
+        assert_eq!(parse_norm_field("cityx_heat"), None);
+        assert_eq!(parse_norm_field("city0_steam"), None);
+        assert_eq!(parse_norm_field("0_heat"), None);
     }
 
     #[test]

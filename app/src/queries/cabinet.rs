@@ -200,7 +200,7 @@ pub async fn consumption(
     lines.sort_by_key(|l| Resource::ALL.iter().position(|r| *r == l.resource));
 
     // the year's billing periods: what a hand-read flat is billed for, with its basis
-    let terms = super::period::Terms::of(db, caller.company_id, o.id).await?;
+    let terms = super::period::Terms::of(db, &o).await?;
     let (mut periods, mut periods_open_from) = (Vec::new(), 0);
     if month.is_none() {
         let meters = meter::list_for_premise(db, caller.company_id, p.id).await?;

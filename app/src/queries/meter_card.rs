@@ -56,6 +56,25 @@ pub async fn card(
         .collect();
     let month_total: [Amount; 5] = std::array::from_fn(|s| month_slots[s][0]);
 
+    // the billing period of the same month, through the meters this one replaced
+    let mut chain = vec![m.clone()];
+    while let Some(prev) = chain.last().and_then(|x| x.replaces_meter_id) {
+        if chain.len() > 8 || chain.iter().any(|x| x.id == prev) {
+            break;
+        }
+        chain.push(meter::get(db, caller.company_id, prev).await?);
+    }
+    let terms = super::period::Terms::of(db, &o).await?;
+    let premises = match m.premise_id {
+        Some(pid) => std::collections::HashMap::from([(pid, premise::get(db, caller.company_id, pid).await?)]),
+        None => std::collections::HashMap::new(),
+    };
+    let period = super::period::figures(db, &o, &terms, &chain, &premises, month, 1)
+        .await?
+        .remove(&m.id)
+        .map(|f| std::array::from_fn(|s| f[s][0]))
+        .unwrap_or_default();
+
     let (flat, account) = match m.premise_id {
         Some(pid) => {
             let p = premise::get(db, caller.company_id, pid).await?;
@@ -129,6 +148,8 @@ pub async fn card(
         days,
         today: calendar::local_date(tz, crate::storage::now()),
         month_total,
+        period,
+        window: terms.window,
         readings: readings.into_iter().map(|(_, l)| l).collect(),
     })
 }

@@ -36,10 +36,10 @@ pub struct Terms {
 }
 
 impl Terms {
-    pub async fn of(db: &Db, company_id: i64, object_id: i64) -> Result<Terms, AppError> {
+    pub async fn of(db: &Db, o: &object::Object) -> Result<Terms, AppError> {
         Ok(Terms {
-            window: billing_window::get(db, company_id).await?,
-            norms: norm::for_object(db, company_id, object_id).await?,
+            window: billing_window::get(db, o.company_id).await?,
+            norms: norm::for_object(db, o.company_id, o.city_id, o.id).await?,
         })
     }
 
@@ -218,7 +218,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let terms = Terms::of(&db, b.company_id, b.object_id).await.unwrap();
+        let terms = Terms::of(&db, &o).await.unwrap();
         let f = figures(&db, &o, &terms, &meters, &premises, day(2026, 11, 1), 2).await.unwrap();
         let total = &f[&b.meter_id][0];
         assert_eq!(total[0], PeriodAmount { amount: Amount::Full(d("150")), basis: Basis::Measured });
@@ -238,9 +238,9 @@ mod tests {
         reading::insert_many(&db, &[typed(&b, day(2026, 10, 20), "1000", 0), typed(&b, day(2026, 11, 20), "1150", 0)])
             .await
             .unwrap();
-        norm::set(&db, b.company_id, 0, Resource::Electricity, Some(d("90"))).await.unwrap();
+        norm::set(&db, b.company_id, norm::Scope::Company, Resource::Electricity, Some(d("90"))).await.unwrap();
         premises.get_mut(&b.premise_id).unwrap().residents = 3;
-        let terms = Terms::of(&db, b.company_id, b.object_id).await.unwrap();
+        let terms = Terms::of(&db, &o).await.unwrap();
         let f = figures(&db, &o, &terms, &meters, &premises, day(2026, 12, 1), 1).await.unwrap();
         assert_eq!(f[&b.meter_id][0][0], PeriodAmount { amount: Amount::Full(d("270")), basis: Basis::Norm });
     });
@@ -272,7 +272,7 @@ mod tests {
             .await
             .unwrap();
         let meters = meter::list_for_object(&db, b.company_id, b.object_id).await.unwrap();
-        let terms = Terms::of(&db, b.company_id, b.object_id).await.unwrap();
+        let terms = Terms::of(&db, &o).await.unwrap();
         let f = figures(&db, &o, &terms, &meters, &premises, day(2026, 11, 1), 2).await.unwrap();
         assert!(!f.contains_key(&b.meter_id), "the replaced meter counts through its successor");
         let total = &f[&new.id][0];

@@ -76,7 +76,7 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
     let tz = zone(&o);
     let today = calendar::local_date(tz, crate::storage::now());
     let terms = match q.by_period {
-        true => Some(Terms::of(db, caller.company_id, o.id).await?),
+        true => Some(Terms::of(db, &o).await?),
         false => None,
     };
     let (month, whole) = match &terms {
@@ -376,7 +376,7 @@ pub async fn account_card(
         .into_iter()
         .map(|(old, _)| old)
         .collect();
-    let terms = Terms::of(db, caller.company_id, o.id).await?;
+    let terms = Terms::of(db, &o).await?;
     let periods = period::figures(db, &o, &terms, &own, &HashMap::from([(p.id, p.clone())]), month, 1).await?;
     let mut meters = Vec::new();
     for m in own {

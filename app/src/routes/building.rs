@@ -40,7 +40,14 @@ pub fn BuildingPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(c) => view! { <BuildingEditor card=c/> }.into_any(),
+                        Ok(c) => {
+                            let id = c.id;
+                            view! {
+                                <BuildingEditor card=c/>
+                                {(id > 0).then(|| view! { <crate::routes::building_norms::BuildingNorms object=id/> })}
+                            }
+                            .into_any()
+                        }
                     }
                 })}
             </Suspense>

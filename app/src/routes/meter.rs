@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::error_view::ErrorBox;
 use crate::functions::meters::{get_meter_card, ReviewReading};
-use crate::i18n::{resource_name, source_name, state_name, unit_text, use_i18n, Msg};
+use crate::i18n::{period_caption, resource_name, source_name, state_name, unit_text, use_i18n, Lang, Msg};
+use crate::models::period::Basis;
 use crate::models::format;
 use crate::models::meter_card::MeterCard;
 use crate::models::amount::{shown_slots, slot_label};
@@ -108,6 +109,17 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
             view! { <td class="num" class:partial=!a.is_full() data-slot=s.to_string()>{a.display_fixed(fraction)}</td> }
         })
         .collect_view();
+    let english = i18n.lang() == Lang::En;
+    let period_cells = shown
+        .iter()
+        .map(|&s| {
+            let p = c.period[s];
+            let mark = (p.basis != Basis::Measured && p.amount.known().is_some())
+                .then(|| view! { <sup class="basis" title=p.basis.name(english) data-basis=p.basis.as_str()>{p.basis.mark(english)}</sup> });
+            view! { <td class="num" class:partial=!p.amount.is_full() data-slot=s.to_string()>{p.amount.display_fixed(fraction)}{mark}</td> }
+        })
+        .collect_view();
+    let period_caption_text = period_caption(i18n.lang(), c.month, c.window);
     let reading_rows = c
         .readings
         .iter()
@@ -196,10 +208,13 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
             <table class="data" data-testid="days">
                 <thead><tr><th>{i18n.tr(Msg::Date)}</th>{head}</tr></thead>
                 <tbody>{day_rows}</tbody>
-                <tfoot><tr class="total"><th>{i18n.tr(Msg::MonthTotal)}</th>{total_cells}</tr></tfoot>
+                <tfoot>
+                    <tr class="total"><th>{i18n.tr(Msg::MonthTotal)}</th>{total_cells}</tr>
+                    <tr class="total period" data-testid="period-total"><th>{i18n.tr(Msg::PeriodConsumption)}</th>{period_cells}</tr>
+                </tfoot>
             </table>
         </div>
-        <p class="note">{i18n.tr(Msg::GapNote)}</p>
+        <p class="note">{i18n.tr(Msg::GapNote)} " " {i18n.tr(Msg::PeriodConsumption)} ": " {period_caption_text} "."</p>
     }
     .into_any();
     let readings = view! {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod building;
+pub mod building_norms;
 pub mod dashboard;
 pub mod entry;
 pub mod field;

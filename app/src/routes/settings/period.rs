@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::components::error_view::{ActionError, ErrorBox};
 use crate::functions::period::{period_terms, SavePeriodTerms};
 use crate::i18n::{resource_name, unit_name, use_i18n, Msg};
-use crate::models::period::BillingTerms;
+use crate::models::period::{norm_field, BillingTerms, NormRow};
 use crate::models::Resource;
 use crate::resource::resource;
 
@@ -54,19 +54,32 @@ pub fn PeriodPage() -> impl IntoView {
 fn Fields(t: BillingTerms) -> impl IntoView {
     let i18n = use_i18n();
     let locked = !t.editable;
-    let norm_rows = t
+    let head = Resource::ALL
+        .iter()
+        .map(|r| {
+            let r = *r;
+            let per = if r == Resource::Heat { Msg::NormPerArea } else { Msg::NormPerResident };
+            view! { <th>{move || i18n.t(resource_name(r))} ", " {move || i18n.t(unit_name(r))} <br/><span class="muted small">{move || i18n.t(per)}</span></th> }
+        })
+        .collect_view();
+    let rows = t
         .norms
         .iter()
         .cloned()
-        .map(|(r, v): (Resource, String)| {
-            let per = if r == Resource::Heat { Msg::NormPerArea } else { Msg::NormPerResident };
-            view! {
-                <label>
-                    <span>{move || i18n.t(resource_name(r))} ", " {move || i18n.t(unit_name(r))} " " {move || i18n.t(per)}</span>
-                    <input type="text" inputmode="decimal" name=format!("norms[{}]", r.as_str()) value=v.clone() prop:value=v
-                        disabled=locked data-resource=r.as_str()/>
-                </label>
-            }
+        .map(|row: NormRow| {
+            let city_id = row.city_id;
+            let name = if city_id == 0 { i18n.t(Msg::NormsEveryCity).to_string() } else { row.city.clone() };
+            let cells = row
+                .values
+                .into_iter()
+                .map(|(r, v)| view! {
+                    <td>
+                        <input type="text" inputmode="decimal" name=format!("norms[{}]", norm_field(city_id, r)) value=v.clone() prop:value=v
+                            disabled=locked data-resource=r.as_str() aria-label=move || format!("{} — {}", name_for(i18n, city_id), i18n.t(resource_name(r)))/>
+                    </td>
+                })
+                .collect_view();
+            view! { <tr data-city=city_id.to_string()><th>{name}</th>{cells}</tr> }
         })
         .collect_view();
     let (first, last) = (t.window.first_day.to_string(), t.window.last_day.to_string());
@@ -83,15 +96,29 @@ fn Fields(t: BillingTerms) -> impl IntoView {
             </label>
             <p class="muted small wide">{i18n.tr(Msg::PeriodWindowHint)}</p>
         </fieldset>
-        <fieldset class="panel form-grid">
+        <fieldset class="panel">
             <legend>{i18n.tr(Msg::NormsTitle)}</legend>
-            {norm_rows}
-            <p class="muted small wide">{i18n.tr(Msg::NormsHint)}</p>
+            <div class="table-wrap">
+                <table class="data norms-table" data-testid="norms">
+                    <thead><tr><th>{i18n.tr(Msg::NormsWhere)}</th>{head}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class="muted small">{i18n.tr(Msg::NormsHint)} " " {i18n.tr(Msg::NormsCities)}</p>
         </fieldset>
         {t.editable.then(|| view! {
             <div class="toolbar">
                 <button type="submit" class="button primary">{i18n.tr(Msg::Save)}</button>
             </div>
         })}
+    }
+}
+
+/// A norm row's name for a screen reader: the city, or every city.
+fn name_for(i18n: crate::i18n::I18n, city_id: i64) -> String {
+    if city_id == 0 {
+        i18n.t(Msg::NormsEveryCity).to_string()
+    } else {
+        i18n.t(Msg::NormsCity).to_string()
     }
 }

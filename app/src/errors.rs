@@ -66,6 +66,10 @@ pub enum AppError {
     /// The first-run page was sent after a company had been created.
     #[error("already set up")]
     AlreadySetUp,
+    /// The database cannot be reached (stopped, restarting, out of connections): nothing
+    /// was done, and the same request can be sent again in a moment.
+    #[error("database unavailable")]
+    Unavailable,
     /// Details are logged on the server, never sent.
     #[error("internal error")]
     Internal,
@@ -113,6 +117,7 @@ impl AppError {
             AppError::UploadQuota => Msg::ErrUploadQuota.text(lang).into(),
             AppError::AlreadySetUp => Msg::FirstStartDone.text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
+            AppError::Unavailable => Msg::ErrUnavailable.text(lang).into(),
             // the browser's own words ("TypeError: Failed to fetch") help nobody on a phone
             AppError::Transport(_) => Msg::ErrNetwork.text(lang).into(),
         }
@@ -131,7 +136,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::CodeNotValid => S::UNPROCESSABLE_ENTITY,
             AppError::AlreadySetUp => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
-            AppError::MailNotConfigured | AppError::Busy => S::SERVICE_UNAVAILABLE,
+            AppError::MailNotConfigured | AppError::Busy | AppError::Unavailable => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
     }
@@ -172,6 +177,17 @@ impl From<crate::storage::StorageError> for AppError {
         use crate::storage::StorageError as E;
         match e {
             E::NotFound => AppError::NotFound,
+            // the database away is a 503 the caller may retry, not a fault in this request
+            E::Db(
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed,
+            ) => {
+                tracing::warn!("the database cannot be reached");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "storage error");
                 AppError::Internal

@@ -225,6 +225,17 @@ both_backends!(server_function_errors_carry_their_own_http_status, |w| {
     assert_eq!(status, StatusCode::BAD_REQUEST, "arguments that do not decode");
 });
 
+both_backends!(a_server_function_answers_503_while_the_database_is_away, |w| {
+    let dispatcher = w.cookie(Role::Dispatcher).to_string();
+    let (status, _, _) = common::call(&w.app, "list_objects", "", Some(&dispatcher)).await;
+    assert_eq!(status, StatusCode::OK);
+    w.db.close().await;
+    let (status, text, _) = common::call(&w.app, "list_objects", "", Some(&dispatcher)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
+    assert_eq!(common::error_of(&text), Some(AppError::Unavailable));
+    assert!(AppError::Unavailable.text(app::i18n::Lang::Ru).contains("недоступна"));
+});
+
 /// Signs in and returns the session cookie.
 async fn sign_in_as(w: &common::World, login: &str, password: &str) -> String {
     let (status, text, cookies) =

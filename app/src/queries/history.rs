@@ -50,14 +50,8 @@ pub async fn main_channel(
         .next())
 }
 
-/// The history of `m` and its predecessors between `from` and `to` (inclusive), oldest
-/// meter first.
-pub async fn of_meter(
-    db: &Db,
-    m: &meter::Meter,
-    from: i64,
-    to: i64,
-) -> Result<Vec<MeterHistory>, AppError> {
+/// `m` and the meters it replaced, oldest first: the chain its consumption is counted over.
+pub async fn chain_of(db: &Db, m: &meter::Meter) -> Result<Vec<meter::Meter>, AppError> {
     let mut chain = vec![m.clone()];
     while let Some(prev) = chain.last().and_then(|x| x.replaces_meter_id) {
         if chain.len() > MAX_PREDECESSORS || chain.iter().any(|x| x.id == prev) {
@@ -66,10 +60,31 @@ pub async fn of_meter(
         chain.push(meter::get(db, m.company_id, prev).await?);
     }
     chain.reverse();
+    Ok(chain)
+}
+
+/// The history of `m` and its predecessors between `from` and `to` (inclusive), oldest
+/// meter first.
+pub async fn of_meter(
+    db: &Db,
+    m: &meter::Meter,
+    from: i64,
+    to: i64,
+) -> Result<Vec<MeterHistory>, AppError> {
+    of_chain(db, &chain_of(db, m).await?, from, to).await
+}
+
+/// The history of a chain ([`chain_of`]) between `from` and `to` (inclusive).
+pub async fn of_chain(
+    db: &Db,
+    chain: &[meter::Meter],
+    from: i64,
+    to: i64,
+) -> Result<Vec<MeterHistory>, AppError> {
     let mut out = Vec::with_capacity(chain.len());
-    for meter in &chain {
-        let readings = match main_channel(db, m.company_id, meter.id).await? {
-            Some(ch) => readings_of(db, m.company_id, ch.id, from, to).await?,
+    for meter in chain {
+        let readings = match main_channel(db, meter.company_id, meter.id).await? {
+            Some(ch) => readings_of(db, meter.company_id, ch.id, from, to).await?,
             None => Vec::new(),
         };
         out.push(MeterHistory {

@@ -44,7 +44,9 @@ pub async fn card(
     let day_bounds = calendar::day_bounds(tz, first, days);
     let (from, to) = (day_bounds[0], *day_bounds.last().expect("bounds"));
 
-    let hist = history::of_meter(db, &m, from, to).await?;
+    // the meter and those it replaced: read once for the month and for the billing period
+    let chain = history::chain_of(db, &m).await?;
+    let hist = history::of_chain(db, &chain, from, to).await?;
     let per_slot = consumption::consumption(&hist, Archive::Integral, &day_bounds);
     let month_bounds = [from, to];
     let month_slots = consumption::consumption(&hist, Archive::Integral, &month_bounds);
@@ -57,13 +59,6 @@ pub async fn card(
     let month_total: [Amount; 5] = std::array::from_fn(|s| month_slots[s][0]);
 
     // the billing period of the same month, through the meters this one replaced
-    let mut chain = vec![m.clone()];
-    while let Some(prev) = chain.last().and_then(|x| x.replaces_meter_id) {
-        if chain.len() > 8 || chain.iter().any(|x| x.id == prev) {
-            break;
-        }
-        chain.push(meter::get(db, caller.company_id, prev).await?);
-    }
     let terms = super::period::Terms::of(db, &o).await?;
     let premises = match m.premise_id {
         Some(pid) => std::collections::HashMap::from([(pid, premise::get(db, caller.company_id, pid).await?)]),

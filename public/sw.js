@@ -70,7 +70,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   if (url.pathname === '/healthz' || url.pathname === '/metrics') return;
-  if (url.pathname.startsWith('/export/')) return;
+  // files made on request (tables, billing exports) are never kept on the device
+  if (url.pathname.startsWith('/export/') || url.pathname.startsWith('/billing/file/')) return;
   if (url.pathname.startsWith('/pkg/')) {
     event.respondWith(cacheFirst(request));
   } else if (url.pathname.startsWith('/attachments/')) {

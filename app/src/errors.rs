@@ -63,6 +63,9 @@ pub enum AppError {
     /// Too many files uploaded and not yet sent, or too many bytes in a day.
     #[error("upload quota")]
     UploadQuota,
+    /// A billing period already exported in a template, and no re-run asked for.
+    #[error("already exported")]
+    AlreadyExported,
     /// The first-run page was sent after a company had been created.
     #[error("already set up")]
     AlreadySetUp,
@@ -116,6 +119,7 @@ impl AppError {
             AppError::Busy => Msg::ErrBusy.text(lang).into(),
             AppError::UploadQuota => Msg::ErrUploadQuota.text(lang).into(),
             AppError::AlreadySetUp => Msg::FirstStartDone.text(lang).into(),
+            AppError::AlreadyExported => Msg::ErrAlreadyExported.text(lang).into(),
             AppError::Internal => Msg::ErrInternal.text(lang).into(),
             AppError::Unavailable => Msg::ErrUnavailable.text(lang).into(),
             // the browser's own words ("TypeError: Failed to fetch") help nobody on a phone
@@ -134,7 +138,7 @@ impl AppError {
             AppError::NotFound => S::NOT_FOUND,
             AppError::TooManyAttempts { .. } | AppError::UploadQuota => S::TOO_MANY_REQUESTS,
             AppError::Invalid { .. } | AppError::CodeNotValid => S::UNPROCESSABLE_ENTITY,
-            AppError::AlreadySetUp => S::CONFLICT,
+            AppError::AlreadySetUp | AppError::AlreadyExported => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::MailNotConfigured | AppError::Busy | AppError::Unavailable => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,

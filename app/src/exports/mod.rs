@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod audit;
+pub mod billing;
 pub mod not_polled;
 pub mod polling;
 pub mod readings;

@@ -4,6 +4,7 @@
 
 pub mod activation;
 pub mod auth;
+pub mod billing;
 pub mod badges;
 pub mod cabinet;
 pub mod company;

@@ -73,12 +73,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
         ),
         (
             Msg::SectionBilling,
-            &[item(
-                "/billing/export",
-                Msg::MenuBillingExport,
-                ViewData,
-                false,
-            )],
+            &[item("/billing/export", Msg::MenuBillingExport, ViewData, true)],
         ),
         (
             Msg::SectionService,

@@ -3,6 +3,7 @@
 pub mod amount;
 pub mod archive;
 pub mod audit;
+pub mod billing;
 pub mod building;
 pub mod cabinet;
 pub mod capacity;

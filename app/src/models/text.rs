@@ -13,3 +13,10 @@ pub fn lowercase(s: &str) -> String {
         s.to_lowercase()
     }
 }
+
+/// Sorts flat numbers as numbers where they are ones ("2" before "10", "1а" after "1"), on
+/// the server and in the browser alike.
+pub fn natural_key(number: &str) -> (u64, String) {
+    let digits: String = number.chars().take_while(|c| c.is_ascii_digit()).collect();
+    (digits.parse().unwrap_or(u64::MAX), number.to_string())
+}

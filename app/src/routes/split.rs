@@ -118,7 +118,7 @@ lazy_area!(
     }
 );
 lazy_area!(
-    /// The dispatcher's desk: buildings, readings, entry, accounts, meters, monitoring.
+    /// The dispatcher's desk: buildings, readings, entry, accounts, meters, monitoring, billing.
     AccountingRoute {
         "/objects" => crate::routes::objects::ObjectsPage,
         "/objects/:id" => crate::routes::building::BuildingPage,
@@ -130,6 +130,8 @@ lazy_area!(
         "/meters/:id/archive" => crate::routes::meter_archive::MeterArchivePage,
         "/monitoring/polling" => crate::routes::polling::PollingPage,
         "/monitoring/not-polled" => crate::routes::not_polled::NotPolledPage,
+        "/billing/export" => crate::routes::billing::export::BillingExportPage,
+        "/billing/export/:id" => crate::routes::billing::protocol::BillingProtocolPage,
     }
 );
 lazy_area!(

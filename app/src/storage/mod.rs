@@ -10,6 +10,7 @@ pub mod activation_code;
 pub mod attachment;
 pub mod audit;
 pub(crate) mod bulk;
+pub mod billing_export;
 pub mod billing_window;
 pub mod bus_lease;
 pub mod channel;

@@ -116,11 +116,7 @@ pub async fn list(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Premis
     Ok(rows)
 }
 
-/// Sorts flat numbers as numbers where they are ones ("2" before "10", "1а" after "1").
-pub fn natural_key(number: &str) -> (u64, String) {
-    let digits: String = number.chars().take_while(|c| c.is_ascii_digit()).collect();
-    (digits.parse().unwrap_or(u64::MAX), number.to_string())
-}
+pub use crate::models::text::natural_key;
 
 pub async fn get_count(db: &Db, company_id: i64) -> Result<i64> {
     Ok(

@@ -360,6 +360,29 @@ pub async fn latest_confirmed_before_each(
     Ok(out)
 }
 
+/// The newest moment in `[from, to)` of each channel's readings that still wait for a
+/// dispatcher's confirmation (rejected ones are done with): (channel, moment). The billing
+/// export holds back a meter whose period reading waits.
+pub async fn waiting_between(db: &Db, company_id: i64, channel_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for chunk in channel_ids.chunks(500) {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT channel_id, MAX(ts) FROM readings WHERE channel_id IN ({}) AND company_id = $1
+               AND ts >= $2 AND ts < $3 AND kind = 0 AND (flags & {}) = {} GROUP BY channel_id",
+            super::id_list(chunk),
+            flags::NEEDS_CONFIRMATION | flags::REJECTED,
+            flags::NEEDS_CONFIRMATION
+        ))
+        .bind(company_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(db.pool())
+        .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// When a channel's first reading was taken (of any period and source), if it has one.
 pub async fn first_ts(db: &Db, company_id: i64, channel_id: i64) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar::<_, Option<i64>>(

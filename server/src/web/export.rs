@@ -91,7 +91,7 @@ pub async fn table(
         return (StatusCode::NOT_FOUND, "").into_response();
     };
     let needs = match table {
-        "readings" | "not-polled" | "subscribers" | "archive" | "polling" => Permission::ViewData,
+        "readings" | "not-polled" | "subscribers" | "archive" | "polling" | "billing-protocol" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "verification" => Permission::ServiceMeters,
         "audit" => Permission::ManageUsers,
@@ -110,6 +110,7 @@ pub async fn table(
         "subscribers" => subscribers(db, &caller, &pairs, lang).await,
         "archive" => archive(db, &caller, &pairs, lang).await,
         "polling" => polling(db, &caller, &pairs, lang).await,
+        "billing-protocol" => billing_protocol(db, &caller, &pairs, lang).await,
         _ => {
             let chosen = cookie(&parts, app::components::layout::OBJECT_COOKIE)
                 .and_then(|v| v.parse().ok());
@@ -212,4 +213,46 @@ async fn polling(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lan
     let c = app::queries::console::console(db, caller, object, None, category).await?;
     let stem = format!("polling-{}-{}-{}", c.object_id, category.as_str(), today());
     Ok((exports::polling::sheet(&c, lang), stem))
+}
+
+/// `/export/billing-protocol.{xlsx|csv}?id=…`: a billing export run's protocol, every line.
+async fn billing_protocol(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let id = value(pairs, "id").and_then(|v| v.parse().ok()).ok_or(AppError::NotFound)?;
+    let p = app::queries::billing::protocol(db, caller, id).await?;
+    let stem = format!("billing-protocol-{}-{}", p.run.id, p.run.period.format("%Y-%m"));
+    Ok((exports::billing::protocol(&p, lang), stem))
+}
+
+/// `/billing/file/{id}`: a billing export's file byte for byte as it was made, for whoever
+/// sees data (a reader downloads, only a dispatcher runs).
+pub async fn billing_file(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    use app::storage::billing_export;
+    let (parts, _) = request.into_parts();
+    let lang = cookie(&parts, LANG_COOKIE).map(|v| Lang::parse(&v)).unwrap_or_default();
+    let caller = match authorize_request(&state.db, &parts, Permission::ViewData).await {
+        Ok(c) => c,
+        Err(e) => return failure(e, lang),
+    };
+    let found = async {
+        let run = billing_export::get(&state.db, caller.company_id, id).await?;
+        let bytes = billing_export::content(&state.db, caller.company_id, id).await?;
+        Ok::<_, AppError>((run, bytes))
+    }
+    .await;
+    let (run, bytes) = match found {
+        Ok(f) => f,
+        Err(e) => return failure(e, lang),
+    };
+    let mime = match run.template {
+        app::models::billing::Template::GisZhkh => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        app::models::billing::Template::OneC => "text/csv; charset=utf-8",
+    };
+    let mut res = Response::new(Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", run.file_name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/export/{name}", get(export::table))
+        .route("/billing/file/{id}", get(export::billing_file))
         .route("/attachments/{id}", get(attachments::download))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

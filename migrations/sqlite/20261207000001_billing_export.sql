@@ -1,0 +1,47 @@
+-- The monthly billing export (issue 28): each run of a company's export for one billing
+-- period in one template, with the file exactly as it was handed over and its protocol — a
+-- line per meter, sent or not and why. A re-run names the run it repeats.
+CREATE TABLE billing_exports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    -- the period's month, 'yyyy-mm-01'
+    period TEXT NOT NULL,
+    template TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    -- running, success, with_errors, failed
+    status TEXT NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    not_sent INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    started_by TEXT NOT NULL DEFAULT '',
+    again_of INTEGER,
+    file_name TEXT NOT NULL DEFAULT '',
+    -- a failed run: the fault, in words
+    fault TEXT NOT NULL DEFAULT '',
+    content BLOB
+);
+CREATE INDEX billing_exports_by_period ON billing_exports (company_id, period, template);
+
+CREATE TABLE billing_export_lines (
+    export_id INTEGER NOT NULL REFERENCES billing_exports(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    meter_id INTEGER,
+    object_name TEXT NOT NULL,
+    flat TEXT NOT NULL,
+    account TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    -- the reading's local date 'yyyy-mm-dd' and its values per tariff (exact decimals as text)
+    taken_on TEXT,
+    t1 TEXT,
+    t2 TEXT,
+    t3 TEXT,
+    volume TEXT,
+    basis TEXT NOT NULL,
+    sent INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    -- a re-run: what the run it repeats sent for this meter, when it differs
+    was TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (export_id, position)
+);

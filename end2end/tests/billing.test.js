@@ -80,6 +80,20 @@ test('a dispatcher exports the billing period to ГИС ЖКХ and reads its pro
   await page.waitForURL(/\/billing\/export\/\d+$/, { timeout: 120000 });
   await page.waitForSelector('[data-testid="billing-changed"]');
   assert.match(await page.textContent('[data-testid="billing-changed"]'), /^0 \(повтор выгрузки № \d+\)/);
+
+  // an automatic export on the 27th, after the window
+  await page.click('a[href="/billing/export"]');
+  await page.waitForURL('**/billing/export');
+  await hydrated(page);
+  const auto = '[data-testid="billing-auto-form"]';
+  assert.match(await page.textContent(`${auto} [data-testid="billing-auto"]`), /только вручную/);
+  await page.check(`${auto} input[name="enabled"]`);
+  await page.fill(`${auto} input[name="day"]`, '27');
+  await page.selectOption(`${auto} select[name="template"]`, 'gis_zhkh');
+  await page.click(`${auto} button[type="submit"]`);
+  await page.waitForFunction((sel) => /Следующая автоматическая выгрузка: \d{2}\.\d{2}\.\d{4}/.test(document.querySelector(sel)?.textContent || ''),
+    `${auto} [data-testid="billing-auto"]`);
+  await page.screenshot({ path: join(SHOTS, 'billing-export-desktop.png'), fullPage: true });
   await context.close();
 });
 

@@ -45,3 +45,11 @@ CREATE TABLE billing_export_lines (
     was TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (export_id, position)
 );
+
+-- A company's automatic export: on this day of the month (after its billing window, in the
+-- time of its westernmost building) the last closed period goes out in this template, once.
+CREATE TABLE billing_schedules (
+    company_id INTEGER PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+    template TEXT NOT NULL,
+    day INTEGER NOT NULL
+);

@@ -65,6 +65,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     };
     tokio::spawn(sweep(db.clone()));
     tokio::spawn(keep_rollup(db.clone()));
+    tokio::spawn(billing_schedule(db.clone()));
     if config.uchet.collector_jobs > 0 {
         if config.uchet.demo {
             match demo::buses::start(&db).await {
@@ -139,6 +140,22 @@ async fn keep_rollup(db: Db) {
             Ok(n) if n > 0 => tracing::info!(meters = n, "consumption rollup refreshed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "consumption rollup not refreshed"),
+        }
+    }
+}
+
+/// Runs the companies' automatic billing exports on their days (looked at every ten minutes).
+async fn billing_schedule(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match app::queries::billing::run_due(&db, app::storage::now()).await {
+            Ok(runs) => {
+                for r in runs {
+                    tracing::info!(company = r.company_id, run = r.id, period = %r.period, status = r.status.as_str(), "automatic billing export");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "automatic billing exports not run"),
         }
     }
 }

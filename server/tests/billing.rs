@@ -120,3 +120,33 @@ both_backends!(bad_input_gets_422_and_another_company_sees_nothing, |w| {
     assert!(location.unwrap().starts_with("/login"));
     assert!(!body.contains(common::ACCOUNT_A));
 });
+
+both_backends!(the_automatic_export_is_set_after_the_window_and_shows_its_next_day, |w| {
+    let dispatcher = w.cookie(Role::Dispatcher);
+    // the default window ends on the 25th: the 20th is refused, nothing stored
+    for body in ["enabled=1&template=1c&day=20", "enabled=1&template=1c&day=29", "enabled=1&template=1c&day=двадцать", "enabled=1&template=xml&day=27"] {
+        let (status, text, _) = common::call(&w.app, "save_billing_schedule", body, Some(dispatcher)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {text}");
+    }
+    let (_, text, _) = common::call(&w.app, "billing_runs", "", Some(dispatcher)).await;
+    let page: BillingPage = serde_json::from_str(&text).unwrap();
+    assert_eq!((page.schedule, page.next_run, page.window_last_day), (None, None, 25));
+
+    let (status, text, _) = common::call(&w.app, "save_billing_schedule", "enabled=1&template=gis_zhkh&day=27", Some(dispatcher)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (_, text, _) = common::call(&w.app, "billing_runs", "", Some(w.cookie(Role::Reader))).await;
+    let page: BillingPage = serde_json::from_str(&text).unwrap();
+    let s = page.schedule.unwrap();
+    assert_eq!((s.day, s.template), (27, app::models::billing::Template::GisZhkh));
+    use chrono::Datelike;
+    assert!(page.next_run.is_some_and(|d| d.day() == 27 || d >= chrono::Utc::now().date_naive() - chrono::Duration::days(1)), "{:?}", page.next_run);
+    // a reader may not change it
+    let (status, _, _) = common::call(&w.app, "save_billing_schedule", "template=1c&day=27", Some(w.cookie(Role::Reader))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // off
+    let (status, _, _) = common::call(&w.app, "save_billing_schedule", "template=1c&day=27", Some(dispatcher)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, text, _) = common::call(&w.app, "billing_runs", "", Some(dispatcher)).await;
+    let page: BillingPage = serde_json::from_str(&text).unwrap();
+    assert_eq!(page.schedule, None);
+});

@@ -689,4 +689,12 @@ messages! {
     BillingNumber => "Выгрузка №", "Export No.";
     BillingOpen => "Открыть протокол", "Open the protocol";
     ErrAlreadyExported => "Этот период в этом шаблоне уже выгружен. Чтобы выгрузить заново, отметьте «Выгрузить повторно» — протокол покажет, что изменилось.", "This period was exported in this template. To export it again, tick «Export again»: the protocol will show what changed.";
+    BillingRunTitle => "Выгрузить расчётный период", "Export a billing period";
+    BillingAuto => "Автоматическая выгрузка", "Automatic export";
+    BillingAutoOn => "Выгружать автоматически", "Export automatically";
+    BillingAutoDay => "День месяца", "Day of the month";
+    BillingAutoNext => "Следующая автоматическая выгрузка", "Next automatic export";
+    BillingAutoOff => "Выгрузка только вручную.", "Exports are run by hand only.";
+    BillingAutoHint => "В этот день, после окна приёма показаний, закрытый расчётный период выгружается один раз — по времени самого западного дома компании.", "On this day, after the readings window, the closed billing period is exported once, by the time of the company's westernmost building.";
+    BillingAutoSaved => "Расписание выгрузки сохранено", "The export schedule is saved";
 }

@@ -208,6 +208,27 @@ pub struct BillingPage {
     /// The period the form offers: the last one whose window has closed.
     pub period: NaiveDate,
     pub may_run: bool,
+    /// The automatic export, if the company has one.
+    pub schedule: Option<Schedule>,
+    /// The billing window's last day: an automatic export runs on a later day.
+    pub window_last_day: u32,
+    /// When the automatic export runs next (the day of a period not yet exported).
+    pub next_run: Option<NaiveDate>,
+}
+
+/// A company's automatic export: on `day` of each month, after its billing window, the
+/// period whose window has closed goes out in `template`, once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub template: Template,
+    pub day: u32,
+}
+
+impl Schedule {
+    /// A schedule people can set: a day every month has, after the window's last day.
+    pub fn new(template: Template, day: u32, window_last_day: u32) -> Option<Schedule> {
+        (day > window_last_day && day <= 28).then_some(Schedule { template, day })
+    }
 }
 
 /// One run with its protocol.

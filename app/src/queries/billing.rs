@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::period::{self, Terms};
@@ -14,7 +14,7 @@ use super::readings_table::zone;
 use crate::auth::caller::Caller;
 use crate::consumption::calendar;
 use crate::errors::AppError;
-use crate::models::billing::{BillingPage, ExportLine, ExportRun, Protocol, Reason, RunStatus, Template};
+use crate::models::billing::{BillingPage, ExportLine, ExportRun, Protocol, Reason, RunStatus, Schedule, Template};
 use crate::models::period::Basis;
 use crate::models::{format, MeterState, Placement, Resource};
 use crate::storage::billing_export::{self, Run, StoredLine};
@@ -29,23 +29,31 @@ const SILENT_DAYS: i64 = 10;
 static RUNNING: std::sync::LazyLock<std::sync::Mutex<HashMap<i64, std::sync::Arc<tokio::sync::Mutex<()>>>>> =
     std::sync::LazyLock::new(Default::default);
 
+/// Who started an automatic run, as its list shows.
+pub const AUTOMATIC: &str = "автоматически";
+
+/// A person's run of the export: [`run`] under their name.
+pub async fn run_by(db: &Db, caller: &Caller, period: NaiveDate, template: Template, again: bool) -> Result<Run, AppError> {
+    let who = if caller.full_name.is_empty() { &caller.login } else { &caller.full_name };
+    run(db, caller.company_id, who, period, template, again).await
+}
+
 /// Makes the company's export of `period` in `template`: refused (409) when one was made and
 /// `again` is not asked; a fault while making it ends the run as failed, with the fault in
 /// its protocol. Returns the run.
-pub async fn run(db: &Db, caller: &Caller, period: NaiveDate, template: Template, again: bool) -> Result<Run, AppError> {
+pub async fn run(db: &Db, company_id: i64, who: &str, period: NaiveDate, template: Template, again: bool) -> Result<Run, AppError> {
     let period = calendar::first_of_month(period);
-    let turn = RUNNING.lock().expect("not poisoned").entry(caller.company_id).or_default().clone();
+    let turn = RUNNING.lock().expect("not poisoned").entry(company_id).or_default().clone();
     let _turn = turn.lock().await;
-    let previous = billing_export::latest_made(db, caller.company_id, period, template).await?;
+    let previous = billing_export::latest_made(db, company_id, period, template).await?;
     if previous.is_some() && !again {
         return Err(AppError::AlreadyExported);
     }
-    let who = if caller.full_name.is_empty() { caller.login.clone() } else { caller.full_name.clone() };
-    let mut run = billing_export::start(db, caller.company_id, period, template, &who, previous.as_ref().map(|p| p.id), crate::storage::now()).await?;
+    let mut run = billing_export::start(db, company_id, period, template, who, previous.as_ref().map(|p| p.id), crate::storage::now()).await?;
     let made = async {
-        let mut lines = lines(db, caller.company_id, period).await?;
+        let mut lines = lines(db, company_id, period).await?;
         if let Some(p) = &previous {
-            run.changed = compare(&mut lines, &billing_export::lines(db, caller.company_id, p.id).await?);
+            run.changed = compare(&mut lines, &billing_export::lines(db, company_id, p.id).await?);
         }
         let file = file_of(&lines, period, template)?;
         Ok::<_, AppError>((lines, file))
@@ -66,6 +74,50 @@ pub async fn run(db: &Db, caller: &Caller, period: NaiveDate, template: Template
         }
     }
     Ok(run)
+}
+
+/// The day a company's buildings have all reached at `now`: its westernmost building's (a
+/// period is over when it is over everywhere).
+async fn company_today(db: &Db, company_id: i64, now: i64) -> Result<Option<NaiveDate>, AppError> {
+    Ok(object::list(db, company_id).await?.iter().map(|o| calendar::local_date(zone(o), now)).min())
+}
+
+/// The period an automatic export sends next and the day it runs on: the last closed period
+/// while it is not exported in the schedule's template.
+async fn next_due(db: &Db, company_id: i64, s: Schedule, today: NaiveDate) -> Result<Option<(NaiveDate, NaiveDate)>, AppError> {
+    let window = crate::storage::billing_window::get(db, company_id).await?;
+    let mut p = period::period_of_query(None, window, today);
+    if billing_export::latest_made(db, company_id, p, s.template).await?.is_some() {
+        p = p + Months::new(1);
+    }
+    // a day past the window (a window changed since the schedule was set: its end)
+    let day = s.day.max(window.last_day + 1).min(28);
+    Ok(p.with_day(day).map(|on| (p, on)))
+}
+
+/// Runs every company's automatic export that is due at `now`: its day has come in all its
+/// buildings and its period is not exported in its template yet. A run that failed is tried
+/// again an hour later, not on every tick. The runs made.
+pub async fn run_due(db: &Db, now: i64) -> Result<Vec<Run>, AppError> {
+    let mut made = Vec::new();
+    for (company_id, s) in crate::storage::billing_schedule::list(db).await? {
+        let Some(today) = company_today(db, company_id, now).await? else { continue };
+        let Some((p, on)) = next_due(db, company_id, s, today).await? else { continue };
+        if today < on || billing_export::started_since(db, company_id, p, s.template, now - 3600).await? {
+            continue;
+        }
+        match run(db, company_id, AUTOMATIC, p, s.template, false).await {
+            Ok(r) => {
+                let what = format!("№ {} {} {} ({AUTOMATIC})", r.id, p.format("%Y-%m"), s.template.as_str());
+                crate::storage::audit::create(db, Some(company_id), None, "run_billing_export", &what, "").await?;
+                made.push(r);
+            }
+            // made meanwhile by a person: nothing to do
+            Err(AppError::AlreadyExported) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(made)
 }
 
 /// The file a template makes of the lines sent.
@@ -247,11 +299,20 @@ pub fn view_of(r: &Run) -> ExportRun {
 pub async fn page(db: &Db, caller: &Caller) -> Result<BillingPage, AppError> {
     let runs = billing_export::list(db, caller.company_id, 200).await?;
     let window = crate::storage::billing_window::get(db, caller.company_id).await?;
-    let today = calendar::local_date(TZ, crate::storage::now());
+    let now = crate::storage::now();
+    let today = company_today(db, caller.company_id, now).await?.unwrap_or_else(|| calendar::local_date(TZ, now));
+    let schedule = crate::storage::billing_schedule::get(db, caller.company_id).await?;
+    let next_run = match schedule {
+        Some(s) => next_due(db, caller.company_id, s, today).await?.map(|(_, on)| on.max(today)),
+        None => None,
+    };
     Ok(BillingPage {
         runs: runs.iter().map(view_of).collect(),
         period: period::period_of_query(None, window, today),
         may_run: caller.role.allows(crate::models::Permission::EditData),
+        schedule,
+        window_last_day: window.last_day,
+        next_run,
     })
 }
 
@@ -367,7 +428,7 @@ mod tests {
         }
         october.push(typed(c, ch("silent"), day(2026, 10, 20), "50", 0));
         reading::insert_many(&db, &october).await.unwrap();
-        let first = run(&db, &caller(c), day(2026, 10, 1), Template::OneC, false).await.unwrap();
+        let first = run_by(&db, &caller(c), day(2026, 10, 1), Template::OneC, false).await.unwrap();
         assert_eq!(first.status, RunStatus::WithErrors);
 
         // November: «read» read again; «lowered» typed lower (confirmed); «waiting» waits for
@@ -385,7 +446,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let november = run(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, false).await.unwrap();
+        let november = run_by(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, false).await.unwrap();
         assert_eq!((november.status, november.sent, november.not_sent), (RunStatus::WithErrors, 1, 5));
         let lines = billing_export::lines(&db, c, november.id).await.unwrap();
         let read = line(&lines, &w, "read");
@@ -409,14 +470,14 @@ mod tests {
         assert_eq!(&file[..2], b"PK");
 
         // the same period again is refused unless asked for on purpose
-        assert_eq!(run(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, false).await.unwrap_err(), AppError::AlreadyExported);
-        let same = run(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, true).await.unwrap();
+        assert_eq!(run_by(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, false).await.unwrap_err(), AppError::AlreadyExported);
+        let same = run_by(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, true).await.unwrap();
         assert_eq!((same.changed, same.sent, same.again_of), (0, 1, Some(november.id)));
 
         // the waiting reading confirmed: a re-run sends it and says what it replaced
         let ts = calendar::day_start(chrono_tz::Europe::Moscow, day(2026, 11, 21)) + 12 * 3600;
         assert!(reading::review(&db, c, ch("waiting"), Period::Instant, ts, true).await.unwrap());
-        let again = run(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, true).await.unwrap();
+        let again = run_by(&db, &caller(c), day(2026, 11, 1), Template::GisZhkh, true).await.unwrap();
         assert_eq!((again.changed, again.sent), (1, 2));
         let lines = billing_export::lines(&db, c, again.id).await.unwrap();
         let waited = line(&lines, &w, "waiting");
@@ -425,9 +486,32 @@ mod tests {
         assert_eq!(waited.was, "не передано");
     });
 
+    db_test!(the_automatic_export_runs_on_its_day_in_the_buildings_time_and_once, |db| {
+        let w = world(&db).await;
+        let c = w.b.company_id;
+        sqlx::query("UPDATE objects SET time_zone = 'Asia/Novosibirsk' WHERE id = $1").bind(w.b.object_id).execute(db.pool()).await.unwrap();
+        crate::storage::billing_schedule::set(&db, c, Some(Schedule { template: Template::OneC, day: 26 })).await.unwrap();
+        let utc = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
+        // October went out by hand: a period not exported whose day has passed would be
+        // caught up at once
+        run_by(&db, &caller(c), day(2026, 10, 1), Template::OneC, false).await.unwrap();
+        // 25.11 23:00 in Novosibirsk (UTC+7): not yet
+        assert!(run_due(&db, utc("2026-11-25T16:00:00Z")).await.unwrap().is_empty());
+        // 26.11 00:30 there, though still the 25th in Moscow: the day has come
+        let made = run_due(&db, utc("2026-11-25T17:30:00Z")).await.unwrap();
+        assert_eq!(made.len(), 1);
+        assert_eq!((made[0].period, made[0].template, made[0].started_by.as_str()), (day(2026, 11, 1), Template::OneC, AUTOMATIC));
+        assert_ne!(made[0].status, RunStatus::Failed);
+        // once: the period is exported
+        assert!(run_due(&db, utc("2026-11-27T10:00:00Z")).await.unwrap().is_empty());
+        // a company without a schedule has none
+        crate::storage::billing_schedule::set(&db, c, None).await.unwrap();
+        assert!(run_due(&db, utc("2026-12-26T10:00:00Z")).await.unwrap().is_empty());
+    });
+
     db_test!(a_company_sees_nothing_of_another_companys_runs, |db| {
         let w = world(&db).await;
-        let made = run(&db, &caller(w.b.company_id), day(2026, 11, 1), Template::OneC, false).await.unwrap();
+        let made = run_by(&db, &caller(w.b.company_id), day(2026, 11, 1), Template::OneC, false).await.unwrap();
         let other = fixtures::building(&db).await;
         assert!(billing_export::get(&db, other.company_id, made.id).await.is_err());
         assert!(billing_export::content(&db, other.company_id, made.id).await.is_err());

@@ -196,6 +196,20 @@ pub async fn latest_made(db: &Db, company_id: i64, period: NaiveDate, template: 
     row.as_ref().map(run_of).transpose()
 }
 
+/// Whether a run of a period in a template (of any outcome) started at or after `since`.
+pub async fn started_since(db: &Db, company_id: i64, period: NaiveDate, template: Template, since: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM billing_exports WHERE company_id = $1 AND period = $2 AND template = $3 AND started_at >= $4",
+    )
+    .bind(company_id)
+    .bind(period.format("%Y-%m-%d").to_string())
+    .bind(template.as_str())
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
 /// The file of a run, exactly as it was made.
 pub async fn content(db: &Db, company_id: i64, id: i64) -> Result<Vec<u8>> {
     sqlx::query_scalar::<_, Option<Vec<u8>>>("SELECT content FROM billing_exports WHERE company_id = $1 AND id = $2")

@@ -11,6 +11,7 @@ pub mod attachment;
 pub mod audit;
 pub(crate) mod bulk;
 pub mod billing_export;
+pub mod billing_schedule;
 pub mod billing_window;
 pub mod bus_lease;
 pub mod channel;

@@ -10,7 +10,7 @@ use super::month_value;
 use crate::components::error_view::{ActionError, ErrorBox};
 use crate::components::export::csv_href;
 use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
-use crate::functions::billing::{billing_runs, RunBillingExport};
+use crate::functions::billing::{billing_runs, RunBillingExport, SaveBillingSchedule};
 use crate::i18n::{month_year, use_i18n, Lang, Msg};
 use crate::models::billing::{BillingPage, ExportRun, RunStatus, Template};
 use crate::resource::resource;
@@ -91,7 +91,8 @@ pub fn BillingExportPage() -> impl IntoView {
             navigate(&format!("/billing/export/{id}"), Default::default());
         }
     });
-    let page = resource(move || run.version().get(), |_| billing_runs());
+    let save = ServerAction::<SaveBillingSchedule>::new();
+    let page = resource(move || (run.version().get(), save.version().get()), |_| billing_runs());
     view! {
         <Title text=i18n.tr(Msg::MenuBillingExport)/>
         <section class="page billing">
@@ -101,7 +102,7 @@ pub fn BillingExportPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(p) => view! { <RunForm p=p.clone() run/> <Runs p/> }.into_any(),
+                        Ok(p) => view! { <RunForm p=p.clone() run/> <SchedulePanel p=p.clone() save/> <Runs p/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -121,7 +122,9 @@ fn RunForm(p: BillingPage, run: ServerAction<RunBillingExport>) -> impl IntoView
         .map(|t| view! { <option value=t.as_str()>{t.name()}</option> })
         .collect_view();
     view! {
-        <ActionForm action=run attr:class="panel form-grid billing-form" attr:data-testid="billing-form">
+        <ActionForm action=run attr:class="billing-form" attr:data-testid="billing-form">
+            <fieldset class="panel form-grid">
+            <legend>{i18n.tr(Msg::BillingRunTitle)}</legend>
             <label>
                 <span>{i18n.tr(Msg::BillingPeriod)}</span>
                 <input type="month" name="period" value=month.clone() prop:value=month required/>
@@ -141,6 +144,58 @@ fn RunForm(p: BillingPage, run: ServerAction<RunBillingExport>) -> impl IntoView
                 </Show>
             </div>
             <div class="wide"><ActionError value=run.value()/></div>
+            </fieldset>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// The automatic export: set by whoever may run exports, read by the rest.
+#[component]
+fn SchedulePanel(p: BillingPage, save: ServerAction<SaveBillingSchedule>) -> impl IntoView {
+    let i18n = use_i18n();
+    let next = p.next_run.map(crate::models::format::date);
+    let state = move || match (p.schedule, &next) {
+        (Some(s), Some(on)) => format!("{}: {} — {}", i18n.t(Msg::BillingAutoNext), on, s.template.name()),
+        _ => i18n.t(Msg::BillingAutoOff).to_string(),
+    };
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    if !p.may_run {
+        return view! { <p class="muted" data-testid="billing-auto">{state}</p> }.into_any();
+    }
+    let day = p.schedule.map(|s| s.day).unwrap_or(p.window_last_day + 1).to_string();
+    let chosen = p.schedule.map(|s| s.template);
+    let templates = Template::ALL
+        .iter()
+        .map(|t| view! { <option value=t.as_str() selected=chosen == Some(*t)>{t.name()}</option> })
+        .collect_view();
+    let min = (p.window_last_day + 1).to_string();
+    view! {
+        <ActionForm action=save attr:class="billing-auto-form" attr:data-testid="billing-auto-form">
+            <fieldset class="panel form-grid">
+            <legend>{i18n.tr(Msg::BillingAuto)}</legend>
+            <label class="check wide">
+                <input type="checkbox" name="enabled" value="1" checked=p.schedule.is_some()/>
+                <span>{i18n.tr(Msg::BillingAutoOn)}</span>
+            </label>
+            <label>
+                <span>{i18n.tr(Msg::BillingAutoDay)}</span>
+                <input type="number" name="day" min=min max="28" value=day.clone() prop:value=day required/>
+            </label>
+            <label>
+                <span>{i18n.tr(Msg::BillingTemplate)}</span>
+                <select name="template">{templates}</select>
+            </label>
+            <p class="muted small wide">{i18n.tr(Msg::BillingAutoHint)}</p>
+            <p class="wide" data-testid="billing-auto">{state}</p>
+            <div class="toolbar wide">
+                <button type="submit" class="button">{i18n.tr(Msg::Save)}</button>
+                <Show when=saved>
+                    <span class="ok" role="status">{i18n.tr(Msg::BillingAutoSaved)}</span>
+                </Show>
+            </div>
+            <div class="wide"><ActionError value=save.value()/></div>
+            </fieldset>
         </ActionForm>
     }
     .into_any()
@@ -216,7 +271,7 @@ fn RunLine(r: ExportRun) -> impl IntoView {
             <td class="num">{r.not_sent}</td>
             <td class="num">{r.changed}</td>
             <td>{r.started_by.clone()}</td>
-            <td>{made.then(|| view! { <a href=format!("/billing/file/{id}") download>{r.file_name.clone()}</a> })}</td>
+            <td>{made.then(|| view! { <a href=format!("/billing/file/{id}") download title=r.file_name.clone()>{template.extension().to_uppercase()}</a> })}</td>
         </tr>
     }
 }

@@ -75,6 +75,7 @@ pub fn sheet(lines: &[&ExportLine], period: NaiveDate, template: Template) -> Sh
                 "ПоказаниеТ2",
                 "ПоказаниеТ3",
                 "Расход",
+                "ОснованиеРасхода",
             ]
             .map(String::from)
             .to_vec(),
@@ -91,6 +92,7 @@ pub fn sheet(lines: &[&ExportLine], period: NaiveDate, template: Template) -> Sh
                     ];
                     row.extend(l.values.iter().map(|v| Cell::from(*v)));
                     row.push(Cell::from(l.volume));
+                    row.push(l.volume.map(|_| l.basis.name(false)).unwrap_or("").into());
                     row
                 })
                 .collect(),
@@ -179,6 +181,6 @@ mod tests {
         let csv = sheet(&[&l], NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), Template::OneC).to_csv();
         let mut rows = csv.trim_start_matches('\u{feff}').lines();
         assert!(rows.next().unwrap().starts_with("ЛицевойСчет;Адрес;Помещение;Услуга;ЗаводскойНомер"));
-        assert_eq!(rows.next().unwrap(), "0012;ул. Тестовая, д. 1;12;Холодная вода;SN-1;20.11.2026;123,456;;;3,5");
+        assert_eq!(rows.next().unwrap(), "0012;ул. Тестовая, д. 1;12;Холодная вода;SN-1;20.11.2026;123,456;;;3,5;по показаниям");
     }
 }

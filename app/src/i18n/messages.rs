@@ -636,6 +636,10 @@ messages! {
     AuSaveNotice => "Уведомление сохранено", "Saved a notice";
     AuPublishNotice => "Уведомление опубликовано", "Published a notice";
     AuUnpublishNotice => "Уведомление снято", "Withdrew a notice";
+    AuSavePeriodTerms => "Расчётный период и нормативы изменены", "Changed the billing period and norms";
+    AuSaveObjectNorms => "Нормативы дома изменены", "Changed a building's norms";
+    AuRunBillingExport => "Выгрузка в биллинг", "Billing export";
+    AuSaveBillingSchedule => "Расписание выгрузки в биллинг изменено", "Changed the billing export schedule";
     ArchiveTitle => "Архивы прибора", "Meter archives";
     ArchiveLink => "Архивы", "Archives";
     ArchiveHour => "Часовой", "Hourly";

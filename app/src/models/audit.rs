@@ -96,6 +96,10 @@ pub const ACTIONS: &[&str] = &[
     "save_notice",
     "publish_notice",
     "unpublish_notice",
+    "save_period_terms",
+    "save_object_norms",
+    "run_billing_export",
+    "save_billing_schedule",
 ];
 
 /// An action in words; an unknown one (from a newer version) shows as stored.
@@ -119,6 +123,10 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "save_notice" => Msg::AuSaveNotice,
         "publish_notice" => Msg::AuPublishNotice,
         "unpublish_notice" => Msg::AuUnpublishNotice,
+        "save_period_terms" => Msg::AuSavePeriodTerms,
+        "save_object_norms" => Msg::AuSaveObjectNorms,
+        "run_billing_export" => Msg::AuRunBillingExport,
+        "save_billing_schedule" => Msg::AuSaveBillingSchedule,
         _ => return None,
     })
 }

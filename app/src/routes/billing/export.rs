@@ -269,7 +269,7 @@ fn RunLine(r: ExportRun) -> impl IntoView {
             <td><span class=status_class(status)>{move || status.name(i18n.lang() == Lang::En)}</span></td>
             <td class="num">{r.sent}</td>
             <td class="num">{r.not_sent}</td>
-            <td class="num">{r.changed}</td>
+            <td class="num">{r.changed} {r.again_of.map(|of| view! { <span class="muted small">" (" {i18n.tr(Msg::BillingAgainOf)} " " {of} ")"</span> })}</td>
             <td>{r.started_by.clone()}</td>
             <td>{made.then(|| view! { <a href=format!("/billing/file/{id}") download title=r.file_name.clone()>{template.extension().to_uppercase()}</a> })}</td>
         </tr>

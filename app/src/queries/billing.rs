@@ -4,7 +4,7 @@
 //! its reason. A run is made once per period and template; a re-run is asked for on purpose
 //! and says what changed against the run it repeats.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -187,10 +187,9 @@ async fn object_lines(
     for a in account::list_for_object(db, company_id, o.id).await? {
         accounts.entry(a.premise_id).or_default().push(a);
     }
-    let replaced: HashSet<i64> = meters.iter().filter_map(|m| m.replaces_meter_id).collect();
-    let mut heads: Vec<&meter::Meter> = meters
-        .iter()
-        .filter(|m| !replaced.contains(&m.id) && m.state != MeterState::Retired)
+    let mut heads: Vec<&meter::Meter> = super::subscribers::heads(&meters)
+        .into_iter()
+        .filter(|m| m.state != MeterState::Retired)
         .filter(|m| m.placement == Placement::Individual && m.premise_id.is_some_and(|p| premises.contains_key(&p)))
         .collect();
     if heads.is_empty() {

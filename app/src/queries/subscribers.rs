@@ -31,8 +31,8 @@ fn month_of(q: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
     }
 }
 
-/// Chain heads: meters no other meter replaced.
-fn heads(meters: &[meter::Meter]) -> Vec<&meter::Meter> {
+/// Chain heads: meters no other meter replaced (a chain counts under its newest meter).
+pub(crate) fn heads(meters: &[meter::Meter]) -> Vec<&meter::Meter> {
     let replaced: HashSet<i64> = meters.iter().filter_map(|m| m.replaces_meter_id).collect();
     meters.iter().filter(|m| !replaced.contains(&m.id)).collect()
 }

@@ -67,6 +67,13 @@ need_brotli() {
   apt_install brotli curl
 }
 
+# pdftotext reads the PDF reports back in the tests (their Cyrillic headers and numbers).
+need_pdftotext() {
+  command -v pdftotext >/dev/null && return
+  say "installing poppler-utils (pdftotext)"
+  apt_install poppler-utils
+}
+
 apt_updated=""
 apt_install() {
   if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
@@ -115,7 +122,7 @@ need_mosquitto() {
 
 build_tools() { need_wasm_target; need_npm_packages; need_vendor_files; need_wasm_bindgen; need_cargo_leptos; }
 services()    { need_postgres; need_mosquitto; }
-test_tools()  { build_tools; need_chromium; need_brotli; services; }
+test_tools()  { build_tools; need_chromium; need_brotli; need_pdftotext; services; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-test}" in

@@ -48,6 +48,7 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ),
         ("object_norms", format!("object={}", w.a.object_id), Permission::ViewObjects),
         ("billing_runs", String::new(), Permission::ViewData),
+        ("report", common::form(&[("query", "kind=balance"), ("lang", "ru")]), Permission::ViewData),
         ("run_billing_export", "period=2026-10&template=1c&again=1".into(), Permission::EditData),
         ("save_billing_schedule", "enabled=1&template=gis_zhkh&day=27".into(), Permission::EditData),
         // the run above made (by the dispatcher, the first role that may) is number 1

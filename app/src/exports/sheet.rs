@@ -2,42 +2,10 @@
 //! (Excel can sum them) with exactly the digits stored: a reading has at most 9 integer and
 //! 6 fraction digits, which a double holds and prints back unchanged.
 
-use chrono::NaiveDate;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Empty,
-    Text(String),
-    Number(Decimal),
-    Date(NaiveDate),
-}
-
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Text(s)
-    }
-}
-
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Cell::Text(s.to_string())
-    }
-}
-
-impl From<Option<Decimal>> for Cell {
-    fn from(v: Option<Decimal>) -> Cell {
-        v.map(Cell::Number).unwrap_or(Cell::Empty)
-    }
-}
-
-impl From<Option<NaiveDate>> for Cell {
-    fn from(v: Option<NaiveDate>) -> Cell {
-        v.map(Cell::Date).unwrap_or(Cell::Empty)
-    }
-}
+pub use crate::models::cell::Cell;
 
 #[derive(Clone, Debug, Default)]
 pub struct Sheet {
@@ -156,6 +124,8 @@ use chrono::Datelike;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
     use std::str::FromStr;
 
     fn sheet() -> Sheet {

@@ -18,6 +18,7 @@ pub mod period;
 pub mod polling;
 pub mod readings;
 pub mod registration;
+pub mod reports;
 pub mod requests;
 pub mod setup;
 pub mod subscribers;

@@ -69,7 +69,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
         ),
         (
             Msg::SectionReports,
-            &[item("/reports", Msg::MenuReports, ViewData, false)],
+            &[item("/reports", Msg::MenuReports, ViewData, true)],
         ),
         (
             Msg::SectionBilling,

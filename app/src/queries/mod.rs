@@ -17,6 +17,7 @@ pub mod not_polled;
 pub mod notices;
 pub mod period;
 pub mod readings_table;
+pub mod reports;
 pub mod requests;
 pub mod subscribers;
 pub mod verification;

@@ -17,6 +17,7 @@ pub mod not_polled;
 pub mod polling;
 pub mod readings;
 pub mod register;
+pub mod reports;
 pub mod reset;
 pub mod setup;
 pub mod resident;

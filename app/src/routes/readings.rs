@@ -284,6 +284,7 @@ fn ReadingsView(page: ReadingsPage, review: ServerAction<ReviewReading>) -> impl
             <nav class="segmented" aria-label=i18n.tr(Msg::Kind)>{switch_placement}</nav>
             <span class="spacer"></span>
             <a class="button" href=format!("/export/readings.xlsx?{export}") download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
+            <a class="button" href=format!("/export/readings.pdf?{export}") download data-testid="export-pdf">{i18n.tr(Msg::ExportPdf)}</a>
             <a class="button" href=format!("/export/readings.csv?{export}") download data-testid="export-csv">{i18n.tr(Msg::ExportCsv)}</a>
         </div>
         <p class="caption">

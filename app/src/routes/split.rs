@@ -118,7 +118,8 @@ lazy_area!(
     }
 );
 lazy_area!(
-    /// The dispatcher's desk: buildings, readings, entry, accounts, meters, monitoring, billing.
+    /// The dispatcher's desk: buildings, readings, entry, accounts, meters, monitoring, reports,
+    /// billing.
     AccountingRoute {
         "/objects" => crate::routes::objects::ObjectsPage,
         "/objects/:id" => crate::routes::building::BuildingPage,
@@ -132,6 +133,7 @@ lazy_area!(
         "/monitoring/not-polled" => crate::routes::not_polled::NotPolledPage,
         "/billing/export" => crate::routes::billing::export::BillingExportPage,
         "/billing/export/:id" => crate::routes::billing::protocol::BillingProtocolPage,
+        "/reports" => crate::routes::reports::ReportsPage,
     }
 );
 lazy_area!(

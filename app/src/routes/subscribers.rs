@@ -211,6 +211,7 @@ fn List(page: SubscribersPage, query: SubscribersQuery) -> impl IntoView {
             <a class="button small" href=next data-testid="next-month">"→"</a>
             <span class="spacer"></span>
             <a class="button" href=format!("/export/subscribers.xlsx?{export}") download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
+            <a class="button" href=format!("/export/subscribers.pdf?{export}") download data-testid="export-pdf">{i18n.tr(Msg::ExportPdf)}</a>
             <a class="button" href=format!("/export/subscribers.csv?{export}") download>{i18n.tr(Msg::ExportCsv)}</a>
         </div>
         <p class="caption" data-testid="caption">

@@ -108,6 +108,19 @@ pub async fn main_of_meters(db: &Db, meter_ids: &[i64]) -> Result<Vec<(i64, i64)
     Ok(out)
 }
 
+/// Every channel of an object's meters, meter by meter in register order (the channel
+/// inventory report).
+pub async fn list_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Channel>> {
+    Ok(sqlx::query_as::<_, Channel>(
+        "SELECT c.* FROM channels c JOIN meters m ON m.id = c.meter_id
+         WHERE m.company_id = $1 AND m.object_id = $2 ORDER BY c.meter_id, c.resource_number, c.id",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// Channel ids of every meter of an object, for building-wide range queries.
 pub async fn ids_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar::<_, i64>(

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use app::auth::caller::{authorize_request, Caller};
 use app::errors::AppError;
+use app::exports::pdf::Letterhead;
 use app::exports::{self, Sheet};
 use app::i18n::{Lang, LANG_COOKIE};
 use app::models::readings_table::ReadingsQuery;
@@ -33,8 +34,24 @@ fn failure(e: AppError, lang: Lang) -> Response {
         .into_response()
 }
 
-fn file(sheet: &Sheet, stem: &str, format: &str, lang: Lang) -> Response {
+/// The company's letterhead and the moment printed on a PDF's pages (Moscow time, the
+/// company's clock until companies get a zone of their own).
+async fn letterhead(db: &Db, caller: &Caller) -> Result<(Letterhead, chrono::NaiveDateTime), AppError> {
+    let company = app::storage::company::get(db, caller.company_id).await?;
+    let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).naive_local();
+    Ok((Letterhead::of(&company), now))
+}
+
+fn file(sheet: &Sheet, stem: &str, format: &str, lang: Lang, head: Option<&(Letterhead, chrono::NaiveDateTime)>) -> Response {
     let (bytes, mime) = match format {
+        "pdf" => match head.map(|(h, at)| sheet.to_pdf(h, lang, *at)) {
+            Some(Ok(b)) => (b, "application/pdf"),
+            Some(Err(e)) => {
+                tracing::error!(error = %e, "pdf export failed");
+                return failure(AppError::Internal, lang);
+            }
+            None => return failure(AppError::NotFound, lang),
+        },
         "xlsx" => match sheet.to_xlsx() {
             Ok(b) => (
                 b,
@@ -91,7 +108,7 @@ pub async fn table(
         return (StatusCode::NOT_FOUND, "").into_response();
     };
     let needs = match table {
-        "readings" | "not-polled" | "subscribers" | "archive" | "polling" | "billing-protocol" => Permission::ViewData,
+        "readings" | "not-polled" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "verification" => Permission::ServiceMeters,
         "audit" => Permission::ManageUsers,
@@ -111,14 +128,22 @@ pub async fn table(
         "archive" => archive(db, &caller, &pairs, lang).await,
         "polling" => polling(db, &caller, &pairs, lang).await,
         "billing-protocol" => billing_protocol(db, &caller, &pairs, lang).await,
+        "report" => report(db, &caller, &pairs, lang).await,
         _ => {
             let chosen = cookie(&parts, app::components::layout::OBJECT_COOKIE)
                 .and_then(|v| v.parse().ok());
             readings(db, &caller, &pairs, chosen, lang).await
         }
     };
+    let head = match format {
+        "pdf" => match letterhead(db, &caller).await {
+            Ok(h) => Some(h),
+            Err(e) => return failure(e, lang),
+        },
+        _ => None,
+    };
     match export {
-        Ok((sheet, stem)) => file(&sheet, &stem, format, lang),
+        Ok((sheet, stem)) => file(&sheet, &stem, format, lang, head.as_ref()),
         Err(e) => failure(e, lang),
     }
 }
@@ -135,6 +160,13 @@ async fn readings(
     let t = app::queries::readings_table::table(db, caller, &query, chosen).await?;
     let stem = format!("readings-{}-{}", t.object.id, t.date.format("%Y-%m-%d"));
     Ok((exports::readings::sheet(&t, lang), stem))
+}
+
+/// `/export/report.{xlsx|pdf|csv}?kind=…&object=…&month=…`: a report as its page shows it.
+async fn report(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let query = app::models::reports::ReportQuery::from_pairs(pairs_of(pairs));
+    let r = app::queries::reports::make(db, caller, &query, lang).await?;
+    Ok((exports::reports::sheet(&r, lang), exports::reports::stem(&r)))
 }
 
 /// `/export/not-polled.{xlsx|csv}?object=…&days=…`

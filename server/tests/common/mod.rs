@@ -14,6 +14,8 @@ use server::config::Config;
 use server::web::{router, AppState};
 use tower::ServiceExt;
 
+pub mod october;
+
 pub struct World {
     pub test_db: TestDb,
     pub db: Db,
@@ -235,6 +237,20 @@ pub async fn call(
         .await
         .unwrap();
     (status, String::from_utf8_lossy(&bytes).to_string(), cookies)
+}
+
+/// A GET whose answer is a file: its status, content type and bytes as sent.
+pub async fn get_file(app: &Router, path: &str, cookie: &str) -> (StatusCode, String, Vec<u8>) {
+    let req = Request::get(path).header(header::COOKIE, cookie);
+    let resp = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = resp.status();
+    let kind = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20).await.unwrap();
+    (status, kind, bytes.to_vec())
 }
 
 pub async fn get(

@@ -88,6 +88,7 @@ fn Head(p: Protocol) -> impl IntoView {
             <div class="toolbar">
                 <a class="button primary" href=format!("/billing/file/{id}") download data-testid="billing-file">{i18n.tr(Msg::BillingDownload)} ": " {r.file_name.clone()}</a>
                 <a class="button" href=format!("/export/billing-protocol.xlsx?id={id}") download data-testid="billing-protocol-xlsx">{i18n.tr(Msg::BillingProtocolFile)}</a>
+                <a class="button" href=format!("/export/billing-protocol.pdf?id={id}") download data-testid="billing-protocol-pdf">{i18n.tr(Msg::ExportPdf)}</a>
             </div>
         })}
     }

@@ -185,6 +185,7 @@ fn Calendar(calendar: DueCalendar) -> impl IntoView {
         href.split_once('?').map(|(_, q)| q.to_string()).unwrap_or_default()
     };
     let excel = format!("/export/verification.xlsx?{export_query}");
+    let pdf = format!("/export/verification.pdf?{export_query}");
     let named = DueCalendar { rows: Vec::new(), objects: Vec::new(), by_day: Vec::new(), ..c.clone() };
     let title = move || named.period_name(i18n.lang());
     let (overdue, overdue_only) = (c.overdue, c.overdue_only);
@@ -229,6 +230,7 @@ fn Calendar(calendar: DueCalendar) -> impl IntoView {
                 {i18n.tr(Msg::ExportCsv)}
             </a>
             <a class="button" href=excel download data-testid="export-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
+            <a class="button" href=pdf download data-testid="export-pdf">{i18n.tr(Msg::ExportPdf)}</a>
         </div>
         <div class="table-wrap">
             <table class="data verification-table" data-testid="verification">

@@ -124,13 +124,19 @@ fn Table(r: Report) -> impl IntoView {
     // (column, ascending); none: the report's own order
     let sort = RwSignal::new(None::<(usize, bool)>);
     let page = RwSignal::new(0usize);
-    let rows = StoredValue::new(r.rows.clone());
+    // each row with the words a search looks in, written once, not on every keystroke
+    let rows = StoredValue::new(
+        r.rows
+            .iter()
+            .map(|row| (row.clone(), row.iter().map(Cell::shown).collect::<Vec<_>>().join(" ")))
+            .collect::<Vec<_>>(),
+    );
     let shown = Memo::new(move |_| {
         let words = search.get();
         let mut v: Vec<Vec<Cell>> = rows.with_value(|rows| {
             rows.iter()
-                .filter(|row| all_words_in(&row.iter().map(Cell::shown).collect::<Vec<_>>().join(" "), words.trim()))
-                .cloned()
+                .filter(|(_, hay)| all_words_in(hay, words.trim()))
+                .map(|(row, _)| row.clone())
                 .collect()
         });
         if let Some((c, ascending)) = sort.get() {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Days, NaiveDate};
 
 use crate::consumption::{calendar, SLOTS};
 use crate::errors::AppError;
@@ -13,7 +13,7 @@ use crate::models::reports::{Report, Cell};
 use crate::models::{Amount, Placement, Resource};
 use crate::queries::readings_table::zone;
 use crate::storage::consumption_day::{self, Span};
-use crate::storage::{channel, meter, object, reading, Db};
+use crate::storage::{channel, meter, object, Db};
 
 /// A figure as the tables show it: a number when whole, marked with `*` when part of it is
 /// missing.
@@ -41,11 +41,8 @@ pub async fn make(db: &Db, objects: &[object::Object], month: NaiveDate, lang: L
         common.sort_by_key(|m| (Resource::ALL.iter().position(|r| *r == m.resource), m.serial.clone()));
         let ids: Vec<i64> = common.iter().map(|m| m.id).collect();
         let channels: HashMap<i64, i64> = channel::main_of_meters(db, &ids).await?.into_iter().collect();
-        // a reading stamped at midnight is the reading at that moment: asked just after it
-        let start = calendar::day_start(tz, month) + 1;
-        let end = calendar::day_start(tz, month + Months::new(1)) + 1;
-        let asked: Vec<(i64, i64)> = channels.values().flat_map(|&ch| [(ch, start), (ch, end)]).collect();
-        let at: HashMap<(i64, i64), reading::Reading> = reading::latest_confirmed_before_each(db, o.company_id, &asked).await?.into_iter().collect();
+        let (start, end) = super::month_ends(tz, month);
+        let at = super::readings_before(db, o.company_id, channels.values().copied(), start, end).await?;
         let whole: HashMap<i64, [Amount; SLOTS]> = consumption_day::of_object(db, o.company_id, o.id, Span::Month, month).await?.into_iter().collect();
         let last_day = month.checked_add_days(Days::new(days as u64 - 1)).expect("a day of the month");
         for m in &common {

@@ -19,7 +19,7 @@ use crate::models::{Amount, Placement, Resource};
 use crate::queries::period::{self, Terms};
 use crate::queries::readings_table::zone;
 use crate::storage::consumption_day::{self, Span};
-use crate::storage::reading::{self, flags, Source};
+use crate::storage::reading::{flags, Source};
 use crate::storage::{account, channel, meter, object, premise, Db};
 
 /// Which meters a registry lists.
@@ -140,16 +140,15 @@ async fn object_rows(db: &Db, o: &object::Object, month: NaiveDate, which: Meter
     // per chain head and slot: the figure and what it stands on; the readings bounding it
     // are the last before `start` and before `end`
     let (stored, start, end): (HashMap<i64, [PeriodAmount; SLOTS]>, i64, i64) = match view {
-        View::Month => (
-            consumption_day::of_object(db, company_id, o.id, Span::Month, month)
+        View::Month => {
+            let (start, end) = super::month_ends(tz, month);
+            let stored = consumption_day::of_object(db, company_id, o.id, Span::Month, month)
                 .await?
                 .into_iter()
                 .map(|(id, v)| (id, v.map(|amount| PeriodAmount { amount, basis: Basis::Measured })))
-                .collect(),
-            // a reading stamped at midnight is the reading at that moment: asked just after it
-            calendar::day_start(tz, month) + 1,
-            calendar::day_start(tz, month + Months::new(1)) + 1,
-        ),
+                .collect();
+            (stored, start, end)
+        }
         View::Period => {
             let terms = Terms::of(db, o).await?;
             (
@@ -166,8 +165,7 @@ async fn object_rows(db: &Db, o: &object::Object, month: NaiveDate, which: Meter
     };
     let ids: Vec<i64> = heads.iter().map(|m| m.id).collect();
     let channels: HashMap<i64, i64> = channel::main_of_meters(db, &ids).await?.into_iter().collect();
-    let asked: Vec<(i64, i64)> = channels.values().flat_map(|&ch| [(ch, start), (ch, end)]).collect();
-    let at: HashMap<(i64, i64), reading::Reading> = reading::latest_confirmed_before_each(db, company_id, &asked).await?.into_iter().collect();
+    let at = super::readings_before(db, company_id, channels.values().copied(), start, end).await?;
 
     let mut out = Vec::new();
     for m in heads {

@@ -1,7 +1,8 @@
 //! Server time of the readings pages on a generated company: the readings table of the
 //! largest building (one page, sorted, filtered; p50/p95), a search by account, the meter
 //! page, the dashboard, the account page, the building's Excel files and its readings
-//! registry report as Excel and PDF.
+//! registry report as Excel and PDF; the open API: a page of the building's month of readings
+//! and one call posting up to 10 000 readings.
 //!
 //! `cargo run --release -p server --example bench_readings [METERS] [DAYS]`
 //! (default 100 000 meters, 365 days). Runs on SQLite (a temp file) and on PostgreSQL from
@@ -243,6 +244,83 @@ async fn pages(db: &Db) {
         t.elapsed().as_secs_f64() * 1000.0
     );
     reports(db, &caller, largest.0).await;
+    api(db, company_id, largest.0).await;
+}
+
+/// The open API through its own router (token check, pace, action log and all): a page of
+/// the largest building's readings for last month (issue 28's goal: p95 under 50 ms), and one
+/// call posting a reading for each of up to 10 000 meters (goal: 20 000 readings a second).
+async fn api(db: &Db, company_id: i64, object_id: i64) {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use tower::ServiceExt;
+    let token = app::auth::api_token::issue(db, company_id, "bench", app::models::api::ApiScope::Write, None)
+        .await
+        .unwrap()
+        .token;
+    let router = server::api::router(db.clone());
+    let call = |method: &str, uri: String, body: Option<String>| {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map(Body::from).unwrap_or_default())
+            .unwrap();
+        let router = router.clone();
+        async move {
+            let resp = router.oneshot(req).await.unwrap();
+            assert!(resp.status().is_success(), "{}", resp.status());
+            let bytes = axum::body::to_bytes(resp.into_body(), 64 << 20).await.unwrap();
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        }
+    };
+    let today = chrono::Utc::now().date_naive();
+    let first = chrono::Datelike::with_day(&today, 1).unwrap();
+    let last_month = first - chrono::Months::new(1);
+    let month = format!("from={}&to={}", last_month, first.pred_opt().unwrap());
+    // the month's pages, walked once to learn their cursors, then asked for at random
+    let mut cursors = vec![String::new()];
+    let mut readings = 0;
+    loop {
+        let page = call("GET", format!("/readings?building={object_id}&{month}&period=all&cursor={}", cursors.last().unwrap()), None).await;
+        readings += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(c) => cursors.push(c.to_string()),
+            None => break,
+        }
+    }
+    let (p50, p95) = timed(100, |i| call("GET", format!("/readings?building={object_id}&{month}&period=all&cursor={}", cursors[i * 7 % cursors.len()]), None)).await;
+    println!("API: the building's readings for last month ({readings} in {} pages of 1 000), one page: p50 {p50:.1} ms, p95 {p95:.1} ms", cursors.len());
+    // one reading for each of up to 10 000 one-tariff meters in operation
+    let mut ids = Vec::new();
+    let mut cursor = String::new();
+    while ids.len() < 10_000 {
+        let page = call("GET", format!("/meters?limit=5000&cursor={cursor}"), None).await;
+        for m in page["items"].as_array().unwrap() {
+            if m["tariffs"] == 1 && m["state"] == "in_operation" && ids.len() < 10_000 {
+                ids.push(m["id"].as_i64().unwrap());
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    let stamp = chrono::Utc::now().timestamp();
+    let body = serde_json::json!({ "readings": ids.iter().map(|id| serde_json::json!({
+        "client_id": format!("bench-{stamp}-{id}"), "meter_id": id, "values": [{"tariff": 0, "value": "1"}]
+    })).collect::<Vec<_>>() });
+    let t = Instant::now();
+    let answer = call("POST", "/readings".into(), Some(body.to_string())).await;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "API: {} readings posted in one call ({} stored): {:.2} s, {:.0} readings/s",
+        ids.len(),
+        answer["stored"],
+        secs,
+        ids.len() as f64 / secs
+    );
 }
 
 /// «Отчёты»: the largest building's readings registry for last month as the files a

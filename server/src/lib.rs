@@ -1,6 +1,7 @@
 //! The Uchet server: configuration, the web side, the collector, demo data. `main.rs` wires
 //! them.
 
+pub mod api;
 pub mod collect;
 pub mod config;
 pub mod demo;

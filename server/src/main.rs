@@ -77,10 +77,43 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Makes, lists and revokes the open API's tokens (`/api/v1`).
+    ApiToken {
+        #[command(subcommand)]
+        action: ApiTokenAction,
+    },
     /// Prints a frame's records as JSON: `decode mbus HEX` or `decode mercury REQUEST REPLY`.
     Decode {
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiTokenAction {
+    /// Makes a token and prints it: it is shown this once and kept nowhere.
+    Create {
+        /// The company's id.
+        #[arg(long)]
+        company: i64,
+        /// Who uses it («1С: Бухгалтерия»).
+        #[arg(long)]
+        name: String,
+        /// `read`, or `write` to post readings too.
+        #[arg(long, default_value = "read")]
+        scope: String,
+    },
+    /// Lists a company's tokens.
+    List {
+        #[arg(long)]
+        company: i64,
+    },
+    /// Stops a token for good.
+    Revoke {
+        #[arg(long)]
+        company: i64,
+        /// The token's id (see `list`).
+        id: i64,
     },
 }
 
@@ -187,7 +220,22 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
+        Some(Command::ApiToken { action }) => {
+            let db = open(&configure()?).await?;
+            server::api::cli::run(&db, action.into()).await
+        }
         Some(Command::Serve) | None => server::serve(configure()?).await,
+    }
+}
+
+impl From<ApiTokenAction> for server::api::cli::Action {
+    fn from(a: ApiTokenAction) -> Self {
+        use server::api::cli::Action;
+        match a {
+            ApiTokenAction::Create { company, name, scope } => Action::Create { company, name, scope },
+            ApiTokenAction::List { company } => Action::List { company },
+            ApiTokenAction::Revoke { company, id } => Action::Revoke { company, id },
+        }
     }
 }
 

@@ -48,6 +48,10 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ),
         ("object_norms", format!("object={}", w.a.object_id), Permission::ViewObjects),
         ("billing_runs", String::new(), Permission::ViewData),
+        ("api_tokens", String::new(), Permission::ManageCompany),
+        ("create_api_token", "name=1%D0%A1&scope=read".into(), Permission::ManageCompany),
+        // the token above made (by the administrator, the first role that may) is number 1
+        ("revoke_api_token", "id=1".into(), Permission::ManageCompany),
         ("report", common::form(&[("query", "kind=balance"), ("lang", "ru")]), Permission::ViewData),
         ("run_billing_export", "period=2026-10&template=1c&again=1".into(), Permission::EditData),
         ("save_billing_schedule", "enabled=1&template=gis_zhkh&day=27".into(), Permission::EditData),

@@ -1,6 +1,7 @@
 //! Sign-in and authorization, server side. Every server function begins with
 //! `caller::authorize(Permission::…)`: one check of session, role and company.
 
+pub mod api_token;
 pub mod caller;
 pub mod gate;
 pub mod password;

@@ -33,7 +33,7 @@ pub async fn submit_readings(entries: Vec<EntryInput>) -> Result<Vec<EntryResult
         _ => (Source::Dispatcher, None),
     };
     let results =
-        crate::ingest::entry::submit(&db, &c, source, only.as_deref(), entries).await?;
+        crate::ingest::entry::submit(&db, &crate::ingest::entry::Author::person(&c), source, only.as_deref(), entries).await?;
     let stored = results.iter().filter(|r| r.stored).count();
     tracing::info!(
         user = c.user_id,

@@ -759,4 +759,27 @@ messages! {
     RepShow => "Сформировать", "Make";
     RepRows => "Строк", "Rows";
     RepTotals => "Итоги", "Totals";
+    MenuApi => "Доступ по API", "API access";
+    ApiLead => "Токены, по которым 1С и другие системы читают данные компании и передают показания. Каждый запрос записывается в журнал действий.", "Tokens with which 1C and other systems read the company's data and post readings. Every request is recorded in the actions log.";
+    ApiDocs => "Описание API", "API reference";
+    ApiTokenName => "Название токена", "Token name";
+    ApiScope => "Права", "Scope";
+    ApiScopeRead => "чтение", "read";
+    ApiScopeWrite => "чтение и передача показаний", "read and post readings";
+    ApiHint => "Начало токена", "Starts with";
+    ApiCreatedAt => "Создан", "Created";
+    ApiCreatedBy => "Кем создан", "Created by";
+    ApiLastUsed => "Последний запрос", "Last request";
+    ApiRevoked => "Отозван", "Revoked";
+    ApiRevoke => "Отозвать", "Revoke";
+    ApiRevokeConfirm => "Отозвать токен? Системы, которые им пользуются, перестанут получать данные.", "Revoke the token? Systems using it will stop getting data.";
+    ApiCreate => "Создать токен", "Create a token";
+    ApiShownOnce => "Скопируйте токен сейчас: он показан один раз и нигде не хранится.", "Copy the token now: it is shown once and kept nowhere.";
+    ApiNone => "Токенов пока нет", "No tokens yet";
+    ApiSearch => "Название, начало токена или кем создан", "Name, token start or creator";
+    AuApiTokenCreate => "Создан токен API", "Created an API token";
+    AuApiTokenRevoke => "Отозван токен API", "Revoked an API token";
+    AuApiRead => "Запрос по API", "API request";
+    AuApiWrite => "Показания переданы по API", "Readings posted over the API";
+    SrcApi => "API", "API";
 }

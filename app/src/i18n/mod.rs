@@ -305,6 +305,7 @@ pub fn source_name(source: &str) -> Msg {
         "field_staff" => Msg::SrcFieldStaff,
         "resident" => Msg::SrcResident,
         "estimate" => Msg::SrcEstimate,
+        "api" => Msg::SrcApi,
         _ => Msg::SrcImport,
     }
 }

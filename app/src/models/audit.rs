@@ -100,6 +100,10 @@ pub const ACTIONS: &[&str] = &[
     "save_object_norms",
     "run_billing_export",
     "save_billing_schedule",
+    "api_token.create",
+    "api_token.revoke",
+    "api.read",
+    "api.write",
 ];
 
 /// An action in words; an unknown one (from a newer version) shows as stored.
@@ -127,6 +131,10 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "save_object_norms" => Msg::AuSaveObjectNorms,
         "run_billing_export" => Msg::AuRunBillingExport,
         "save_billing_schedule" => Msg::AuSaveBillingSchedule,
+        "api_token.create" => Msg::AuApiTokenCreate,
+        "api_token.revoke" => Msg::AuApiTokenRevoke,
+        "api.read" => Msg::AuApiRead,
+        "api.write" => Msg::AuApiWrite,
         _ => return None,
     })
 }

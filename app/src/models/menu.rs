@@ -104,6 +104,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/settings/activation", Msg::MenuActivation, EditData, true),
                 item("/settings/users", Msg::MenuUsers, ManageUsers, true),
                 item("/settings/audit", Msg::MenuAudit, ManageUsers, true),
+                item("/settings/api", Msg::MenuApi, ManageCompany, true),
             ],
         ),
     ]

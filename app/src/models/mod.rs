@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser.
 
 pub mod amount;
+pub mod api;
 pub mod archive;
 pub mod audit;
 pub mod billing;

@@ -183,10 +183,7 @@ async fn object_lines(
     let terms = Terms::of(db, o).await?;
     let meters = meter::list_for_object(db, company_id, o.id).await?;
     let premises: HashMap<i64, premise::Premise> = premise::list(db, company_id, o.id).await?.into_iter().map(|p| (p.id, p)).collect();
-    let mut accounts: HashMap<i64, Vec<account::Account>> = HashMap::new();
-    for a in account::list_for_object(db, company_id, o.id).await? {
-        accounts.entry(a.premise_id).or_default().push(a);
-    }
+    let accounts = account::lowest_by_premise(db, company_id, o.id).await?;
     let mut heads: Vec<&meter::Meter> = super::subscribers::heads(&meters)
         .into_iter()
         .filter(|m| m.state != MeterState::Retired)
@@ -216,7 +213,7 @@ async fn object_lines(
     let mut out = Vec::new();
     for m in heads {
         let p = &premises[&m.premise_id.expect("heads have a premise")];
-        let account = accounts.get(&p.id).and_then(|a| a.iter().map(|a| a.number.clone()).min());
+        let account = accounts.get(&p.id).cloned();
         let ch = channels.get(&m.id).copied();
         let r = ch.and_then(|ch| latest.get(&ch)).filter(|r| r.ts >= from);
         let figure = figures.get(&m.id).map(|f| f[0][0]).unwrap_or_default();

@@ -17,7 +17,7 @@ use crate::storage::{meter, object, Db};
 
 /// Meters a reader waits to have recomputed before reading (a late reading or a day's poll
 /// of a building); a bigger backlog is left to the background rollup and said on the page.
-pub(crate) const REFRESH_BUDGET: usize = 1_500;
+pub const REFRESH_BUDGET: usize = 1_500;
 
 fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
     match (a, b) {

@@ -14,8 +14,8 @@ use crate::models::Amount;
 use crate::storage::reading::{self, Period, Source};
 use crate::storage::{account, meter, object, premise, Db};
 
-/// The name a reading's source goes by in messages (`i18n::source_name`).
-pub(crate) fn source_name(s: Source) -> &'static str {
+/// The name a reading's source goes by in messages (`i18n::source_name`) and in the open API.
+pub fn source_name(s: Source) -> &'static str {
     match s {
         Source::Poll => "poll",
         Source::LoraUplink => "lora",
@@ -24,6 +24,7 @@ pub(crate) fn source_name(s: Source) -> &'static str {
         Source::Resident => "resident",
         Source::Estimate => "estimate",
         Source::Import => "import",
+        Source::Api => "api",
     }
 }
 

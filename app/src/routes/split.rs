@@ -145,6 +145,7 @@ lazy_area!(
         "/settings/users" => crate::routes::settings::users::UsersPage,
         "/settings/activation" => crate::routes::settings::activation::ActivationPage,
         "/settings/audit" => crate::routes::settings::audit::AuditPage,
+        "/settings/api" => crate::routes::settings::api::ApiTokensPage,
         "/settings/password" => crate::routes::settings::password::PasswordPage,
     }
 );

@@ -75,6 +75,18 @@ pub async fn list_for_object(db: &Db, company_id: i64, object_id: i64) -> Result
     .await?)
 }
 
+/// Each premise's account a billing system knows it by — the lowest number where it has
+/// several — for a building's premises: the registry, the billing export and the open API
+/// name a flat's account alike.
+pub async fn lowest_by_premise(db: &Db, company_id: i64, object_id: i64) -> Result<std::collections::HashMap<i64, String>> {
+    let mut out = std::collections::HashMap::new();
+    // ordered by number: the first of a premise is its lowest
+    for a in list_for_object(db, company_id, object_id).await? {
+        out.entry(a.premise_id).or_insert(a.number);
+    }
+    Ok(out)
+}
+
 pub async fn get_by_number(db: &Db, company_id: i64, number: &str) -> Result<Option<Account>> {
     Ok(
         sqlx::query_as::<_, Account>(

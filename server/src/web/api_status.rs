@@ -15,7 +15,9 @@ use axum::response::Response;
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 pub async fn from_error(req: Request, next: Next) -> Response {
-    let is_server_fn = req.uri().path().starts_with("/api/");
+    // the open API (`/api/v1/…`) answers problem+json with its own statuses already
+    let path = req.uri().path();
+    let is_server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
     let response = next.run(req).await;
     if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;

@@ -275,6 +275,12 @@ pub async fn billing_file(State(state): State<AppState>, Path(id): Path<i64>, re
         Ok(f) => f,
         Err(e) => return failure(e, lang),
     };
+    run_file(&run, bytes)
+}
+
+/// A billing run's file exactly as it was made, as a download (the page's link and the open
+/// API answer alike).
+pub fn run_file(run: &app::storage::billing_export::Run, bytes: Vec<u8>) -> Response {
     let mime = match run.template {
         app::models::billing::Template::GisZhkh => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         app::models::billing::Template::OneC => "text/csv; charset=utf-8",

@@ -47,7 +47,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Request kind as a low-cardinality label.
 fn kind(path: &str) -> &'static str {
-    if path.starts_with("/api/") {
+    if path.starts_with("/api/v1/") {
+        "open_api"
+    } else if path.starts_with("/api/") {
         "server_fn"
     } else if path.starts_with("/pkg/") || path.contains('.') {
         "asset"

@@ -100,6 +100,8 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        // the open API: its own body limit (10 000 readings in a call) and answers
+        .nest_service("/api/v1", crate::api::router(state.db.clone()))
         .route("/attachments", post(attachments::upload))
         .route("/import", post(import::upload))
         .route("/import/template", get(import::template))

@@ -113,13 +113,7 @@ async fn object_rows(db: &Db, o: &object::Object, month: NaiveDate, which: Meter
     let tz = zone(o);
     let meters = meter::list_for_object(db, company_id, o.id).await?;
     let premises: HashMap<i64, premise::Premise> = premise::list(db, company_id, o.id).await?.into_iter().map(|p| (p.id, p)).collect();
-    let mut accounts: HashMap<i64, String> = HashMap::new();
-    for a in account::list_for_object(db, company_id, o.id).await? {
-        let slot = accounts.entry(a.premise_id).or_insert_with(|| a.number.clone());
-        if a.number < *slot {
-            *slot = a.number;
-        }
-    }
+    let accounts = account::lowest_by_premise(db, company_id, o.id).await?;
     // the subscribers' list's meters: every chain's newest individual meter with a premise
     // (and the common meters, where asked)
     let mut heads: Vec<&meter::Meter> = crate::queries::subscribers::heads(&meters)

@@ -1,4 +1,5 @@
 pub mod activation;
+pub mod api;
 pub mod audit;
 pub mod company;
 pub mod import;

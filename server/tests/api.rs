@@ -302,3 +302,28 @@ both_backends!(posted_readings_are_held_to_the_meters_past_like_typed_ones, |w| 
     let (_, _, answer) = post(json!([{"client_id": "p-4", "meter_id": w.a.meter_id, "values": [{"tariff": 0, "value": "1160"}]}])).await;
     assert_eq!(answer["results"][0]["flags"], json!([]), "{answer}");
 });
+
+both_backends!(a_posted_reading_may_name_its_meter_by_serial_as_billing_knows_it, |w| {
+    let t = token(w, w.a.company_id, "1С", ApiScope::Write).await;
+    // a water meter of the same company with the same serial as the flat's power meter
+    let mut twin = app::storage::meter::Meter::new(w.a.company_id, w.a.object_id, app::models::Resource::ColdWater, "Пульсар", "SN-1", app::models::capacity::DigitCapacity::new(5, 3).unwrap());
+    twin.premise_id = Some(w.a.premise_id);
+    twin.placement = app::models::Placement::Individual;
+    app::storage::meter::create(&w.db, &twin).await.unwrap();
+    let one = |id: &str, serial: &str, resource: Option<&str>| json!({"client_id": id, "serial": serial, "resource": resource, "values": [{"tariff": 0, "value": "100"}]});
+    let (status, _, answer) = api(&w.app, "POST", "/api/v1/readings", Some(&t), Some(json!({"readings": [
+        one("s-1", "SN-1", None),
+        one("s-2", "SN-1", Some("electricity")),
+        one("s-3", "SN-B", None),
+        one("s-4", "НЕТ-ТАКОГО", None),
+        one("s-5", "SN-1", Some("плутоний")),
+        json!({"client_id": "s-6", "values": [{"tariff": 0, "value": "100"}]}),
+    ]}))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let problems: Vec<Value> = answer["results"].as_array().unwrap().iter().map(|r| r["refused"][0]["problem"].clone()).collect();
+    assert_eq!(problems, vec![json!("meter_ambiguous"), Value::Null, json!("unknown_meter"), json!("unknown_meter"), json!("unknown_meter"), json!("no_meter")], "{answer}");
+    assert_eq!(answer["results"][1]["status"], "stored");
+    // stored on the power meter, and company B's SN-B is not reached by A's token
+    assert_eq!(app::storage::reading::get_count(&w.db, w.a.company_id, w.a.channel_id).await.unwrap(), 1);
+    assert_eq!(app::storage::reading::get_count(&w.db, w.b.company_id, w.b.channel_id).await.unwrap(), 0);
+});

@@ -2,11 +2,14 @@
 //! readings another system posts, through the same checks and the same write-once path as
 //! readings typed in the field (a client id sent again stores nothing twice).
 
+use std::collections::HashMap;
+
 use app::errors::AppError;
 use app::ingest::entry::{submit, Author};
 use app::models::api::ApiScope;
 use app::models::entry::{EntryInput, EntryProblem, EntryResult, TypedValue};
 use app::queries::readings_table::zone;
+use app::models::{MeterState, Resource};
 use app::storage::reading::{self, flags, Kind, Period, Position, Source};
 use app::storage::{meter, object};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -237,7 +240,13 @@ pub struct PostedValue {
 pub struct PostedReading {
     /// The sender's own id of this reading: the same id sent again stores nothing twice.
     pub client_id: String,
-    pub meter_id: i64,
+    /// Uchet's id of the meter (see `/meters`); or name it by `serial`.
+    pub meter_id: Option<i64>,
+    /// The meter's serial number, when `meter_id` is not given.
+    pub serial: Option<String>,
+    /// With `serial`, where two meters of the company share a serial: `electricity`, `heat`,
+    /// `cold_water`, `hot_water`, `gas` or `wastewater`.
+    pub resource: Option<String>,
     /// When it was read, RFC 3339; now when not given. At most 62 days back.
     pub taken_at: Option<String>,
     pub values: Vec<PostedValue>,
@@ -254,7 +263,8 @@ pub struct PostReadings {
 pub struct RefusedValue {
     pub tariff: u8,
     /// `empty`, `not_a_number`, `too_many_integer_digits`, `too_many_fraction_digits`,
-    /// `no_such_tariff`, `unknown_meter`, `bad_client_id`, `bad_taken_at`, `taken_at_out_of_range`.
+    /// `no_such_tariff`, `unknown_meter`, `meter_ambiguous`, `no_meter`, `bad_client_id`,
+    /// `bad_taken_at`, `taken_at_out_of_range`.
     pub problem: String,
     /// The same in words (Russian, or English when asked).
     pub message: String,
@@ -313,7 +323,40 @@ fn result_of(r: EntryResult, lang: app::i18n::Lang) -> PostedResult {
     }
 }
 
-/// A reading refused whole before the checks (its date).
+/// The company's meters by serial, read once for a call that names meters so.
+#[derive(Default)]
+struct Serials(HashMap<String, Vec<(i64, Resource, MeterState)>>);
+
+type Refusal = (&'static str, &'static str, &'static str);
+
+impl Serials {
+    async fn of(db: &app::storage::Db, company_id: i64) -> Result<Serials, app::storage::StorageError> {
+        let mut by = HashMap::<String, Vec<_>>::new();
+        for (m, _, _) in meter::list_for_company(db, company_id).await? {
+            by.entry(m.serial.trim().to_string()).or_default().push((m.id, m.resource, m.state));
+        }
+        Ok(Serials(by))
+    }
+
+    /// The meter with this serial (and resource): one in service, or the only one there is.
+    fn find(&self, serial: &str, resource: Option<&str>) -> Result<i64, Refusal> {
+        let resource = match resource.map(str::trim).filter(|r| !r.is_empty()) {
+            None => None,
+            Some(r) => Some(Resource::parse(r).ok_or(("unknown_meter", "Неизвестный ресурс прибора", "Unknown resource of the meter"))?),
+        };
+        let found: Vec<&(i64, Resource, MeterState)> =
+            self.0.get(serial).into_iter().flatten().filter(|(_, r, _)| resource.is_none_or(|want| *r == want)).collect();
+        let working: Vec<_> = found.iter().filter(|(_, _, s)| *s != MeterState::Retired).collect();
+        match (working.as_slice(), found.as_slice()) {
+            ([one], _) => Ok(one.0),
+            ([], [one]) => Ok(one.0),
+            ([], []) => Err(("unknown_meter", "Прибор с таким заводским номером не найден", "No meter with this serial number")),
+            _ => Err(("meter_ambiguous", "Заводской номер у нескольких приборов: укажите resource или meter_id", "Several meters have this serial: give resource or meter_id")),
+        }
+    }
+}
+
+/// A reading refused whole before the checks (its meter or its date).
 fn refused_whole(p: &PostedReading, problem: &str, ru: &str, en: &str, lang: app::i18n::Lang) -> PostedResult {
     PostedResult {
         client_id: p.client_id.clone(),
@@ -379,9 +422,28 @@ async fn posted(s: &ApiState, c: &ApiCaller, body: Result<Json<PostReadings>, Js
         ));
     }
     let now = app::storage::now();
+    let serials = if body.readings.iter().any(|p| p.meter_id.is_none()) {
+        Serials::of(&s.db, c.company_id()).await.map_err(|e| Problem::of(&AppError::from(e), lang))?
+    } else {
+        Serials::default()
+    };
     let mut results: Vec<Option<PostedResult>> = Vec::with_capacity(body.readings.len());
     let mut entries = Vec::new();
     for p in &body.readings {
+        let meter_id = match (p.meter_id, p.serial.as_deref().map(str::trim).filter(|v| !v.is_empty())) {
+            (Some(id), _) => id,
+            (None, Some(serial)) => match serials.find(serial, p.resource.as_deref()) {
+                Ok(id) => id,
+                Err((code, ru, en)) => {
+                    results.push(Some(refused_whole(p, code, ru, en, lang)));
+                    continue;
+                }
+            },
+            (None, None) => {
+                results.push(Some(refused_whole(p, "no_meter", "Не указан прибор: meter_id или serial", "No meter given: meter_id or serial", lang)));
+                continue;
+            }
+        };
         let taken_at = match p.taken_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
             Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
@@ -405,7 +467,7 @@ async fn posted(s: &ApiState, c: &ApiCaller, body: Result<Json<PostReadings>, Js
         results.push(None);
         entries.push(EntryInput {
             entry_id: p.client_id.clone(),
-            meter_id: p.meter_id,
+            meter_id,
             values: p.values.iter().map(|v| TypedValue { tariff: v.tariff, text: v.value.clone() }).collect(),
             typed_at: Some(taken_at.unwrap_or(now)),
         });

@@ -10,43 +10,14 @@ use app::models::capacity::DigitCapacity;
 use app::models::dashboard::{Dashboard, Span};
 use app::models::meter_card::MeterCard;
 use app::models::{Amount, Placement, Resource, Role};
-use app::storage::reading::{self, Kind, Period, Reading, Source};
+use app::storage::reading::{self, Reading};
 use app::storage::testing::fixtures;
 use app::storage::meter;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-/// Moscow midnight at the start of October 2025's day `day` (32 is 1 November).
-fn oct(day: i64) -> i64 {
-    let first = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
-    app::consumption::calendar::day_start(
-        chrono_tz::Europe::Moscow,
-        first + chrono::Duration::days(day - 1),
-    )
-}
-
-fn daily(company_id: i64, channel_id: i64, ts: i64, total: Decimal, t: [Option<Decimal>; 2]) -> Reading {
-    Reading {
-        channel_id,
-        company_id,
-        period: Period::Day,
-        ts,
-        kind: Kind::Integral,
-        total: Some(total),
-        tariffs: [t[0], t[1], None, None],
-        source: Source::Poll,
-        flags: 0,
-        entered_by: None,
-        entry_id: None,
-        received_at: ts,
-    }
-}
+use common::october::{d, daily, oct};
 
 /// The flat's electricity meter: 12,5 kWh a day (T1 8,25 + T2 4,25) through October 2025.
 fn electricity(w: &common::World, day: i64) -> Reading {

@@ -159,12 +159,18 @@ code{font-family:ui-monospace,monospace;font-size:13px}.m{display:inline-block;m
 border-radius:4px;padding:1px 6px;color:#fff;font-size:13px}.get{background:#2f6fb0}.post{background:#2e8b57}\
 @media (max-width:600px){table{display:block;overflow-x:auto}}";
 
+/// The page, written once.
+fn page_text() -> &'static str {
+    static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PAGE.get_or_init(|| render(super::openapi::json(), &super::openapi::path_order()))
+}
+
 pub async fn page() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
         ],
-        render(&super::openapi::json(), &super::openapi::path_order()),
+        page_text(),
     )
 }

@@ -63,9 +63,11 @@ impl Modify for BearerToken {
 )]
 pub struct ApiDoc;
 
-/// The document as JSON.
-pub fn json() -> serde_json::Value {
-    serde_json::to_value(ApiDoc::openapi()).unwrap_or_default()
+/// The document as JSON, made once: it is the code's, and the code does not change while
+/// the server runs.
+pub fn json() -> &'static serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or_default())
 }
 
 /// The paths in the order the document declares them.

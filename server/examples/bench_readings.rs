@@ -18,25 +18,9 @@ use app::models::Role;
 use app::storage::testing::TestDb;
 use app::storage::{meter, object, Backend, Db};
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-async fn timed<F, Fut, T>(runs: usize, mut f: F) -> (f64, f64)
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = T>,
-{
-    let mut ms = Vec::with_capacity(runs);
-    for i in 0..runs {
-        let t = Instant::now();
-        std::hint::black_box(f(i).await);
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    ms.sort_by(|a, b| a.total_cmp(b));
-    (percentile(&ms, 0.5), percentile(&ms, 0.95))
-}
+#[path = "support/timing.rs"]
+mod timing;
+use timing::timed;
 
 async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM companies")

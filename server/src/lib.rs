@@ -66,6 +66,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     };
     tokio::spawn(sweep(db.clone()));
     tokio::spawn(keep_rollup(db.clone()));
+    tokio::spawn(monitor(db.clone()));
     tokio::spawn(billing_schedule(db.clone()));
     if config.uchet.collector_jobs > 0 {
         if config.uchet.demo {
@@ -141,6 +142,20 @@ async fn keep_rollup(db: Db) {
             Ok(n) if n > 0 => tracing::info!(meters = n, "consumption rollup refreshed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "consumption rollup not refreshed"),
+        }
+    }
+}
+
+/// Keeps monitoring's events current (issue 23): at start, so the first look at
+/// «Нештатные ситуации» finds them, and then every two minutes.
+async fn monitor(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(120));
+    loop {
+        tick.tick().await;
+        match app::monitoring::sweep_all(&db, app::storage::now()).await {
+            Ok(s) if s.opened + s.ended > 0 => tracing::info!(opened = s.opened, ended = s.ended, "monitoring events"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "monitoring events not swept"),
         }
     }
 }

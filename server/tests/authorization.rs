@@ -116,6 +116,8 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("dashboard", "span=month".into(), Permission::ViewData),
         ("polling_console", "category=ElectricityFlats".into(), Permission::ViewData),
         ("not_polled", "days=3".into(), Permission::ViewData),
+        ("abnormal_situations", String::new(), Permission::ViewData),
+        ("event_journal", "query=kind%3Dsilent".into(), Permission::ViewData),
         ("verification_calendar", "year=2026&month=12".into(), Permission::ServiceMeters),
         (
             "poll_now",

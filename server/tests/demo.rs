@@ -85,6 +85,21 @@ app::db_test!(
         let r = daily_totals(&db, company_id, down.id).await;
         let decreases = r.windows(2).filter(|w| w[1].1 < w[0].1).count();
         assert_eq!(decreases, 1, "exactly one reading went down");
+        let ch = channel::list_for_meter(&db, company_id, down.id).await.unwrap().remove(0);
+        let lowered = reading::list(&db, company_id, ch.id, Period::Day, 0, i64::MAX).await.unwrap();
+        let flagged: Vec<_> = lowered.iter().filter(|r| r.flags != 0).collect();
+        assert_eq!(flagged.len(), 1, "the lowered reading waits for a dispatcher, as the collector's checks leave it");
+        assert_eq!(flagged[0].flags, reading::flags::DECREASED | reading::flags::NEEDS_CONFIRMATION);
+
+        // Monitoring finds them: the lowered reading, the silent meter, and no more than one
+        // event of a kind per meter however often it looks.
+        let at = app::consumption::calendar::day_start(chrono_tz::Europe::Moscow, today) + 12 * 3600;
+        let first_sweep = app::monitoring::sweep_company(&db, company_id, at).await.unwrap();
+        assert!(first_sweep.opened >= 2, "{first_sweep:?}");
+        assert_eq!(app::monitoring::sweep_company(&db, company_id, at + 120).await.unwrap().opened, 0);
+        let open = app::storage::event::open_of(&db, company_id, "computed").await.unwrap();
+        assert!(open.iter().any(|e| e.kind == "decreased" && e.meter_id == Some(down.id)), "{open:?}");
+        assert!(open.iter().any(|e| e.kind == "silent" && e.meter_id == Some(silent.id)), "{open:?}");
 
         // Flat 5's cold water passes 99 999,999 m³ and starts again from zero.
         let roll = meter_of(flat("5"), app::models::Resource::ColdWater).await;

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod audit;
 pub mod billing;
+pub mod monitoring;
 pub mod not_polled;
 pub mod pdf;
 pub mod polling;

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod entry;
 pub mod home;
 pub mod meters;
+pub mod monitoring;
 pub mod notices;
 pub mod objects;
 pub mod period;

@@ -135,6 +135,7 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "api_token.revoke" => Msg::AuApiTokenRevoke,
         "api.read" => Msg::AuApiRead,
         "api.write" => Msg::AuApiWrite,
+        "event.resolve" => Msg::AuEventResolve,
         _ => return None,
     })
 }

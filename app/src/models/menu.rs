@@ -61,8 +61,8 @@ const MENU: &[(Msg, &[MenuItem])] = {
             Msg::SectionMonitoring,
             &[
                 item("/monitoring/map", Msg::MenuMap, ViewData, false),
-                item("/monitoring/abnormal", Msg::MenuAbnormal, ViewData, false),
-                item("/monitoring/events", Msg::MenuEvents, ViewData, false),
+                item("/monitoring/abnormal", Msg::MenuAbnormal, ViewData, true),
+                item("/monitoring/events", Msg::MenuEvents, ViewData, true),
                 item("/monitoring/not-polled", Msg::MenuNotPolled, ViewData, true),
                 item("/monitoring/polling", Msg::MenuPolling, ViewData, true),
             ],

@@ -19,6 +19,7 @@ pub mod import;
 pub mod iso_date;
 pub mod menu;
 pub mod meter_card;
+pub mod monitoring;
 pub mod not_polled;
 pub mod notice;
 pub mod period;

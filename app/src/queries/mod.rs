@@ -13,6 +13,7 @@ pub mod field_sheet;
 pub mod history;
 pub mod console;
 pub mod meter_card;
+pub mod monitoring;
 pub mod not_polled;
 pub mod notices;
 pub mod period;

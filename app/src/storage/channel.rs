@@ -108,6 +108,41 @@ pub async fn main_of_meters(db: &Db, meter_ids: &[i64]) -> Result<Vec<(i64, i64)
     Ok(out)
 }
 
+/// Whose these channels are, as (channel, meter, building, the building's time zone): the
+/// company's only, any other id is left out.
+pub async fn owners(db: &Db, company_id: i64, channel_ids: &[i64]) -> Result<Vec<(i64, i64, i64, String)>> {
+    let mut out = Vec::with_capacity(channel_ids.len());
+    for chunk in channel_ids.chunks(500) {
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!(
+            "SELECT c.id, c.meter_id, m.object_id, o.time_zone FROM channels c
+             JOIN meters m ON m.id = c.meter_id JOIN objects o ON o.id = m.object_id
+             WHERE c.company_id = $1 AND c.id IN ({})",
+            super::id_list(chunk)
+        ))
+        .bind(company_id)
+        .fetch_all(db.pool())
+        .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The integer digits of the meter each channel belongs to, as (channel, digits): what a
+/// rollover is measured against.
+pub async fn integer_digits(db: &Db, channel_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::with_capacity(channel_ids.len());
+    for chunk in channel_ids.chunks(500) {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT c.id, m.digits_integer FROM channels c JOIN meters m ON m.id = c.meter_id WHERE c.id IN ({})",
+            super::id_list(chunk)
+        ))
+        .fetch_all(db.pool())
+        .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Every channel of an object's meters, meter by meter in register order (the channel
 /// inventory report).
 pub async fn list_for_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Channel>> {

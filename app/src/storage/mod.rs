@@ -22,6 +22,7 @@ pub mod communicator;
 pub mod current;
 pub mod company;
 pub mod decimal;
+pub mod event;
 pub mod first_start;
 pub mod mail;
 pub mod membership;

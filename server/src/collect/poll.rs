@@ -320,6 +320,8 @@ async fn store(
     if let Some(e) = &readout.arrays_error {
         notes.push(format!("архив счётчика не прочитан: {e}"));
     }
+    // checked as typed readings are: a lowered or jumping value waits for a dispatcher
+    app::ingest::validate::flag(db, &mut readings).await?;
     let stored = reading::insert_many(db, &readings).await? as i64;
     meter::set_last_contact(db, t.meter_id, at).await?;
     let mut note = notes.join("; ");

@@ -205,6 +205,8 @@ impl Uplinks {
             }
         }
         if !readings.is_empty() {
+            // checked as typed readings are: a lowered or jumping value waits for a dispatcher
+            app::ingest::validate::flag(&self.db, &mut readings).await?;
             stats.readings = reading::insert_many(&self.db, &readings).await?;
         }
         heard.sort_unstable();

@@ -592,9 +592,12 @@ fn readings_of(
             let ts = app::consumption::calendar::day_start(tz, *day);
             let mut values: Vec<i64> = registers.clone();
             let mut shown_total = total;
+            let mut flags = 0;
             if matches!(p.story, Story::WentDown(d) if ago == d) {
                 values[0] = (values[0] - 1_500).rem_euclid(modulus);
                 shown_total = (shown_total - 1_500).rem_euclid(modulus);
+                // as the collector's checks would have it: stored, waiting for a dispatcher
+                flags = app::storage::reading::flags::DECREASED | app::storage::reading::flags::NEEDS_CONFIRMATION;
             }
             let mut tariff_values = [None; 4];
             if p.meter.resource == Resource::Electricity {
@@ -611,7 +614,7 @@ fn readings_of(
                 total: Some(shapes::dec(total)),
                 tariffs,
                 source: Source::Poll,
-                flags: 0,
+                flags,
                 entered_by: None,
                 entry_id: None,
                 received_at: (ts + 7 * 3600).min(now),

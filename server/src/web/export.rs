@@ -108,7 +108,7 @@ pub async fn table(
         return (StatusCode::NOT_FOUND, "").into_response();
     };
     let needs = match table {
-        "readings" | "not-polled" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
+        "readings" | "not-polled" | "abnormal" | "events" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "verification" => Permission::ServiceMeters,
         "audit" => Permission::ManageUsers,
@@ -121,6 +121,8 @@ pub async fn table(
     let db = &state.db;
     let export = match table {
         "not-polled" => not_polled(db, &caller, &pairs, lang).await,
+        "abnormal" => abnormal(db, &caller, &pairs, lang).await,
+        "events" => events(db, &caller, &pairs, lang).await,
         "requests" => requests(db, &caller, &pairs, lang).await,
         "verification" => verification(db, &caller, &pairs, lang).await,
         "audit" => audit(db, &caller, &pairs, lang).await,
@@ -179,6 +181,21 @@ async fn not_polled(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: 
     let list = app::queries::not_polled::list(db, caller, object, days).await?;
     let stem = format!("not-polled-{}", today());
     Ok((exports::not_polled::sheet(&list, lang), stem))
+}
+
+/// `/export/abnormal.{xlsx|csv|pdf}?object=…&resolved=1`: «Нештатные ситуации» as on screen.
+async fn abnormal(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let object = value(pairs, "object").and_then(|v| v.parse().ok());
+    let resolved = value(pairs, "resolved") == Some("1");
+    let list = app::queries::monitoring::situations::list(db, caller, object, resolved).await?;
+    Ok((exports::monitoring::situations(&list, lang), format!("abnormal-{}", today())))
+}
+
+/// `/export/events.{xlsx|csv|pdf}?…`: the event journal with the page's filters.
+async fn events(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let query = app::models::monitoring::JournalQuery::from_pairs(pairs_of(pairs));
+    let journal = app::queries::monitoring::journal::journal(db, caller, query).await?;
+    Ok((exports::monitoring::journal(&journal, lang), format!("events-{}", today())))
 }
 
 /// `/export/verification.{xlsx|csv}?year=…&month=…&day=…&object=…&overdue=1`: the calendar's

@@ -1,0 +1,7 @@
+//! Monitoring (issue 23): turns the state of meters and their readings into events — a
+//! meter gone quiet, a poll unanswered, a reading that went down or jumped, a verification
+//! overdue — for «Нештатные ситуации» and «Журнал событий».
+
+pub mod sweep;
+
+pub use sweep::{sweep_all, sweep_company, Swept, SILENT_DAYS};

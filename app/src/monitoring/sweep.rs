@@ -1,0 +1,205 @@
+//! The sweep: looks at a company's meters as they are now, opens an event for each condition
+//! newly found and ends the open events whose condition is gone. Run every few minutes by
+//! the server; running it twice changes nothing the second time.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use crate::models::monitoring::{EventKind, EventSource, EventValues};
+use crate::queries::local_time;
+use crate::storage::reading::flags;
+use crate::storage::{channel, current, event, reading, silent_meter, verification, Db, StorageError};
+
+/// A meter on a line not heard from for more days than this is silent.
+pub const SILENT_DAYS: i64 = 3;
+
+/// A condition found at a meter.
+#[derive(Clone, Debug, PartialEq)]
+struct Found {
+    object_id: i64,
+    meter_id: i64,
+    channel_id: Option<i64>,
+    kind: EventKind,
+    started_at: i64,
+    values: EventValues,
+    /// A waiting reading, whose previous value is looked up only when its event opens.
+    waiting: Option<(i64, i64, Tz)>,
+}
+
+/// What one sweep did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub opened: u64,
+    pub ended: u64,
+}
+
+fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(chrono_tz::Europe::Moscow)
+}
+
+/// Meters on a line that the latest poll did not read, or that were not heard from for
+/// `SILENT_DAYS`.
+async fn silence(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Result<(), StorageError> {
+    for m in silent_meter::list(db, company_id, None, at - SILENT_DAYS * 86_400).await? {
+        let tz = zone(&m.time_zone);
+        if m.poll_ok == Some(false) {
+            out.push(Found {
+                object_id: m.object_id,
+                meter_id: m.meter_id,
+                channel_id: None,
+                kind: EventKind::NoAnswer,
+                started_at: m.poll_at.unwrap_or(at),
+                values: EventValues {
+                    message: Some(m.poll_message.clone()).filter(|s| !s.is_empty()),
+                    ..Default::default()
+                },
+                waiting: None,
+            });
+        }
+        if m.last_contact_at.is_none_or(|ts| ts < at - SILENT_DAYS * 86_400) {
+            out.push(Found {
+                object_id: m.object_id,
+                meter_id: m.meter_id,
+                channel_id: None,
+                kind: EventKind::Silent,
+                started_at: m.last_contact_at.unwrap_or(at),
+                values: EventValues {
+                    previous_at: m.last_contact_at.map(|ts| local_time(tz, ts)),
+                    days: m.last_contact_at.map(|ts| (at - ts) / 86_400),
+                    ..Default::default()
+                },
+                waiting: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Readings that wait for a dispatcher because they went down or jumped.
+async fn waiting(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Result<(), StorageError> {
+    let waiting = current::waiting_of_company(db, company_id, i64::MAX).await?;
+    let flagged: Vec<i64> = waiting
+        .iter()
+        .filter(|(_, w)| w.flags & (flags::DECREASED | flags::JUMP) != 0)
+        .map(|(c, _)| *c)
+        .collect();
+    for (channel_id, meter_id, object_id, tz) in channel::owners(db, company_id, &flagged).await? {
+        let w = &waiting[&channel_id];
+        let kind = if w.flags & flags::DECREASED != 0 {
+            EventKind::Decreased
+        } else {
+            EventKind::Jump
+        };
+        let tz = zone(&tz);
+        out.push(Found {
+            object_id,
+            meter_id,
+            channel_id: Some(channel_id),
+            kind,
+            started_at: w.ts.min(at),
+            values: EventValues {
+                value: w.values.iter().flatten().next().map(|v| v.normalize().to_string()),
+                at: Some(local_time(tz, w.ts)),
+                ..Default::default()
+            },
+            waiting: Some((channel_id, w.ts, tz)),
+        });
+    }
+    Ok(())
+}
+
+/// Meters in service whose verification date has passed in their building's today.
+async fn overdue(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Result<(), StorageError> {
+    let utc = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+    // the latest "today" of any zone: a meter is then filtered by its own building's today
+    let tomorrow = utc.date_naive().succ_opt().unwrap_or(utc.date_naive());
+    let since = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a date");
+    let due = verification::due(db, company_id, None, since, tomorrow).await?;
+    let zones: HashMap<i64, Tz> = crate::storage::object::list(db, company_id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, zone(&o.time_zone)))
+        .collect();
+    for m in due {
+        let tz = zones.get(&m.object_id).copied().unwrap_or(chrono_tz::Europe::Moscow);
+        let today = utc.with_timezone(&tz).date_naive();
+        if m.due_on >= today {
+            continue;
+        }
+        out.push(Found {
+            object_id: m.object_id,
+            meter_id: m.meter_id,
+            channel_id: None,
+            kind: EventKind::VerificationOverdue,
+            started_at: crate::consumption::calendar::day_start(tz, m.due_on),
+            values: EventValues {
+                date: Some(crate::models::format::date(m.due_on)),
+                days: Some((today - m.due_on).num_days()),
+                ..Default::default()
+            },
+            waiting: None,
+        });
+    }
+    Ok(())
+}
+
+/// Sweeps one company's computed events at `at`.
+pub async fn sweep_company(db: &Db, company_id: i64, at: i64) -> Result<Swept, StorageError> {
+    let mut found = Vec::new();
+    silence(db, company_id, at, &mut found).await?;
+    waiting(db, company_id, at, &mut found).await?;
+    overdue(db, company_id, at, &mut found).await?;
+
+    let source = EventSource::Computed.as_str();
+    let open = event::open_of(db, company_id, source).await?;
+    let key = |object_id: i64, meter_id: Option<i64>, kind: &str| (object_id, meter_id, kind.to_string());
+    let found_keys: HashSet<_> = found
+        .iter()
+        .map(|f| key(f.object_id, Some(f.meter_id), f.kind.as_str()))
+        .collect();
+    let open_keys: HashSet<_> = open.iter().map(|e| key(e.object_id, e.meter_id, &e.kind)).collect();
+    let gone: Vec<i64> = open
+        .iter()
+        .filter(|e| !found_keys.contains(&key(e.object_id, e.meter_id, &e.kind)))
+        .map(|e| e.id)
+        .collect();
+    let mut new = Vec::new();
+    for mut f in found {
+        if open_keys.contains(&key(f.object_id, Some(f.meter_id), f.kind.as_str())) {
+            continue;
+        }
+        if let Some((channel_id, ts, tz)) = f.waiting {
+            if let Some(prev) = reading::latest_integral_before(db, company_id, channel_id, ts, true).await? {
+                f.values.previous = prev.slot_value(0).map(|v| v.normalize().to_string());
+                f.values.previous_at = Some(local_time(tz, prev.ts));
+            }
+        }
+        new.push(event::NewEvent {
+            company_id,
+            object_id: f.object_id,
+            meter_id: Some(f.meter_id),
+            channel_id: f.channel_id,
+            kind: f.kind.as_str(),
+            severity: f.kind.severity().as_str(),
+            source,
+            started_at: f.started_at,
+            details: serde_json::to_string(&f.values).unwrap_or_else(|_| "{}".into()),
+        });
+    }
+    let opened = event::open_many(db, &new, at).await?;
+    let ended = event::end_many(db, company_id, &gone, at).await?;
+    Ok(Swept { opened, ended })
+}
+
+/// Sweeps every company.
+pub async fn sweep_all(db: &Db, at: i64) -> Result<Swept, StorageError> {
+    let mut total = Swept::default();
+    for company_id in crate::storage::company::list(db).await?.into_iter().map(|c| c.id) {
+        let s = sweep_company(db, company_id, at).await?;
+        total.opened += s.opened;
+        total.ended += s.ended;
+    }
+    Ok(total)
+}

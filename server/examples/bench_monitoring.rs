@@ -103,25 +103,26 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
         ip: String::new(),
         must_change_password: false,
     };
-    let mut rows = 0;
+    let rows = std::cell::Cell::new(0);
     let (p50, p95) = timed(30, |_| {
         let caller = caller.clone();
-        let rows = &mut rows;
+        let rows = &rows;
         async move {
-            *rows = app::queries::monitoring::situations::list(db, &caller, None, false).await.unwrap().rows.len();
+            rows.set(app::queries::monitoring::situations::list(db, &caller, None, false).await.unwrap().rows.len());
         }
     })
     .await;
-    println!("«Нештатные ситуации», all buildings ({rows} rows): p50 {p50:.1} ms, p95 {p95:.1} ms");
+    let n = rows.get();
+    println!("«Нештатные ситуации», all buildings ({n} rows): p50 {p50:.1} ms, p95 {p95:.1} ms");
     let (p50, p95) = timed(30, |_| {
         let caller = caller.clone();
-        let rows = &mut rows;
+        let rows = &rows;
         async move {
-            *rows = app::queries::monitoring::journal::journal(db, &caller, JournalQuery::default()).await.unwrap().rows.len();
+            rows.set(app::queries::monitoring::journal::journal(db, &caller, JournalQuery::default()).await.unwrap().rows.len());
         }
     })
     .await;
-    println!("«Журнал событий», last 30 days ({rows} rows): p50 {p50:.1} ms, p95 {p95:.1} ms");
+    println!("«Журнал событий», last 30 days ({} rows): p50 {p50:.1} ms, p95 {p95:.1} ms", rows.get());
 }
 
 #[tokio::main]

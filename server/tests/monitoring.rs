@@ -253,3 +253,27 @@ both_backends!(the_journal_filters_by_kind_severity_and_period_and_refuses_a_bad
     let (status, _, bytes) = common::get_file(&w.app, "/export/events.xlsx", reader).await;
     assert!(status.is_success() && bytes.starts_with(b"PK"));
 });
+
+both_backends!(the_meter_card_and_the_menu_show_an_alarm_and_a_decision_on_the_reading_ends_it_at_once, |w| {
+    let start = midnight_days_ago(4);
+    poll_days(&w.db, &w.a, start, &["100", "110", "105"]).await;
+    sweep(&w.db, w.a.company_id, app::storage::now()).await;
+    let dispatcher = w.cookie(Role::Dispatcher);
+
+    let (_, text, _) = common::call(&w.app, "menu_badges", "", Some(dispatcher)).await;
+    let badges: Vec<(String, i64)> = serde_json::from_str(&text).unwrap();
+    assert!(badges.contains(&("/monitoring/abnormal".to_string(), 1)), "{badges:?}");
+    let (_, text, _) = common::call(&w.app, "meter_card", &format!("id={}", w.a.meter_id), Some(dispatcher)).await;
+    let card: app::models::meter_card::MeterCard = serde_json::from_str(&text).unwrap();
+    assert_eq!(card.events.iter().map(|e| e.kind).collect::<Vec<_>>(), vec![EventKind::Decreased]);
+
+    // the dispatcher confirms the lowered reading (a meter replaced at the same count, say)
+    let body = format!("meter_id={}&period=2&ts={}&accept=true", w.a.meter_id, start + 2 * DAY);
+    let (status, text, _) = common::call(&w.app, "review_reading", &body, Some(dispatcher)).await;
+    assert!(status.is_success(), "{status} {text}");
+    assert!(events_of(&w.db, w.a.company_id).await[0].ended_at.is_some(), "ended with the decision");
+    let (_, text, _) = common::call(&w.app, "meter_card", &format!("id={}", w.a.meter_id), Some(dispatcher)).await;
+    let card: app::models::meter_card::MeterCard = serde_json::from_str(&text).unwrap();
+    assert_eq!(card.events.len(), 1, "ended but not resolved: still on the card");
+    assert!(card.events[0].ended.is_some());
+});

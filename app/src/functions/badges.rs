@@ -1,5 +1,5 @@
-//! The counts beside menu items: new requests on the desk for those who answer them, unread
-//! answers and notices for residents. What is counted follows the caller's role.
+//! The counts beside menu items: new requests on the desk for those who answer them, alarms
+//! nobody resolved for those who watch data, unread answers and notices for residents. What is counted follows the caller's role.
 
 use leptos::prelude::*;
 
@@ -10,7 +10,7 @@ use crate::errors::AppError;
 pub async fn menu_badges() -> Result<Vec<(String, i64)>, AppError> {
     use crate::auth::caller;
     use crate::models::Permission;
-    use crate::storage::{notice, service_request};
+    use crate::storage::{event, notice, service_request};
 
     let db = caller::db()?;
     let c = caller::current(&db).await?.ok_or(AppError::NotSignedIn)?;
@@ -19,6 +19,13 @@ pub async fn menu_badges() -> Result<Vec<(String, i64)>, AppError> {
         out.push((
             "/service/dispatch".to_string(),
             service_request::count_new(&db, c.company_id).await?,
+        ));
+    }
+    if c.role.allows(Permission::ViewData) {
+        // alarms only: warnings (a lapsed verification) are many and wait for a round
+        out.push((
+            "/monitoring/abnormal".to_string(),
+            event::count_unresolved(&db, c.company_id, crate::models::monitoring::Severity::Alarm.as_str()).await?,
         ));
     }
     if c.role.allows(Permission::OwnPremises) {

@@ -39,6 +39,7 @@ pub async fn review_reading(
     if !reading::review(&db, c.company_id, channel.id, period, ts, accept).await? {
         return Err(AppError::NotFound);
     }
+    crate::monitoring::settle_readings(&db, c.company_id, m.id, crate::storage::now()).await?;
     let action = if accept {
         "reading.confirm"
     } else {

@@ -47,6 +47,9 @@ pub struct MeterCard {
     #[serde(default)]
     pub window: super::period::BillingWindow,
     pub readings: Vec<ReadingLine>,
+    /// The meter's events that are still going on or nobody resolved, newest first.
+    #[serde(default)]
+    pub events: Vec<super::monitoring::EventRow>,
 }
 
 /// Consumption of one local day: total, T1–T4.

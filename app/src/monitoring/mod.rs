@@ -4,4 +4,4 @@
 
 pub mod sweep;
 
-pub use sweep::{sweep_all, sweep_company, Swept, SILENT_DAYS};
+pub use sweep::{settle_readings, sweep_all, sweep_company, Swept, SILENT_DAYS};

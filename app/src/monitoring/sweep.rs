@@ -193,6 +193,22 @@ pub async fn sweep_company(db: &Db, company_id: i64, at: i64) -> Result<Swept, S
     Ok(Swept { opened, ended })
 }
 
+/// Ends a meter's «went down» and «jump» events at once when a dispatcher's decision left no
+/// such reading waiting, so the situation leaves the list with the decision, not minutes later.
+pub async fn settle_readings(db: &Db, company_id: i64, meter_id: i64, at: i64) -> Result<u64, StorageError> {
+    let mut found = Vec::new();
+    waiting(db, company_id, at, &mut found).await?;
+    let still: HashSet<EventKind> = found.iter().filter(|f| f.meter_id == meter_id).map(|f| f.kind).collect();
+    let settled: Vec<i64> = event::open_of(db, company_id, EventSource::Computed.as_str())
+        .await?
+        .into_iter()
+        .filter(|e| e.meter_id == Some(meter_id))
+        .filter(|e| matches!(EventKind::parse(&e.kind), Some(k @ (EventKind::Decreased | EventKind::Jump)) if !still.contains(&k)))
+        .map(|e| e.id)
+        .collect();
+    event::end_many(db, company_id, &settled, at).await
+}
+
 /// Sweeps every company.
 pub async fn sweep_all(db: &Db, at: i64) -> Result<Swept, StorageError> {
     let mut total = Swept::default();

@@ -148,5 +148,6 @@ pub async fn card(
         period,
         window: terms.window,
         readings: readings.into_iter().map(|(_, l)| l).collect(),
+        events: super::monitoring::of_meter(db, caller.company_id, m.id).await?,
     })
 }

@@ -227,7 +227,30 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
         </div>
     }
     .into_any();
-    view! { {card} {period} {days} {readings} }
+    let events = (!c.events.is_empty()).then(|| {
+        let lines = c
+            .events
+            .iter()
+            .map(|e| {
+                let (kind, severity) = (e.kind, e.severity);
+                let (values, state) = (e.values.clone(), e.clone());
+                view! {
+                    <li class=format!("ev-line {}", severity.as_str()) data-kind=kind.as_str()>
+                        <span class=format!("sev {}", severity.as_str())>{move || i18n.t(kind.label())}</span>
+                        " · " {e.started.clone()} " · " {move || values.describe(kind, i18n.lang())}
+                        " · " <span class="muted">{move || state.state(i18n.lang())}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="meter-events panel" data-testid="meter-events">
+                <h2><a href=format!("/monitoring/abnormal?object={}", c.object_id)>{i18n.tr(Msg::MenuAbnormal)}</a></h2>
+                <ul>{lines}</ul>
+            </section>
+        }
+    });
+    view! { {card} {events} {period} {days} {readings} }
 }
 
 #[cfg(test)]

@@ -149,6 +149,7 @@ pub struct StoredEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter<'a> {
     pub object_id: Option<i64>,
+    pub meter_id: Option<i64>,
     pub source: Option<&'a str>,
     pub kind: Option<&'a str>,
     pub severity: Option<&'a str>,
@@ -176,6 +177,7 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
          LEFT JOIN users u ON u.id = e.resolved_by
          WHERE e.company_id = $1
            AND (CAST($2 AS BIGINT) IS NULL OR e.object_id = $2)
+           AND (CAST($11 AS BIGINT) IS NULL OR e.meter_id = $11)
            AND (CAST($3 AS TEXT) IS NULL OR e.source = $3)
            AND (CAST($4 AS TEXT) IS NULL OR e.kind = $4)
            AND (CAST($5 AS TEXT) IS NULL OR e.severity = $5)
@@ -195,6 +197,7 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
     .bind(to)
     .bind(f.unresolved_only as i64)
     .bind(f.limit)
+    .bind(f.meter_id)
     .fetch_all(db.pool())
     .await?;
     rows.iter()
@@ -222,4 +225,16 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
             })
         })
         .collect()
+}
+
+/// How many of a company's events of a severity nobody resolved yet: the count beside
+/// «Нештатные ситуации» in the menu.
+pub async fn count_unresolved(db: &Db, company_id: i64, severity: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM events WHERE company_id = $1 AND resolved_at IS NULL AND severity = $2",
+    )
+    .bind(company_id)
+    .bind(severity)
+    .fetch_one(db.pool())
+    .await?)
 }

@@ -58,3 +58,14 @@ pub(crate) async fn check_object(db: &crate::storage::Db, company_id: i64, objec
     }
     Ok(())
 }
+
+/// A meter's events still going on or not yet resolved, newest first (its card shows them).
+pub(crate) async fn of_meter(db: &crate::storage::Db, company_id: i64, meter_id: i64) -> Result<Vec<EventRow>, StorageError> {
+    let f = crate::storage::event::Filter { meter_id: Some(meter_id), limit: 50, ..Default::default() };
+    Ok(crate::storage::event::list(db, company_id, &f)
+        .await?
+        .into_iter()
+        .filter(|e| e.ended_at.is_none() || e.resolved_at.is_none())
+        .filter_map(row_of)
+        .collect())
+}

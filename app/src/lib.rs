@@ -19,6 +19,8 @@ pub mod attachments;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod balance;
+#[cfg(feature = "ssr")]
 pub mod consumption;
 #[cfg(feature = "ssr")]
 pub mod exports;

@@ -10,9 +10,7 @@
 
 use std::time::Instant;
 
-use app::auth::caller::Caller;
 use app::models::monitoring::JournalQuery;
-use app::models::Role;
 use app::storage::reading::{self, Kind, Period, Reading, Source};
 use app::storage::testing::TestDb;
 use app::storage::{Backend, Db};
@@ -93,16 +91,7 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     let s = app::monitoring::sweep_company(db, company_id, now + 120).await.unwrap();
     println!("sweep again, nothing new: {:.2} s, {} opened, {} ended", t.elapsed().as_secs_f64(), s.opened, s.ended);
 
-    let caller = Caller {
-        user_id: 0,
-        login: "bench".into(),
-        full_name: "bench".into(),
-        company_id,
-        role: Role::Dispatcher,
-        token_hash: String::new(),
-        ip: String::new(),
-        must_change_password: false,
-    };
+    let caller = timing::dispatcher(company_id);
     let rows = std::cell::Cell::new(0);
     let (p50, p95) = timed(30, |_| {
         let caller = caller.clone();

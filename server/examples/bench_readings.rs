@@ -14,7 +14,6 @@ use std::time::Instant;
 
 use app::auth::caller::Caller;
 use app::models::readings_table::{PlacementFilter, ReadingsColumn, ReadingsQuery, ResourceGroup};
-use app::models::Role;
 use app::storage::testing::TestDb;
 use app::storage::{meter, object, Backend, Db};
 
@@ -76,16 +75,7 @@ async fn pages(db: &Db) {
         .fetch_one(db.pool())
         .await
         .unwrap();
-    let caller = Caller {
-        user_id: 0,
-        login: "bench".into(),
-        full_name: "bench".into(),
-        company_id,
-        role: Role::Dispatcher,
-        token_hash: String::new(),
-        ip: String::new(),
-        must_change_password: false,
-    };
+    let caller = timing::dispatcher(company_id);
     let objects = object::list(db, company_id).await.unwrap();
     let mut largest = (0, 0usize);
     for o in &objects {

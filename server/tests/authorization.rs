@@ -118,6 +118,13 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("not_polled", "days=3".into(), Permission::ViewData),
         ("abnormal_situations", String::new(), Permission::ViewData),
         ("event_journal", "query=kind%3Dsilent".into(), Permission::ViewData),
+        ("group_balance", "query=by%3Dmonth".into(), Permission::ViewData),
+        ("balance_groups", format!("object={}", w.a.object_id), Permission::ViewObjects),
+        (
+            "create_balance_group",
+            format!("object={}&resource=electricity&name=%D0%92%D0%B2%D0%BE%D0%B4", w.a.object_id),
+            Permission::ManageObjects,
+        ),
         ("verification_calendar", "year=2026&month=12".into(), Permission::ServiceMeters),
         (
             "poll_now",

@@ -1,6 +1,7 @@
 //! Building blocks shared by pages.
 
 pub mod attach;
+pub mod cell_table;
 pub mod chart;
 pub mod entry_sheet;
 pub mod error_view;

@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod audit;
+pub mod balance;
 pub mod billing;
 pub mod monitoring;
 pub mod not_polled;

@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod api;
 pub mod auth;
+pub mod balance;
 pub mod billing;
 pub mod badges;
 pub mod cabinet;

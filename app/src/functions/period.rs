@@ -20,7 +20,7 @@ pub async fn period_terms() -> Result<BillingTerms, AppError> {
     use crate::storage::{billing_window, city};
 
     let (db, c) = authorize(Permission::ViewCompany).await?;
-    let stored = norm::list_for_company(&db, c.company_id).await?;
+    let stored = norm::list_for_company(&db, norm::Kind::Consumption, c.company_id).await?;
     let row = |city_id: i64, city: String| {
         let scope = if city_id == 0 { Scope::Company } else { Scope::City(city_id) };
         let values = Resource::ALL
@@ -81,7 +81,7 @@ pub async fn save_period_terms(
     }
     billing_window::set(&db, c.company_id, window).await?;
     for (scope, resource, value) in parsed {
-        norm::set(&db, c.company_id, scope, resource, value).await?;
+        norm::set(&db, norm::Kind::Consumption, c.company_id, scope, resource, value).await?;
     }
     let what = format!("{}–{}", window.first_day, window.last_day);
     audit::create(&db, Some(c.company_id), Some(c.user_id), "save_period_terms", &what, &c.ip).await?;
@@ -97,9 +97,9 @@ pub async fn object_norms(object: i64) -> Result<ObjectNormsView, AppError> {
 
     let (db, c) = authorize(Permission::ViewObjects).await?;
     let o = objects::get(&db, c.company_id, object).await?;
-    let own = norm::list_for_object(&db, c.company_id, o.id).await?;
+    let own = norm::list_for_object(&db, norm::Kind::Consumption, c.company_id, o.id).await?;
     // what holds without the building's own: its city's, else the company's
-    let inherited = norm::for_object(&db, c.company_id, o.city_id, 0).await?;
+    let inherited = norm::for_object(&db, norm::Kind::Consumption, c.company_id, o.city_id, 0).await?;
     let shown = |v: Option<rust_decimal::Decimal>| v.map(|v| format::decimal(v.normalize())).unwrap_or_default();
     Ok(ObjectNormsView {
         object_id: o.id,
@@ -134,7 +134,7 @@ pub async fn save_object_norms(object: i64, #[server(default)] norms: HashMap<St
         parsed.push((resource, parse_norm(typed).map_err(|_| bad())?));
     }
     for (resource, value) in parsed {
-        norm::set(&db, c.company_id, Scope::Object(o.id), resource, value).await?;
+        norm::set(&db, norm::Kind::Consumption, c.company_id, Scope::Object(o.id), resource, value).await?;
     }
     audit::create(&db, Some(c.company_id), Some(c.user_id), "save_object_norms", &o.name, &c.ip).await?;
     Ok(())

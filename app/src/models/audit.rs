@@ -136,6 +136,9 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "api.read" => Msg::AuApiRead,
         "api.write" => Msg::AuApiWrite,
         "event.resolve" => Msg::AuEventResolve,
+        "balance.group.save" => Msg::AuBalanceGroupSave,
+        "balance.group.create" => Msg::AuBalanceGroupCreate,
+        "balance.group.delete" => Msg::AuBalanceGroupDelete,
         _ => return None,
     })
 }

@@ -49,6 +49,8 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/objects", Msg::MenuObjects, ViewObjects, true),
                 item("/readings", Msg::MenuReadings, ViewData, true),
                 item("/consumption", Msg::MenuConsumption, ViewData, false),
+                item("/balance", Msg::MenuBalance, ViewData, true),
+                item("/balance/compare", Msg::MenuCompare, ViewData, true),
                 item("/subscribers", Msg::MenuSubscribers, ViewData, true),
                 item("/entry", Msg::MenuManualEntry, EditData, true),
             ],

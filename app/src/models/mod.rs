@@ -4,6 +4,7 @@ pub mod amount;
 pub mod api;
 pub mod archive;
 pub mod audit;
+pub mod balance;
 pub mod billing;
 pub mod building;
 pub mod cabinet;

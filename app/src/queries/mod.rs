@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod archive;
 pub mod audit;
+pub mod balance;
 pub mod billing;
 pub mod cabinet;
 pub mod dashboard;

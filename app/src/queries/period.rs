@@ -39,7 +39,7 @@ impl Terms {
     pub async fn of(db: &Db, o: &object::Object) -> Result<Terms, AppError> {
         Ok(Terms {
             window: billing_window::get(db, o.company_id).await?,
-            norms: norm::for_object(db, o.company_id, o.city_id, o.id).await?,
+            norms: norm::for_object(db, norm::Kind::Consumption, o.company_id, o.city_id, o.id).await?,
         })
     }
 
@@ -238,7 +238,7 @@ mod tests {
         reading::insert_many(&db, &[typed(&b, day(2026, 10, 20), "1000", 0), typed(&b, day(2026, 11, 20), "1150", 0)])
             .await
             .unwrap();
-        norm::set(&db, b.company_id, norm::Scope::Company, Resource::Electricity, Some(d("90"))).await.unwrap();
+        norm::set(&db, norm::Kind::Consumption, b.company_id, norm::Scope::Company, Resource::Electricity, Some(d("90"))).await.unwrap();
         premises.get_mut(&b.premise_id).unwrap().residents = 3;
         let terms = Terms::of(&db, &o).await.unwrap();
         let f = figures(&db, &o, &terms, &meters, &premises, day(2026, 12, 1), 1).await.unwrap();

@@ -1,6 +1,7 @@
 //! Pages, one file each, grouped by area.
 
 pub mod account;
+pub mod balance;
 pub mod billing;
 pub mod building;
 pub mod building_norms;

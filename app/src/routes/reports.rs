@@ -27,7 +27,7 @@ fn href(q: &ReportQuery) -> String {
 
 /// Two cells of a column in order: figures and dates by value, words as people count flats
 /// (2 before 10); empty cells last.
-fn compare(a: &Cell, b: &Cell) -> std::cmp::Ordering {
+pub(crate) fn compare(a: &Cell, b: &Cell) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
     match (a, b) {
         (Cell::Number(x), Cell::Number(y)) => x.cmp(y),

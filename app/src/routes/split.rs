@@ -136,6 +136,9 @@ lazy_area!(
         "/billing/export" => crate::routes::billing::export::BillingExportPage,
         "/billing/export/:id" => crate::routes::billing::protocol::BillingProtocolPage,
         "/reports" => crate::routes::reports::ReportsPage,
+        "/balance" => crate::routes::balance::page::BalancePage,
+        "/balance/groups" => crate::routes::balance::groups::BalanceGroupsPage,
+        "/balance/compare" => crate::routes::balance::compare::ComparePage,
     }
 );
 lazy_area!(

@@ -374,6 +374,77 @@ pub async fn of_meter(
         .collect()
 }
 
+/// Every meter chain of an object's resource with something stored in `[first, last]`:
+/// (current meter, day or month, its total). The balance reads a building's month by days,
+/// or its year by months, from here in one indexed query.
+pub async fn totals_of_object(
+    db: &Db,
+    company_id: i64,
+    object_id: i64,
+    resource: Resource,
+    span: Span,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(i64, NaiveDate, Amount)>> {
+    let rows = sqlx::query(
+        "SELECT meter_id, day, total, t1, t2, t3, t4, partial FROM consumption_days
+         WHERE object_id = $1 AND resource = $2 AND placement IN ('common', 'individual') AND span = $3
+           AND day >= $4 AND day <= $5 AND company_id = $6",
+    )
+    .bind(object_id)
+    .bind(resource.as_str())
+    .bind(span as i64)
+    .bind(day_key(first))
+    .bind(day_key(last))
+    .bind(company_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let day = day_of_key(r.try_get("day")?).ok_or(StorageError::BadValue("consumption_days.day"))?;
+            Ok((r.try_get("meter_id")?, day, amounts_of(r)?[0]))
+        })
+        .collect()
+}
+
+/// One building's day (or month) of a resource and placement, summed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectSum {
+    pub object_id: i64,
+    pub placement: Placement,
+    pub total: Option<Decimal>,
+    /// Meters with something measured, and how many of them only partly.
+    pub meters: i64,
+    pub partial_meters: i64,
+}
+
+/// Every building's sums of one resource for a day (or month, keyed by its 1st), both
+/// placements: objects compared read a company's day from here in one indexed query.
+pub async fn object_sums(db: &Db, company_id: i64, resource: Resource, span: Span, day: NaiveDate) -> Result<Vec<ObjectSum>> {
+    let rows = sqlx::query(
+        "SELECT object_id, placement, total, meters, partial_meters FROM consumption_object_days
+         WHERE company_id = $1 AND placement IN ('common', 'individual') AND span = $2 AND day = $3 AND resource = $4",
+    )
+    .bind(company_id)
+    .bind(span as i64)
+    .bind(day_key(day))
+    .bind(resource.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let placement: String = r.try_get("placement")?;
+            Ok(ObjectSum {
+                object_id: r.try_get("object_id")?,
+                placement: Placement::parse(&placement).ok_or(StorageError::BadValue("consumption_object_days.placement"))?,
+                total: r.try_get::<Option<i64>, _>("total")?.map(from_micro),
+                meters: r.try_get("meters")?,
+                partial_meters: r.try_get("partial_meters")?,
+            })
+        })
+        .collect()
+}
+
 /// Every meter chain of an object with something stored for one day (or month, keyed by
 /// its 1st): (current meter, total and T1–T4). The subscribers' list reads a building's
 /// month from here in one indexed query.

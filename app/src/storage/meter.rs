@@ -256,6 +256,25 @@ pub async fn count_by_kind(
         .collect()
 }
 
+/// How many meters of a resource each building counts now, by placement: the current
+/// meter of every chain, retired ones left out. What a building's sums should hold when
+/// every meter measured.
+pub async fn count_current(db: &Db, company_id: i64, resource: Resource) -> Result<Vec<(i64, Placement, i64)>> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT m.object_id, m.placement, COUNT(*) FROM meters m
+         WHERE m.company_id = $1 AND m.resource = $2 AND m.state <> 'retired'
+           AND NOT EXISTS (SELECT 1 FROM meters s WHERE s.replaces_meter_id = m.id)
+         GROUP BY m.object_id, m.placement",
+    )
+    .bind(company_id)
+    .bind(resource.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|(o, p, n)| Ok((o, Placement::parse(&p).ok_or(StorageError::BadValue("meters.placement"))?, n)))
+        .collect()
+}
+
 /// Meters in operation that have not been heard from since `before` (or never).
 pub async fn count_silent(db: &Db, company_id: i64, before: i64) -> Result<i64> {
     Ok(sqlx::query_scalar::<_, i64>(

@@ -10,6 +10,7 @@ pub mod api_token;
 pub mod activation_code;
 pub mod attachment;
 pub mod audit;
+pub mod balance_group;
 pub(crate) mod bulk;
 pub mod billing_export;
 pub mod billing_schedule;

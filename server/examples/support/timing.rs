@@ -1,4 +1,5 @@
-//! Timing for the benchmarks: run a call many times and report its p50 and p95.
+//! What the benchmarks share: running a call many times for its p50 and p95, and the
+//! dispatcher whose pages they time.
 
 use std::time::Instant;
 
@@ -21,4 +22,19 @@ where
     }
     ms.sort_by(|a, b| a.total_cmp(b));
     (percentile(&ms, 0.5), percentile(&ms, 0.95))
+}
+
+/// A dispatcher of the company, as the pages' queries see a signed-in one.
+#[allow(dead_code)]
+pub fn dispatcher(company_id: i64) -> app::auth::caller::Caller {
+    app::auth::caller::Caller {
+        user_id: 0,
+        login: "bench".into(),
+        full_name: "bench".into(),
+        company_id,
+        role: app::models::Role::Dispatcher,
+        token_hash: String::new(),
+        ip: String::new(),
+        must_change_password: false,
+    }
 }

@@ -12,7 +12,7 @@ use app::models::capacity::DigitCapacity;
 use app::models::{MeterState, Placement, Resource, Role};
 use app::storage::reading::{Kind, Period, Reading, Source};
 use app::storage::{
-    self, account, channel, city, communicator, company, meter, object, premise, reading, Db,
+    self, account, channel, city, communicator, company, meter, norm, object, premise, reading, Db,
     StorageError,
 };
 use chrono::{Datelike, Duration, NaiveDate};
@@ -86,6 +86,9 @@ enum Story {
     WentDown(i64),
     /// Starts close enough to its capacity to roll over during the year.
     RollsOver,
+    /// The register stopped turning these last days while the flat kept using the resource:
+    /// the building's common meter still counts it, so its balance goes over the norm.
+    Stuck(i64),
 }
 
 pub async fn generate(
@@ -143,6 +146,13 @@ pub async fn generate(
     .await?;
     city::attach_to_company(db, ogni.id, moscow.id).await?;
     city::attach_to_company(db, rassvet.id, novosibirsk.id).await?;
+    // the allowed imbalance of the buildings' balance: the common meters above the flats'
+    // sum by the losses of the pipes and cables inside
+    for c in [ogni.id, rassvet.id] {
+        for (resource, allowed) in [(Resource::Electricity, 8), (Resource::ColdWater, 5), (Resource::Heat, 15)] {
+            norm::set(db, norm::Kind::Imbalance, c, norm::Scope::Company, resource, Some(Decimal::from(allowed))).await?;
+        }
+    }
 
     let mut ogni_buildings = vec![
         BuildingSpec {
@@ -376,6 +386,10 @@ async fn building(
                             (5, Resource::ColdWater) => Story::RollsOver,
                             _ => Story::Normal,
                         }
+                    } else if index == 1 && resource == Resource::ColdWater && (69..=80).contains(&flat_no) {
+                        // the company's second building (only Огни has one): twelve flats of
+                        // its second entrance whose cold-water meters stuck two months ago
+                        Story::Stuck(60)
                     } else {
                         Story::Normal
                     };
@@ -636,6 +650,9 @@ fn readings_of(
                 }
             }
             last = Some(ts);
+        }
+        if matches!(p.story, Story::Stuck(d) if ago < d) {
+            continue;
         }
         for (t, q) in p.daily[i].iter().enumerate() {
             let q = q / resolution * resolution;

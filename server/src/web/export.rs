@@ -108,7 +108,7 @@ pub async fn table(
         return (StatusCode::NOT_FOUND, "").into_response();
     };
     let needs = match table {
-        "readings" | "not-polled" | "abnormal" | "events" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
+        "readings" | "not-polled" | "abnormal" | "events" | "balance" | "compare" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "verification" => Permission::ServiceMeters,
         "audit" => Permission::ManageUsers,
@@ -123,6 +123,11 @@ pub async fn table(
         "not-polled" => not_polled(db, &caller, &pairs, lang).await,
         "abnormal" => abnormal(db, &caller, &pairs, lang).await,
         "events" => events(db, &caller, &pairs, lang).await,
+        "compare" => compare(db, &caller, &pairs, lang).await,
+        "balance" => {
+            let chosen = cookie(&parts, app::components::layout::OBJECT_COOKIE).and_then(|v| v.parse().ok());
+            balance(db, &caller, &pairs, chosen, lang).await
+        }
         "requests" => requests(db, &caller, &pairs, lang).await,
         "verification" => verification(db, &caller, &pairs, lang).await,
         "audit" => audit(db, &caller, &pairs, lang).await,
@@ -189,6 +194,22 @@ async fn abnormal(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: La
     let resolved = value(pairs, "resolved") == Some("1");
     let list = app::queries::monitoring::situations::list(db, caller, object, resolved).await?;
     Ok((exports::monitoring::situations(&list, lang), format!("abnormal-{}", today())))
+}
+
+/// `/export/balance.{xlsx|csv|pdf}?object=…&resource=…&group=…&by=…&period=…`: a balance
+/// group's days or months as its page shows them.
+async fn balance(db: &Db, caller: &Caller, pairs: &[(String, String)], chosen: Option<i64>, lang: Lang) -> Export {
+    let query = app::models::balance::BalanceQuery::from_pairs(pairs_of(pairs));
+    let b = app::queries::balance::page::balance(db, caller, query, chosen).await?;
+    Ok((exports::balance::sheet(&b, lang), exports::balance::stem(&b)))
+}
+
+/// `/export/compare.{xlsx|csv|pdf}?resource=…&by=…&day=…&month=…`: «Сравнение объектов».
+async fn compare(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let query = app::models::balance::CompareQuery::from_pairs(pairs_of(pairs));
+    let c = app::queries::balance::compare::compare(db, caller, query).await?;
+    let stem = format!("compare-{}-{}", c.query.resource.map(|r| r.as_str()).unwrap_or("none"), today());
+    Ok((exports::balance::comparison(&c, lang), stem))
 }
 
 /// `/export/events.{xlsx|csv|pdf}?…`: the event journal with the page's filters.

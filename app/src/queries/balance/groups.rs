@@ -10,7 +10,7 @@ use crate::errors::{AppError, Problem};
 use crate::i18n::Msg;
 use crate::models::balance::{GroupMeter, GroupsView, Part, GROUP_NAME_MAX};
 use crate::models::{format, Permission, Resource};
-use crate::storage::balance_group::{self, Group};
+use crate::storage::balance_group;
 use crate::storage::meter::Meter;
 use crate::storage::norm::{self, Scope};
 use crate::storage::{audit, meter, object, premise, Db};
@@ -30,7 +30,7 @@ pub async fn view(db: &Db, caller: &Caller, object_id: i64, resource: Option<Res
     let resource = super::resource_of(resource, &meters, &resources).unwrap_or(Resource::Electricity);
     let stored = balance_group::list(db, caller.company_id, o.id).await?;
     let chosen = super::group_of(&stored, group_id, resource)?;
-    let listed = listed_of(db, &stored, chosen, resource).await?;
+    let listed = super::listed_of(db, &stored, chosen, resource).await?;
     let members: HashMap<i64, Part> = group::members(&meters, resource, chosen.is_none(), &listed)
         .into_iter()
         .map(|(m, p)| (m.id, p))
@@ -61,18 +61,6 @@ pub async fn view(db: &Db, caller: &Caller, object_id: i64, resource: Option<Res
         own_norm: shown(own.iter().find(|n| n.resource == resource).map(|n| n.value)),
         inherited_norm: shown(inherited.get(&resource).copied()),
         editable: caller.role.allows(Permission::ManageObjects),
-    })
-}
-
-/// What is stored for the chosen group (the building's own: its changes, if any).
-async fn listed_of(db: &Db, stored: &[Group], chosen: Option<&Group>, resource: Resource) -> Result<Vec<(i64, Part)>, AppError> {
-    let id = match chosen {
-        Some(g) => Some(g.id),
-        None => stored.iter().find(|g| g.is_default && g.resource == resource).map(|g| g.id),
-    };
-    Ok(match id {
-        Some(id) => balance_group::members(db, &[id]).await?.into_iter().map(|(_, m, p)| (m, p)).collect(),
-        None => Vec::new(),
     })
 }
 
@@ -126,7 +114,7 @@ pub async fn save(db: &Db, caller: &Caller, change: Change) -> Result<(), AppErr
         parts.push((m, part));
     }
     // the group as it will be: what was sent over what is there
-    let listed = listed_of(db, &stored, chosen, change.resource).await?;
+    let listed = super::listed_of(db, &stored, chosen, change.resource).await?;
     let before: HashMap<i64, Part> = group::members(&meters, change.resource, chosen.is_none(), &listed)
         .into_iter()
         .map(|(m, p)| (m.id, p))

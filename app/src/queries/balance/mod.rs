@@ -55,6 +55,23 @@ fn group_of(groups: &[Group], asked: Option<i64>, resource: Resource) -> Result<
     }
 }
 
+/// What is stored for the chosen group (the building's own: its changes, if any).
+async fn listed_of(
+    db: &crate::storage::Db,
+    stored: &[Group],
+    chosen: Option<&Group>,
+    resource: Resource,
+) -> Result<Vec<(i64, crate::models::balance::Part)>, crate::errors::AppError> {
+    let id = match chosen {
+        Some(g) => Some(g.id),
+        None => stored.iter().find(|g| g.is_default && g.resource == resource).map(|g| g.id),
+    };
+    Ok(match id {
+        Some(id) => crate::storage::balance_group::members(db, &[id]).await?.into_iter().map(|(_, m, p)| (m, p)).collect(),
+        None => Vec::new(),
+    })
+}
+
 /// Where a meter is: «кв. 12», or «ОДПУ».
 fn place_of(m: &Meter, premises: &std::collections::HashMap<i64, String>) -> String {
     super::place(m.placement.as_str(), m.premise_id.and_then(|p| premises.get(&p)).map(String::as_str))

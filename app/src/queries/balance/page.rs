@@ -91,14 +91,7 @@ pub async fn balance(db: &Db, caller: &Caller, q: BalanceQuery, chosen: Option<i
     let stored = balance_group::list(db, caller.company_id, o.id).await?;
     let chosen_group = super::group_of(&stored, q.group, resource)?;
     answered.group = chosen_group.map(|g| g.id);
-    let listed_in = match chosen_group {
-        Some(g) => Some(g.id),
-        None => stored.iter().find(|g| g.is_default && g.resource == resource).map(|g| g.id),
-    };
-    let listed: Vec<(i64, Part)> = match listed_in {
-        Some(id) => balance_group::members(db, &[id]).await?.into_iter().map(|(_, m, p)| (m, p)).collect(),
-        None => Vec::new(),
-    };
+    let listed = super::listed_of(db, &stored, chosen_group, resource).await?;
     let members = group::members(&meters, resource, chosen_group.is_none(), &listed);
     let allowed = norm::for_object(db, norm::Kind::Imbalance, caller.company_id, o.city_id, o.id)
         .await?

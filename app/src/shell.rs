@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("monitoring/:view") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("reports") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("balance/:view?") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("consumption/:view?") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("billing/:view/:id?") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("settings/:view") view={Lazy::<SettingsRoute>::new()}/>
                     <Route path=path!("service/:view/:id?") view={Lazy::<ServiceRoute>::new()}/>

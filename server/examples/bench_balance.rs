@@ -1,6 +1,7 @@
-//! The balance's figures on a generated company (issue 24): the server time (p50/p95) of the
-//! largest building's balance group for a month by days and for a year by months, read from
-//! the consumption rollup.
+//! Balance and analysis on a generated company (issue 24): the server time (p50/p95) of the
+//! largest building's balance group for a month by days and for a year by months, objects
+//! compared for the company's month, and the largest building's consumption registry and
+//! premises breakdown for a month — all read from the consumption rollup.
 //!
 //! `cargo run --release -p server --example bench_balance [METERS] [DAYS]` (default 100 000
 //! meters, 365 days). SQLite (a temp file) and PostgreSQL from `UCHET_TEST_POSTGRES`;
@@ -9,7 +10,8 @@
 
 use std::time::Instant;
 
-use app::models::balance::{BalanceQuery, By};
+use app::models::balance::{BalanceQuery, By, CompareQuery};
+use app::queries::consumption::Columns;
 use app::models::Resource;
 use app::storage::testing::TestDb;
 use app::storage::{Backend, Db};
@@ -67,6 +69,34 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
                 members.get()
             );
         }
+    }
+
+    let month = CompareQuery { by: By::Month, month: Some(last_month.format("%Y-%m").to_string()), ..Default::default() };
+    let buildings = std::cell::Cell::new(0);
+    let (p50, p95) = timed(30, |_| {
+        let (caller, q, buildings) = (caller.clone(), CompareQuery { resource: Some(Resource::Heat), ..month.clone() }, &buildings);
+        async move {
+            let c = app::queries::balance::compare::compare(db, &caller, q).await.unwrap();
+            buildings.set(c.rows.len());
+        }
+    })
+    .await;
+    println!("objects compared, heat, month {} ({} buildings): p50 {p50:.1} ms, p95 {p95:.1} ms", last_month.format("%m.%Y"), buildings.get());
+    for (name, columns, resource) in [("registry", Columns::All, None), ("premises breakdown, heat", Columns::One, Some(Resource::Heat))] {
+        let premises = std::cell::Cell::new(0);
+        let (p50, p95) = timed(30, |_| {
+            let (caller, q, premises) = (caller.clone(), CompareQuery { object: Some(object_id), resource, ..month.clone() }, &premises);
+            async move {
+                let p = app::queries::consumption::premises(db, &caller, q, None, columns).await.unwrap();
+                premises.set(p.rows.len());
+            }
+        })
+        .await;
+        println!(
+            "{name} of the largest building ({count} meters, {} premises), month {}: p50 {p50:.1} ms, p95 {p95:.1} ms",
+            premises.get(),
+            last_month.format("%m.%Y")
+        );
     }
 }
 

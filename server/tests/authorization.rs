@@ -119,6 +119,7 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("abnormal_situations", String::new(), Permission::ViewData),
         ("event_journal", "query=kind%3Dsilent".into(), Permission::ViewData),
         ("group_balance", "query=by%3Dmonth".into(), Permission::ViewData),
+        ("premises_consumption", "query=by%3Dmonth&registry=true".into(), Permission::ViewData),
         ("balance_groups", format!("object={}", w.a.object_id), Permission::ViewObjects),
         (
             "create_balance_group",

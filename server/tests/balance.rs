@@ -6,13 +6,11 @@
 
 mod common;
 
-use app::consumption::calendar::day_start;
 use app::errors::{AppError, Problem};
 use app::i18n::Msg;
 use app::models::balance::{Balance, GroupsView, Part, Verdict};
 use app::models::capacity::DigitCapacity;
 use app::models::{Amount, Placement, Resource, Role};
-use app::storage::reading::{self, Period};
 use app::storage::testing::fixtures;
 use app::storage::{meter, norm, premise, Db};
 use axum::http::StatusCode;
@@ -51,13 +49,7 @@ async fn electricity_meter(w: &common::World, serial: &str, flat: Option<&str>) 
 
 /// Daily totals at Moscow midnights from 1 October 2026, then the rollup.
 async fn readings(db: &Db, company_id: i64, channel: i64, totals: &[&str]) {
-    let batch: Vec<_> = totals
-        .iter()
-        .enumerate()
-        .map(|(i, v)| fixtures::polled(company_id, channel, Period::Day, day_start(chrono_tz::Europe::Moscow, oct(1 + i as u32)), d(v)))
-        .collect();
-    reading::insert_many(db, &batch).await.unwrap();
-    app::rollup::refresh_stale(db, None, usize::MAX).await.unwrap();
+    common::daily_totals(db, company_id, channel, oct(1), totals).await
 }
 
 /// The building's input and four flats (the fixture's flat 1 among them), read on 1–4 October:
@@ -324,4 +316,34 @@ both_backends!(objects_compared_sets_each_buildings_meters_and_balance_side_by_s
     let (_, text, _) = common::call(&w.app, "objects_compared", &common::form(&[("query", "by=day&day=2026-10-01")]), Some(&w.b_dispatcher)).await;
     let c: app::models::balance::Comparison = serde_json::from_str(&text).unwrap();
     assert!(c.rows.iter().all(|r| r.object_id == w.b.object_id), "{:?}", c.rows);
+});
+
+both_backends!(the_flats_single_phase_meters_are_summed_by_the_line_they_hang_on, |w| {
+    // the whole of October read: the input 12 a day; flat 1 on L1 3 a day, flat 2 on L2 2,
+    // flat 3 on L3 1, flat 4 with no line named 5
+    let root = electricity_meter(w, "ВРУ-1", None).await;
+    let f2 = electricity_meter(w, "F2", Some("2")).await;
+    let f3 = electricity_meter(w, "F3", Some("3")).await;
+    let f4 = electricity_meter(w, "F4", Some("4")).await;
+    for (id, phase) in [(w.a.meter_id, "L1"), (f2.0, "B"), (f3.0, "L3"), (root.0, "3")] {
+        let mut m = meter::get(&w.db, w.a.company_id, id).await.unwrap();
+        m.phase = phase.into();
+        meter::update_in(w.db.pool(), &m).await.unwrap();
+    }
+    for (channel, per_day) in [(root.1, 12), (w.a.channel_id, 3), (f2.1, 2), (f3.1, 1), (f4.1, 5)] {
+        let totals: Vec<String> = (0..32).map(|i| (i * per_day).to_string()).collect();
+        readings(&w.db, w.a.company_id, channel, &totals.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    }
+    let object = w.a.object_id;
+    let b = balance(w, &format!("object={object}&resource=electricity&by=day&month=2026-10"), Role::Reader).await.unwrap();
+    let lines: Vec<(u8, usize, Amount)> = b.phases.iter().map(|p| (p.line, p.meters, p.amount)).collect();
+    assert_eq!(lines, vec![(1, 1, full("93")), (2, 1, full("62")), (3, 1, full("31"))]);
+    // 186 over three lines: a mean of 62; L1 half as much again, L3 half as little
+    assert_eq!(b.phases.iter().map(|p| p.share).collect::<Vec<_>>(), vec![Some(full("50")), Some(full("33.33")), Some(full("16.67"))]);
+    assert_eq!(b.phases.iter().map(|p| p.deviation).collect::<Vec<_>>(), vec![Some(full("50")), Some(full("0")), Some(full("-50"))]);
+    assert_eq!(app::models::balance::asymmetry(&b.phases), Some(full("50")));
+
+    // November is not read at all: the lines are «–*» and nothing is judged
+    let b = balance(w, &format!("object={object}&resource=electricity&by=day&month=2026-11"), Role::Reader).await.unwrap();
+    assert!(b.phases.iter().all(|p| p.amount == Amount::NoData && p.deviation.is_none()));
 });

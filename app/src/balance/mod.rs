@@ -3,4 +3,5 @@
 //! the consumption rollup, never from raw readings, and never guessing a missing day.
 
 pub mod group;
+pub mod phases;
 pub mod sums;

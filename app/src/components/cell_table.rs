@@ -18,6 +18,13 @@ pub struct CellRow {
     pub id: String,
 }
 
+impl CellRow {
+    /// A row with no class and no link, found by `id`.
+    pub fn plain(id: impl ToString, cells: Vec<Cell>) -> CellRow {
+        CellRow { cells, class: String::new(), link: None, id: id.to_string() }
+    }
+}
+
 #[component]
 pub fn CellTable(
     header: Vec<String>,
@@ -83,7 +90,7 @@ pub fn CellTable(
                         .enumerate()
                         .map(|(i, cell)| match (i, &r.link) {
                             (0, Some(href)) => view! { <td><a href=href.clone()>{cell.shown()}</a></td> }.into_any(),
-                            _ => view! { <td class:num=matches!(cell, Cell::Number(_))>{cell.shown()}</td> }.into_any(),
+                            _ => view! { <td class:num=cell.is_figure()>{cell.shown()}</td> }.into_any(),
                         })
                         .collect_view();
                     view! { <tr class=r.class.clone() data-row=r.id.clone()>{cells}</tr> }
@@ -96,7 +103,7 @@ pub fn CellTable(
         .map(|row| {
             let cells = row
                 .iter()
-                .map(|cell| view! { <td class:num=matches!(cell, Cell::Number(_))>{cell.shown()}</td> })
+                .map(|cell| view! { <td class:num=cell.is_figure()>{cell.shown()}</td> })
                 .collect_view();
             view! { <tr class="total">{cells}</tr> }
         })

@@ -2,7 +2,9 @@
 
 pub mod attach;
 pub mod cell_table;
+pub mod cell_toolbar;
 pub mod chart;
+pub mod day_or_month;
 pub mod entry_sheet;
 pub mod error_view;
 pub mod export;

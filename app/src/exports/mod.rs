@@ -5,6 +5,7 @@ pub mod archive;
 pub mod audit;
 pub mod balance;
 pub mod billing;
+pub mod consumption;
 pub mod monitoring;
 pub mod not_polled;
 pub mod pdf;

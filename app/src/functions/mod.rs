@@ -10,6 +10,7 @@ pub mod billing;
 pub mod badges;
 pub mod cabinet;
 pub mod company;
+pub mod consumption;
 pub mod dashboard;
 pub mod entry;
 pub mod home;

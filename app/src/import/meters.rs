@@ -118,7 +118,11 @@ fn phase(v: &str) -> Result<String, String> {
         "" => String::new(),
         "1" | "однофазный" | "1ф" => "1".into(),
         "3" | "трехфазный" | "3ф" => "3".into(),
-        _ => return Err("фаз: 1 или 3".into()),
+        // a single-phase meter on a known line of the input (the phase balance sums by it)
+        "l1" | "a" | "фаза a" | "фаза а" | "а" => "L1".into(),
+        "l2" | "b" | "фаза b" | "фаза в" | "в" => "L2".into(),
+        "l3" | "c" | "фаза c" | "фаза с" | "с" => "L3".into(),
+        _ => return Err("фаз: 1 или 3; однофазный на известной фазе — L1, L2 или L3 (A, B, C)".into()),
     })
 }
 

@@ -263,8 +263,31 @@ pub struct Balance {
     pub rows: Vec<BalanceRow>,
     pub total: BalanceRow,
     pub members: Vec<MemberRow>,
+    /// Electricity: the three lines of the input as the group's single-phase meters load
+    /// them over the period; empty when none of them names its line.
+    pub phases: Vec<PhaseRow>,
     /// The caller may change the groups.
     pub editable: bool,
+}
+
+/// One line (L1–L3) of a building's input: its single-phase meters, what they counted, its
+/// share of the three lines and its departure from their mean, %.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhaseRow {
+    pub line: u8,
+    pub meters: usize,
+    pub amount: Amount,
+    /// Partial where a meter of any line is missing data: of what is known.
+    pub share: Option<Amount>,
+    pub deviation: Option<Amount>,
+}
+
+/// The largest departure of a line from the mean, %: the asymmetry a dispatcher judges
+/// (partial where a line is; none where nothing is known of a line).
+pub fn asymmetry(rows: &[PhaseRow]) -> Option<Amount> {
+    let deviations: Vec<Amount> = rows.iter().map(|r| r.deviation).collect::<Option<_>>()?;
+    let largest = deviations.iter().filter_map(|a| a.known()).map(|d| d.abs()).max()?;
+    Some(if deviations.iter().all(|a| a.is_full()) { Amount::Full(largest) } else { Amount::Partial(largest) })
 }
 
 /// One meter in the group editor.
@@ -370,6 +393,9 @@ fn row_cells(label: Cell, r: &BalanceRow, lang: Lang) -> Vec<Cell> {
 /// `yyyy-mm`; none: yesterday, or the last whole month).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CompareQuery {
+    /// The building, where the page is about one (the consumption pages); none: all, or
+    /// the one chosen in the top bar.
+    pub object: Option<i64>,
     pub resource: Option<Resource>,
     pub by: By,
     pub day: Option<String>,
@@ -381,6 +407,7 @@ impl CompareQuery {
         let mut q = CompareQuery::default();
         for (k, v) in pairs {
             match k {
+                "object" => q.object = v.parse().ok(),
                 "resource" => q.resource = Resource::parse(v),
                 "by" => q.by = By::parse(v).unwrap_or_default(),
                 "day" if !v.is_empty() => q.day = Some(v.to_string()),
@@ -393,6 +420,9 @@ impl CompareQuery {
 
     pub fn query_string(&self) -> String {
         let mut parts = Vec::new();
+        if let Some(o) = self.object {
+            parts.push(format!("object={o}"));
+        }
         if let Some(r) = self.resource {
             parts.push(format!("resource={}", r.as_str()));
         }
@@ -422,6 +452,29 @@ impl CompareQuery {
             .filter(|d| (1990..=2100).contains(&d.year()))
             .map(Some)
             .ok_or(AppError::invalid(Msg::BalPeriod, Problem::BadFormat))
+    }
+
+    /// The day shown (by days: the asked day or yesterday; by months: the 1st of the asked
+    /// or the last whole month) and the query as answered, both periods filled in so the
+    /// page can switch between them.
+    pub fn settle(&self, today: NaiveDate) -> Result<(NaiveDate, CompareQuery), AppError> {
+        let yesterday = today - chrono::Duration::days(1);
+        let day = match (self.asked()?, self.by) {
+            (Some(d), _) => d,
+            (None, By::Day) => yesterday,
+            (None, By::Month) => today.with_day(1).unwrap_or(today) - chrono::Months::new(1),
+        };
+        let answered = CompareQuery {
+            day: Some(match self.by {
+                By::Day => day,
+                By::Month => yesterday,
+            }
+            .format("%Y-%m-%d")
+            .to_string()),
+            month: Some(day.format("%Y-%m").to_string()),
+            ..self.clone()
+        };
+        Ok((day, answered))
     }
 }
 

@@ -26,6 +26,28 @@ impl Cell {
             Cell::Date(d) => crate::models::format::date(*d),
         }
     }
+
+    /// Whether the cell is a figure, a partial one or a missing one (`1,77*`, `–*`): those
+    /// line up to the right.
+    pub fn is_figure(&self) -> bool {
+        match self {
+            Cell::Number(_) => true,
+            Cell::Text(t) => t.ends_with('*'),
+            _ => false,
+        }
+    }
+
+    /// The figure a cell holds, a partial one (`1,77*`) too, so a column sorts by value.
+    pub fn figure(&self) -> Option<Decimal> {
+        match self {
+            Cell::Number(v) => Some(*v),
+            Cell::Text(t) => {
+                let body: String = t.strip_suffix('*')?.chars().filter(|c| !c.is_whitespace()).collect();
+                body.replace(',', ".").parse().ok()
+            }
+            _ => None,
+        }
+    }
 }
 
 impl From<String> for Cell {

@@ -48,7 +48,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/", Msg::MenuHome, ViewData, true),
                 item("/objects", Msg::MenuObjects, ViewObjects, true),
                 item("/readings", Msg::MenuReadings, ViewData, true),
-                item("/consumption", Msg::MenuConsumption, ViewData, false),
+                item("/consumption", Msg::MenuConsumption, ViewData, true),
                 item("/balance", Msg::MenuBalance, ViewData, true),
                 item("/balance/compare", Msg::MenuCompare, ViewData, true),
                 item("/subscribers", Msg::MenuSubscribers, ViewData, true),

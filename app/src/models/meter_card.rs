@@ -26,6 +26,9 @@ pub struct MeterCard {
     /// Fraction digits of the display: values are shown with this many.
     pub fraction: u8,
     pub multiplier: Decimal,
+    /// Electricity: `1`, `3` or the line a single-phase meter hangs on (`L1`…`L3`).
+    #[serde(default)]
+    pub phase: String,
     pub installed_on: Option<NaiveDate>,
     pub verified_on: Option<NaiveDate>,
     pub next_verification_on: Option<NaiveDate>,

@@ -11,6 +11,7 @@ pub mod cabinet;
 pub mod capacity;
 pub mod cell;
 pub mod company;
+pub mod consumption;
 pub mod dashboard;
 pub mod entry;
 pub mod field;

@@ -135,6 +135,7 @@ pub async fn card(
         capacity: format!("{},{}", m.capacity.integer(), m.capacity.fraction()),
         fraction: m.capacity.fraction(),
         multiplier: m.multiplier,
+        phase: m.phase.clone(),
         installed_on: m.installed_on,
         verified_on: m.verified_on,
         next_verification_on: m.next_verification_on,

@@ -13,6 +13,7 @@ pub mod entry_sheet;
 pub mod field_sheet;
 pub mod history;
 pub mod console;
+pub mod consumption;
 pub mod meter_card;
 pub mod monitoring;
 pub mod not_polled;

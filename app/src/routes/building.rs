@@ -43,14 +43,23 @@ pub fn BuildingPage() -> impl IntoView {
                         Ok(c) => {
                             let id = c.id;
                             view! {
+                                {(id > 0).then(|| view! {
+                                    <p class="building-links">
+                                        <a href=format!("/balance?object={id}") data-testid="building-consumption">{i18n.tr(Msg::ConBuildingLink)}</a>
+                                        " · "
+                                        <a href=format!("/consumption?object={id}")>{i18n.tr(Msg::ConRegistry)}</a>
+                                    </p>
+                                })}
                                 <BuildingEditor card=c/>
-                                {(id > 0).then(|| view! { <crate::routes::building_norms::BuildingNorms object=id/> })}
                             }
                             .into_any()
                         }
                     }
                 })}
             </Suspense>
+            // beside the card, not inside it: a Suspense inside the card's own does not
+            // hydrate after a full page load
+            {move || id.get().map(|id| view! { <crate::routes::building_norms::BuildingNorms object=id/> })}
         </section>
     }
 }

@@ -181,6 +181,12 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
             <dt>{i18n.tr(Msg::Tariffs)}</dt><dd>{c.tariffs}</dd>
             <dt>{i18n.tr(Msg::Capacity)}</dt><dd>{c.capacity.clone()}</dd>
             <dt>{i18n.tr(Msg::Multiplier)}</dt><dd>{format::decimal(c.multiplier.normalize())}</dd>
+            {phase_words(&c.phase).map(|(words, line)| view! {
+                <dt>{i18n.tr(Msg::MeterPhase)}</dt>
+                <dd data-testid="meter-phase">
+                    {move || i18n.t(words)} {line.map(|l| view! { ", " {i18n.tr(Msg::MeterOnLine)} " " {l} })}
+                </dd>
+            })}
             <dt>{i18n.tr(Msg::Installed)}</dt><dd>{opt_date(c.installed_on)}</dd>
             <dt>{i18n.tr(Msg::Verified)}</dt><dd>{opt_date(c.verified_on)}</dd>
             <dt>{i18n.tr(Msg::NextVerification)}</dt><dd>{opt_date(c.next_verification_on)}</dd>
@@ -268,5 +274,17 @@ mod tests {
         let d = parse_month("2026-02").unwrap();
         assert_eq!(month_param(d), "2026-02");
         assert_eq!(parse_month("2026-13"), None);
+    }
+}
+
+/// A meter's phases in words: single- or three-phase, and the line of a single-phase one.
+fn phase_words(phase: &str) -> Option<(Msg, Option<&'static str>)> {
+    match phase {
+        "1" => Some((Msg::MeterSinglePhase, None)),
+        "3" => Some((Msg::MeterThreePhase, None)),
+        "L1" => Some((Msg::MeterSinglePhase, Some("L1"))),
+        "L2" => Some((Msg::MeterSinglePhase, Some("L2"))),
+        "L3" => Some((Msg::MeterSinglePhase, Some("L3"))),
+        _ => None,
     }
 }

@@ -5,6 +5,7 @@ pub mod balance;
 pub mod billing;
 pub mod building;
 pub mod building_norms;
+pub mod consumption;
 pub mod dashboard;
 pub mod entry;
 pub mod field;

@@ -29,8 +29,10 @@ fn href(q: &ReportQuery) -> String {
 /// (2 before 10); empty cells last.
 pub(crate) fn compare(a: &Cell, b: &Cell) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
+    if let (Some(x), Some(y)) = (a.figure(), b.figure()) {
+        return x.cmp(&y);
+    }
     match (a, b) {
-        (Cell::Number(x), Cell::Number(y)) => x.cmp(y),
         (Cell::Date(x), Cell::Date(y)) => x.cmp(y),
         (Cell::Empty, Cell::Empty) => Equal,
         (Cell::Empty, _) => Greater,

@@ -139,6 +139,8 @@ lazy_area!(
         "/balance" => crate::routes::balance::page::BalancePage,
         "/balance/groups" => crate::routes::balance::groups::BalanceGroupsPage,
         "/balance/compare" => crate::routes::balance::compare::ComparePage,
+        "/consumption" => crate::routes::consumption::registry::RegistryPage,
+        "/consumption/premises" => crate::routes::consumption::premises::PremisesPage,
     }
 );
 lazy_area!(

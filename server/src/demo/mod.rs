@@ -438,6 +438,10 @@ async fn building(
                         1
                     };
                     dates(rng, &mut m, opts.today);
+                    if resource == Resource::Electricity {
+                        // a flat's single-phase meter hangs on one line of the input, in turn
+                        m.phase = format!("L{}", flat_no % 3 + 1);
+                    }
                     if resource == Resource::Electricity || resource == Resource::Heat {
                         m.communicator_id = Some(bus.id);
                         m.bus_address = mercury_address(*serial);

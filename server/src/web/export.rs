@@ -108,7 +108,7 @@ pub async fn table(
         return (StatusCode::NOT_FOUND, "").into_response();
     };
     let needs = match table {
-        "readings" | "not-polled" | "abnormal" | "events" | "balance" | "compare" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
+        "readings" | "not-polled" | "abnormal" | "events" | "balance" | "compare" | "registry" | "premises" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "verification" => Permission::ServiceMeters,
         "audit" => Permission::ManageUsers,
@@ -127,6 +127,10 @@ pub async fn table(
         "balance" => {
             let chosen = cookie(&parts, app::components::layout::OBJECT_COOKIE).and_then(|v| v.parse().ok());
             balance(db, &caller, &pairs, chosen, lang).await
+        }
+        "registry" | "premises" => {
+            let chosen = cookie(&parts, app::components::layout::OBJECT_COOKIE).and_then(|v| v.parse().ok());
+            premises(db, &caller, &pairs, chosen, table, lang).await
         }
         "requests" => requests(db, &caller, &pairs, lang).await,
         "verification" => verification(db, &caller, &pairs, lang).await,
@@ -202,6 +206,21 @@ async fn balance(db: &Db, caller: &Caller, pairs: &[(String, String)], chosen: O
     let query = app::models::balance::BalanceQuery::from_pairs(pairs_of(pairs));
     let b = app::queries::balance::page::balance(db, caller, query, chosen).await?;
     Ok((exports::balance::sheet(&b, lang), exports::balance::stem(&b)))
+}
+
+/// `/export/registry.{xlsx|csv|pdf}` and `/export/premises.…` with `object`, `resource`,
+/// `by`, `day`, `month`: «Реестр потребления» and «Потребление по помещениям».
+async fn premises(db: &Db, caller: &Caller, pairs: &[(String, String)], chosen: Option<i64>, table: &str, lang: Lang) -> Export {
+    use app::queries::consumption::Columns;
+    let query = app::models::balance::CompareQuery::from_pairs(pairs_of(pairs));
+    let registry = table == "registry";
+    let columns = if registry { Columns::All } else { Columns::One };
+    let p = app::queries::consumption::premises(db, caller, query, chosen, columns).await?;
+    let sheet = match registry {
+        true => exports::consumption::registry(&p, lang),
+        false => exports::consumption::breakdown(&p, lang),
+    };
+    Ok((sheet, exports::consumption::stem(&p, table)))
 }
 
 /// `/export/compare.{xlsx|csv|pdf}?resource=…&by=…&day=…&month=…`: «Сравнение объектов».

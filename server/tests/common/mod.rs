@@ -311,3 +311,18 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// A channel's daily totals, polled at Moscow midnights from `first` on, then the rollup.
+pub async fn daily_totals(db: &Db, company_id: i64, channel: i64, first: chrono::NaiveDate, totals: &[&str]) {
+    let batch: Vec<_> = totals
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let day = first + chrono::Duration::days(i as i64);
+            let ts = app::consumption::calendar::day_start(chrono_tz::Europe::Moscow, day);
+            fixtures::polled(company_id, channel, app::storage::reading::Period::Day, ts, v.parse().unwrap())
+        })
+        .collect();
+    app::storage::reading::insert_many(db, &batch).await.unwrap();
+    app::rollup::refresh_stale(db, None, usize::MAX).await.unwrap();
+}

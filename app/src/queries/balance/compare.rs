@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use chrono::{Datelike, Months};
+use chrono::Datelike;
 use rust_decimal::Decimal;
 
 use crate::auth::caller::Caller;
@@ -31,26 +31,15 @@ pub async fn compare(db: &Db, caller: &Caller, q: CompareQuery) -> Result<Compar
     let objects = object::list(db, caller.company_id).await?;
     let tz = objects.first().map(crate::queries::readings_table::zone).unwrap_or(chrono_tz::Europe::Moscow);
     let today = calendar::local_date(tz, crate::storage::now());
-    let asked = q.asked()?;
-    let (span, day) = match q.by {
-        By::Day => (Span::Day, asked.unwrap_or(today - chrono::Duration::days(1))),
-        By::Month => (Span::Month, asked.unwrap_or(calendar::first_of_month(today) - Months::new(1))),
+    let (day, answered) = q.settle(today)?;
+    let span = match q.by {
+        By::Day => Span::Day,
+        By::Month => Span::Month,
     };
     let counts = meter::count_by_kind(db, caller.company_id, None).await?;
     let resources: Vec<Resource> = Resource::ALL.into_iter().filter(|r| counts.iter().any(|(_, x, n)| x == r && *n > 0)).collect();
     let resource = q.resource.filter(|r| resources.contains(r)).or(resources.first().copied()).unwrap_or(Resource::Electricity);
-    let answered = CompareQuery {
-        resource: Some(resource),
-        by: q.by,
-        // the other view's period, for switching to it: yesterday, or the day's month
-        day: Some(match q.by {
-            By::Day => day,
-            By::Month => today - chrono::Duration::days(1),
-        }
-        .format("%Y-%m-%d")
-        .to_string()),
-        month: Some(day.format("%Y-%m").to_string()),
-    };
+    let answered = CompareQuery { object: None, resource: Some(resource), ..answered };
 
     let sums_of: HashMap<(i64, Placement), consumption_day::ObjectSum> =
         consumption_day::object_sums(db, caller.company_id, resource, span, day)

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::auth::caller::Caller;
-use crate::balance::{group, sums};
+use crate::balance::{group, phases, sums};
 use crate::consumption::calendar;
 use crate::errors::AppError;
 use crate::models::balance::{Balance, BalanceQuery, BalanceRow, By, MemberRow, Part};
@@ -84,6 +84,7 @@ pub async fn balance(db: &Db, caller: &Caller, q: BalanceQuery, chosen: Option<i
             rows: Vec::new(),
             total: sums::row(None, &[], None),
             members: Vec::new(),
+            phases: Vec::new(),
             editable,
         });
     };
@@ -121,6 +122,16 @@ pub async fn balance(db: &Db, caller: &Caller, q: BalanceQuery, chosen: Option<i
         norm: allowed,
         total: sums::row(None, &total_parts, allowed),
         rows,
+        phases: match resource {
+            Resource::Electricity => phases::rows(
+                &members
+                    .iter()
+                    .filter(|(_, p)| *p != Part::Root)
+                    .map(|(m, _)| (phases::line_of(&m.phase), totals.get(&m.id).copied().unwrap_or(Amount::NoData)))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => Vec::new(),
+        },
         members: members
             .iter()
             .map(|(m, p)| MemberRow {

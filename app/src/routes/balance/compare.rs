@@ -4,17 +4,16 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_location;
 
 use crate::components::chart::{ChartKind, ConsumptionChart, Series};
 use crate::components::error_view::ErrorBox;
-use crate::components::export::csv_href;
+use crate::components::cell_toolbar::{cells_csv, CellToolbar};
+use crate::components::day_or_month::DayOrMonthForm;
 use crate::components::cell_table::{CellRow, CellTable};
 use crate::functions::balance::objects_compared;
 use crate::i18n::{unit_name, use_i18n, Msg};
-use crate::models::balance::{By, Comparison};
-use crate::models::cell::Cell;
+use crate::models::balance::Comparison;
 use crate::models::Amount;
 use crate::resource::resource;
 
@@ -33,44 +32,15 @@ pub fn ComparePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match made.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(c) => view! { <Picker c=c.clone()/> <CompareTable c/> }.into_any(),
+                        Ok(c) => view! {
+                            <DayOrMonthForm action="/balance/compare" query=c.query.clone() objects=vec![] resources=c.resources.clone() prefix="compare"/>
+                            <CompareTable c/>
+                        }
+                        .into_any(),
                     }
                 })}
             </Transition>
         </section>
-    }
-}
-
-#[component]
-fn Picker(c: Comparison) -> impl IntoView {
-    let i18n = use_i18n();
-    let q = c.query.clone();
-    let resources = super::resource_options(&c.resources, q.resource);
-    let day = q.day.clone().unwrap_or_default();
-    let month = q.month.clone().unwrap_or_default();
-    view! {
-        <Form method="GET" action="/balance/compare" attr:class="filters" attr:data-testid="compare-form">
-            <label class="field">
-                <span>{i18n.tr(Msg::NpResource)}</span>
-                <select name="resource" data-testid="compare-resource">{resources}</select>
-            </label>
-            <label class="field">
-                <span>{i18n.tr(Msg::RepView)}</span>
-                <select name="by" data-testid="compare-by">
-                    <option value="day" selected=q.by == By::Day>{i18n.tr(Msg::CmpByDay)}</option>
-                    <option value="month" selected=q.by == By::Month>{i18n.tr(Msg::CmpByMonth)}</option>
-                </select>
-            </label>
-            <label class="field">
-                <span>{i18n.tr(Msg::CmpDay)}</span>
-                <input type="date" name="day" value=day.clone() prop:value=day data-testid="compare-day"/>
-            </label>
-            <label class="field">
-                <span>{i18n.tr(Msg::BalMonth)}</span>
-                <input type="month" name="month" value=month.clone() prop:value=month data-testid="compare-month"/>
-            </label>
-            <button type="submit" class="button primary" data-testid="compare-show">{i18n.tr(Msg::EvShow)}</button>
-        </Form>
     }
 }
 
@@ -80,11 +50,7 @@ fn CompareTable(c: Comparison) -> impl IntoView {
     let lang = i18n.lang();
     let export = c.query.query_string();
     let (header, rows) = c.table(lang);
-    let csv = {
-        let mut text = vec![header.clone()];
-        text.extend(rows.iter().map(|r| r.iter().map(Cell::shown).collect()));
-        csv_href(&text)
-    };
+    let csv = cells_csv(&header, &rows, &[]);
     let unit = c.query.resource.map(|r| i18n.t(unit_name(r)).to_string()).unwrap_or_default();
     let value = |a: Option<Amount>| match a.and_then(Amount::known) {
         Some(v) => v.normalize().to_string(),
@@ -118,14 +84,7 @@ fn CompareTable(c: Comparison) -> impl IntoView {
         {(!c.rows.is_empty()).then(|| view! {
             <ConsumptionChart labels series unit kind=Signal::derive(|| ChartKind::Grouped)/>
         })}
-        <div class="toolbar">
-            <input type="search" class="search" placeholder=i18n.tr(Msg::Search) aria-label=i18n.tr(Msg::Search)
-                on:input=move |ev| search.set(event_target_value(&ev)) data-testid="compare-search"/>
-            <span class="spacer"></span>
-            <a class="button" href=format!("/export/compare.xlsx?{export}") download data-testid="compare-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
-            <a class="button" href=format!("/export/compare.pdf?{export}") download>{i18n.tr(Msg::ExportPdf)}</a>
-            <a class="button" href=csv download="compare.csv">{i18n.tr(Msg::ExportCsv)}</a>
-        </div>
+        <CellToolbar search table="compare" query=export csv/>
         <CellTable header rows search class="balance-table" testid="compare-table"/>
         <p class="note">{i18n.tr(Msg::BalIncompleteNote)}</p>
     }

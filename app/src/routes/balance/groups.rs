@@ -49,7 +49,12 @@ pub fn BalanceGroupsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match view_of.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(v) => view! { <Editor v save delete/> }.into_any(),
+                        Ok(v) => view! {
+                            <crate::routes::consumption::ObjectTabs object=Some(v.object_id) resource=Some(v.resource)
+                                current=crate::routes::consumption::Tab::Groups/>
+                            <Editor v save delete/>
+                        }
+                        .into_any(),
                     }
                 })}
             </Transition>

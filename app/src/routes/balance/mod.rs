@@ -6,19 +6,9 @@ pub mod page;
 
 use leptos::prelude::*;
 
-use crate::i18n::{resource_name, use_i18n, Msg};
+pub(crate) use crate::components::day_or_month::resource_options;
+use crate::i18n::{use_i18n, Msg};
 use crate::models::balance::GroupChoice;
-use crate::models::Resource;
-
-/// The options of a resource picker, the chosen one selected.
-fn resource_options(resources: &[Resource], chosen: Option<Resource>) -> impl IntoView {
-    let i18n = use_i18n();
-    resources
-        .iter()
-        .copied()
-        .map(|r| view! { <option value=r.as_str() selected=Some(r) == chosen>{move || i18n.t(resource_name(r))}</option> })
-        .collect_view()
-}
 
 /// The options of a group picker: the building's own group first, by the page's words.
 fn group_options(groups: &[GroupChoice], chosen: Option<i64>) -> impl IntoView {

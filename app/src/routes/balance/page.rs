@@ -10,12 +10,13 @@ use leptos_router::hooks::use_location;
 
 use crate::components::chart::{ChartKind, ConsumptionChart, Series};
 use crate::components::error_view::ErrorBox;
-use crate::components::export::csv_href;
+use crate::components::cell_toolbar::{cells_csv, CellToolbar};
 use crate::components::layout::follow_selected_object;
 use crate::components::cell_table::{CellRow, CellTable};
+use crate::routes::consumption::{ObjectTabs, Tab};
 use crate::functions::balance::group_balance;
 use crate::i18n::{resource_name, unit_name, use_i18n, Msg};
-use crate::models::balance::{Balance, BalanceQuery, By, Verdict};
+use crate::models::balance::{Balance, BalanceQuery, By, PhaseRow, Verdict};
 use crate::models::cell::Cell;
 use crate::models::{format, Amount};
 use crate::resource::resource;
@@ -45,7 +46,12 @@ pub fn BalancePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match balance.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(b) => view! { <Picker b=b.clone()/> <BalanceView b/> }.into_any(),
+                        Ok(b) => view! {
+                            <ObjectTabs object=b.query.object resource=b.query.resource current=Tab::Balance/>
+                            <Picker b=b.clone()/>
+                            <BalanceView b/>
+                        }
+                        .into_any(),
                     }
                 })}
             </Transition>
@@ -126,11 +132,7 @@ fn BalanceView(b: Balance) -> impl IntoView {
         .cloned()
         .zip(b.rows.iter().map(|r| r.verdict))
         .collect();
-    let csv = {
-        let mut text = vec![header.clone()];
-        text.extend(rows.iter().map(|r| r.iter().map(Cell::shown).collect()));
-        csv_href(&text)
-    };
+    let csv = cells_csv(&header, &rows, &[]);
     let labels: Vec<String> = b
         .rows
         .iter()
@@ -177,17 +179,11 @@ fn BalanceView(b: Balance) -> impl IntoView {
         {(!b.rows.is_empty()).then(|| view! {
             <ConsumptionChart labels series unit=i18n.t(unit_name(resource)).to_string() kind=Signal::derive(|| ChartKind::Grouped)/>
         })}
-        <div class="toolbar">
-            <input type="search" class="search" placeholder=i18n.tr(Msg::Search) aria-label=i18n.tr(Msg::Search)
-                on:input=move |ev| search.set(event_target_value(&ev))/>
-            <span class="spacer"></span>
-            <a class="button" href=format!("/export/balance.xlsx?{export}") download data-testid="balance-xlsx">{i18n.tr(Msg::ExportXlsx)}</a>
-            <a class="button" href=format!("/export/balance.pdf?{export}") download>{i18n.tr(Msg::ExportPdf)}</a>
-            <a class="button" href=csv download="balance.csv" data-testid="balance-csv">{i18n.tr(Msg::ExportCsv)}</a>
-        </div>
+        <CellToolbar search table="balance" query=export csv/>
         {b.rows.is_empty().then(|| view! { <p class="empty">{i18n.tr(Msg::BalNoRows)}</p> })}
         <CellTable header rows=day_rows search foot=vec![total_row] class="balance-table" testid="balance-table"/>
         <p class="note">{i18n.tr(Msg::BalIncompleteNote)}</p>
+        <Phases phases=b.phases.clone() unit=i18n.t(unit_name(resource)).to_string()/>
         <Members b/>
     }
     .into_any()
@@ -228,4 +224,49 @@ fn Members(b: Balance) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The input's three lines as the flats' single-phase meters load them.
+#[component]
+fn Phases(phases: Vec<PhaseRow>, unit: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if phases.is_empty() {
+        return ().into_any();
+    }
+    let asymmetry = crate::models::balance::asymmetry(&phases).map(|a| format!("{} %", a.display())).unwrap_or_else(|| "–*".into());
+    let percent = |v: Option<Amount>| v.map(Amount::display).unwrap_or_default();
+    let rows = phases
+        .iter()
+        .map(|p| {
+            view! {
+                <tr data-line=p.line.to_string()>
+                    <td>{format!("L{}", p.line)}</td>
+                    <td class="num">{p.meters}</td>
+                    <td class="num">{p.amount.display()}</td>
+                    <td class="num">{percent(p.share)}</td>
+                    <td class="num">{percent(p.deviation)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{i18n.tr(Msg::BalPhasesTitle)}</h2>
+        <p class="lead">{i18n.tr(Msg::BalPhasesLead)}</p>
+        <p>{i18n.tr(Msg::BalPhaseAsymmetry)} ": " <strong data-testid="balance-asymmetry">{asymmetry}</strong></p>
+        <div class="table-wrap">
+            <table class="data" data-testid="balance-phases">
+                <thead>
+                    <tr>
+                        <th>{i18n.tr(Msg::BalPhaseLine)}</th>
+                        <th class="num">{i18n.tr(Msg::BalPhaseMeters)}</th>
+                        <th class="num">{i18n.tr(Msg::BalAmount)} ", " {unit}</th>
+                        <th class="num">{i18n.tr(Msg::BalPhaseShare)}</th>
+                        <th class="num">{i18n.tr(Msg::BalPhaseDeviation)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

@@ -81,9 +81,15 @@ test('a dispatcher leaves a flat out of the building group and sets its own allo
   assert.match(await page.textContent('.error-box'), /Допустимый небаланс/);
 
   await page.fill('[data-testid="group-search"]', 'кв. 1');
-  const row = page.locator('table[data-testid="group-meters"] tbody tr:not(.hidden)').first();
-  const meter = await row.getAttribute('data-meter');
-  await row.locator('select').selectOption('excluded');
+  // the search has hidden the other rows before a row is picked, and the row is named by
+  // its meter from then on: a locator of «the first visible row» could change under us
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('table[data-testid="group-meters"] tbody tr')];
+    const shown = rows.filter((tr) => !tr.classList.contains('hidden'));
+    return shown.length > 0 && shown.length < rows.length;
+  });
+  const meter = await page.locator('table[data-testid="group-meters"] tbody tr:not(.hidden)').first().getAttribute('data-meter');
+  await page.locator(`table[data-testid="group-meters"] tr[data-meter="${meter}"] select`).selectOption('excluded');
   await page.fill('[data-testid="group-norm"]', '7,5');
   await page.click('[data-testid="group-save"]');
   await page.waitForSelector('[data-testid="group-saved"]');

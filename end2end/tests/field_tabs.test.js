@@ -66,7 +66,8 @@ test('two tabs of one building typing offline keep both values, and the later ty
   // each tab shows the other's typing
   await page.waitForFunction(([m, t, v]) => document.querySelector(`.field-register[data-meter="${m}"][data-tariff="${t}"] input`).value === v,
     [b.meter, b.tariff, valueOf(b.digits, '4')], { timeout: 5000 });
-  assert.equal(await field(tab2, a.meter, a.tariff).inputValue(), valueOf(a.digits, '3'));
+  await tab2.waitForFunction(([m, t, v]) => document.querySelector(`.field-register[data-meter="${m}"][data-tariff="${t}"] input`).value === v,
+    [a.meter, a.tariff, valueOf(a.digits, '3')], { timeout: 5000 });
 
   // the same field typed in both tabs: the later typing is kept
   await field(tab2, a.meter, a.tariff).fill(valueOf(a.digits, '5'));

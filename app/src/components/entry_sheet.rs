@@ -53,7 +53,8 @@ pub fn SheetForm(
     let sync = expect_context::<EntryQueue>();
     let object_id = sheet.object_id;
     let draft = RwSignal::new(Draft::default());
-    // Typing waits for the kept draft: nothing is written before the device's copy is read.
+    // Sending waits for the kept draft to be read; typing does not (a phone slow to open its
+    // store must not drop what is typed meanwhile: the read keeps fields typed after it began).
     let loaded = RwSignal::new(false);
     let show_previous = RwSignal::new(match prefs::read_cookie(PREVIOUS_COOKIE).as_deref() {
         Some(v) => v == "1",
@@ -82,9 +83,6 @@ pub fn SheetForm(
     });
 
     let on_value = move |meter_id: i64, tariff: u8, text: String| {
-        if !loaded.get_untracked() {
-            return;
-        }
         let at = device_now_ms();
         let mut kept = None;
         draft.update(|d| kept = d.set(meter_id, tariff, &text, at));

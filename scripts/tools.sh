@@ -47,13 +47,17 @@ need_npm_packages() {
   echo "$want" >"$stamp"
 }
 
-# ECharts (for charming's charts) is served from public/vendor, copied from the npm package
-# so nothing is fetched at run time and the version is the lockfile's.
+# ECharts (for charming's charts) and ZXing (the barcode decoder for browsers without their
+# own BarcodeDetector) are served from public/vendor, copied from the npm packages so nothing
+# is fetched at run time and the versions are the lockfile's.
 need_vendor_files() {
-  local from="$ROOT/end2end/node_modules/echarts/dist/echarts.min.js" to="$ROOT/public/vendor/echarts.min.js"
-  if [ -f "$to" ] && cmp -s "$from" "$to"; then return; fi
   mkdir -p "$ROOT/public/vendor"
-  cp "$from" "$to"
+  local from to
+  for pair in "echarts/dist/echarts.min.js:echarts.min.js" "@zxing/library/umd/index.min.js:zxing.min.js"; do
+    from="$ROOT/end2end/node_modules/${pair%%:*}" to="$ROOT/public/vendor/${pair##*:}"
+    [ -f "$to" ] && cmp -s "$from" "$to" && continue
+    cp "$from" "$to"
+  done
 }
 
 need_chromium() {

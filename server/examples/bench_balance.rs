@@ -1,7 +1,9 @@
 //! Balance and analysis on a generated company (issue 24): the server time (p50/p95) of the
 //! largest building's balance group for a month by days and for a year by months, objects
 //! compared for the company's month, and the largest building's consumption registry and
-//! premises breakdown for a month — all read from the consumption rollup.
+//! premises breakdown for a month — all read from the consumption rollup; and the company's
+//! meter inventory («Приборы учёта», issue 22): the page of every meter, a serial searched,
+//! and the file of every meter.
 //!
 //! `cargo run --release -p server --example bench_balance [METERS] [DAYS]` (default 100 000
 //! meters, 365 days). SQLite (a temp file) and PostgreSQL from `UCHET_TEST_POSTGRES`;
@@ -97,6 +99,35 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
             premises.get(),
             last_month.format("%m.%Y")
         );
+    }
+    inventory(db, &caller).await;
+}
+
+/// The meter inventory: the first page of all the company's meters, one serial typed into
+/// the search, and every meter as a file would hold them.
+async fn inventory(db: &Db, caller: &app::auth::caller::Caller) {
+    use app::models::inventory::InventoryQuery;
+    use app::queries::inventory::{inventory, Rows};
+    let serial: String = sqlx::query_scalar("SELECT serial FROM meters WHERE company_id = $1 ORDER BY id DESC LIMIT 1")
+        .bind(caller.company_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    for (name, q, rows) in [
+        ("the first page of all meters", InventoryQuery::default(), Rows::Page),
+        ("one serial searched", InventoryQuery { q: serial, ..Default::default() }, Rows::Page),
+        ("every meter, for a file", InventoryQuery::default(), Rows::All),
+    ] {
+        let matched = std::cell::Cell::new(0);
+        let (p50, p95) = timed(30, |_| {
+            let (caller, q, matched) = (caller.clone(), q.clone(), &matched);
+            async move {
+                let v = inventory(db, &caller, q, rows).await.unwrap();
+                matched.set(v.rows.len());
+            }
+        })
+        .await;
+        println!("meter inventory, {name} ({} rows): p50 {p50:.1} ms, p95 {p95:.1} ms", matched.get());
     }
 }
 

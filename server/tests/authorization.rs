@@ -127,6 +127,11 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
             Permission::ManageObjects,
         ),
         ("verification_calendar", "year=2026&month=12".into(), Permission::ServiceMeters),
+        ("meter_inventory", "query=resource%3Dheat".into(), Permission::ViewObjects),
+        ("open_meter_form", String::new(), Permission::ServiceMeters),
+        ("meter_form_places", format!("object={}", w.a.object_id), Permission::ServiceMeters),
+        // a form with no model: an allowed caller gets its reasons, nothing is written
+        ("save_meter", format!("form[object_id]={}&form[serial]=X", w.a.object_id), Permission::ServiceMeters),
         (
             "poll_now",
             format!("object={}", w.a.object_id),

@@ -11,15 +11,7 @@ use crate::models::balance::PhaseRow;
 use crate::models::balance::asymmetry;
 use crate::models::Amount;
 
-/// The line a meter's `phase` names: `L1`…`L3` (also `A`…`C`); `1`, `3` or empty: none.
-pub fn line_of(phase: &str) -> Option<u8> {
-    match phase.trim().to_uppercase().as_str() {
-        "L1" | "A" => Some(1),
-        "L2" | "B" => Some(2),
-        "L3" | "C" => Some(3),
-        _ => None,
-    }
-}
+pub use crate::models::balance::line_of;
 
 /// `part` of `whole`, %, to hundredths rounded half away from zero.
 fn percent(part: Decimal, whole: Decimal) -> Decimal {

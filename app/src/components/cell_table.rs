@@ -39,6 +39,10 @@ pub fn CellTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let width = header.len().max(1);
+    // a column of figures has its heading over them, to the right; a column of words, left
+    let figures: Vec<bool> = (0..header.len())
+        .map(|c| rows.iter().any(|r| r.cells.get(c).is_some_and(Cell::is_figure)))
+        .collect();
     // each row with the words a search looks in, written once
     let rows = StoredValue::new(
         rows.into_iter()
@@ -77,7 +81,7 @@ pub fn CellTable(
                     _ => (c, true),
                 }))
             };
-            view! { <th class:num={c > 0}><button type="button" class="th-sort" on:click=toggle>{h}{mark}</button></th> }
+            view! { <th class:num=figures[c]><button type="button" class="th-sort" on:click=toggle>{h}{mark}</button></th> }
         })
         .collect_view();
     let body = move || {

@@ -12,6 +12,7 @@ pub mod field_frame;
 pub mod layout;
 pub mod new_password;
 pub mod reading_input;
+pub mod scan;
 pub mod session_gate;
 pub mod side_menu;
 pub mod sync_status;

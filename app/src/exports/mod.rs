@@ -6,6 +6,7 @@ pub mod audit;
 pub mod balance;
 pub mod billing;
 pub mod consumption;
+pub mod inventory;
 pub mod monitoring;
 pub mod not_polled;
 pub mod pdf;

@@ -14,6 +14,8 @@ pub mod consumption;
 pub mod dashboard;
 pub mod entry;
 pub mod home;
+pub mod inventory;
+pub mod meter_form;
 pub mod meters;
 pub mod monitoring;
 pub mod notices;

@@ -104,6 +104,9 @@ pub const ACTIONS: &[&str] = &[
     "api_token.revoke",
     "api.read",
     "api.write",
+    "meter.create",
+    "meter.edit",
+    "meter.retire",
 ];
 
 /// An action in words; an unknown one (from a newer version) shows as stored.
@@ -139,6 +142,9 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "balance.group.save" => Msg::AuBalanceGroupSave,
         "balance.group.create" => Msg::AuBalanceGroupCreate,
         "balance.group.delete" => Msg::AuBalanceGroupDelete,
+        "meter.create" => Msg::AuMeterCreate,
+        "meter.edit" => Msg::AuMeterEdit,
+        "meter.retire" => Msg::AuMeterRetire,
         _ => return None,
     })
 }

@@ -270,6 +270,16 @@ pub struct Balance {
     pub editable: bool,
 }
 
+/// The line a meter's `phase` names: `L1`…`L3` (also `A`…`C`); `1`, `3` or empty: none.
+pub fn line_of(phase: &str) -> Option<u8> {
+    match phase.trim().to_ascii_uppercase().as_str() {
+        "L1" | "A" => Some(1),
+        "L2" | "B" => Some(2),
+        "L3" | "C" => Some(3),
+        _ => None,
+    }
+}
+
 /// One line (L1–L3) of a building's input: its single-phase meters, what they counted, its
 /// share of the three lines and its departure from their mean, %.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

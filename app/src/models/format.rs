@@ -84,6 +84,41 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
+/// Reads back what [`url_encode`] (or a browser's form) wrote: `%XX` bytes and `+` for a
+/// space; a broken escape stays as it was, bytes that are not UTF-8 become U+FFFD.
+pub fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(a), Some(b)) => {
+                    out.push((a * 16 + b) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `k=v&k=v` of a query string, each value read back from its escapes.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (url_decode(k), url_decode(v)))
+        .collect()
+}
+
 pub fn integer(n: i64) -> String {
     decimal(Decimal::from(n))
 }
@@ -91,6 +126,15 @@ pub fn integer(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_value_reads_back_from_its_escapes() {
+        let typed = "кв. 12 & W-4123+1%";
+        assert_eq!(url_decode(&url_encode(typed)), typed);
+        assert_eq!(url_decode("a+b%2"), "a b%2");
+        assert_eq!(url_decode("%zz%"), "%zz%");
+        assert_eq!(query_pairs("?q=%D0%BA%D0%B2&object=3"), vec![("q".into(), "кв".into()), ("object".into(), "3".into())]);
+    }
 
     #[test]
     fn a_csv_cell_that_a_spreadsheet_would_run_is_neutralised() {

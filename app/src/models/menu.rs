@@ -80,7 +80,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
         (
             Msg::SectionService,
             &[
-                item("/service/meters", Msg::MenuMeters, ServiceMeters, false),
+                item("/service/meters", Msg::MenuMeters, ViewData, true),
                 item(
                     "/service/verification",
                     Msg::MenuVerification,

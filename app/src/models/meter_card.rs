@@ -37,6 +37,9 @@ pub struct MeterCard {
     pub replaces: Option<i64>,
     /// Local date and time of the last contact, `dd.mm.yyyy hh:mm`.
     pub last_contact: Option<String>,
+    /// The caller may change the card (the wizard's edit form); a retired meter's never.
+    #[serde(default)]
+    pub editable: bool,
     pub month: NaiveDate,
     pub days: Vec<DayConsumption>,
     /// The building's today: days from it on are not over and show nothing.

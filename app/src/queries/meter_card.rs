@@ -150,5 +150,6 @@ pub async fn card(
         window: terms.window,
         readings: readings.into_iter().map(|(_, l)| l).collect(),
         events: super::monitoring::of_meter(db, caller.company_id, m.id).await?,
+        editable: caller.role.allows(crate::models::Permission::ServiceMeters) && m.state != crate::models::MeterState::Retired,
     })
 }

@@ -40,20 +40,7 @@ pub fn BuildingPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match card.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(c) => {
-                            let id = c.id;
-                            view! {
-                                {(id > 0).then(|| view! {
-                                    <p class="building-links">
-                                        <a href=format!("/balance?object={id}") data-testid="building-consumption">{i18n.tr(Msg::ConBuildingLink)}</a>
-                                        " · "
-                                        <a href=format!("/consumption?object={id}")>{i18n.tr(Msg::ConRegistry)}</a>
-                                    </p>
-                                })}
-                                <BuildingEditor card=c/>
-                            }
-                            .into_any()
-                        }
+                        Ok(c) => view! { <BuildingEditor card=c/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -154,6 +141,15 @@ fn BuildingEditor(card: BuildingCard) -> impl IntoView {
         <Show when=move || archived.get()>
             <p class="muted" role="status">{i18n.tr(Msg::BuildingArchivedNote)}</p>
         </Show>
+        {id.map(|id| view! {
+            <p class="building-links">
+                <a href=format!("/balance?object={id}") data-testid="building-consumption">{i18n.tr(Msg::ConBuildingLink)}</a>
+                " · "
+                <a href=format!("/consumption?object={id}")>{i18n.tr(Msg::ConRegistry)}</a>
+                " · "
+                <a href=format!("/service/meters?object={id}") data-testid="building-meters">{i18n.tr(Msg::ConTabMeters)}</a>
+            </p>
+        })}
         <form class="building-form" data-testid="building-form" on:submit=move |ev| {
             ev.prevent_default();
             save.dispatch(form.get_untracked());

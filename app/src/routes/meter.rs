@@ -45,9 +45,11 @@ pub fn MeterPage() -> impl IntoView {
     });
     // a confirmation or rejection reloads the card: the day table counts the reading or not
     let review = ServerAction::<ReviewReading>::new();
+    let retire = ServerAction::<crate::functions::meter_form::RetireMeter>::new();
+    provide_context(retire);
     let card = resource(
-        move || (key.get(), review.version().get()),
-        |((id, month), _)| get_meter_card(id, month),
+        move || (key.get(), review.version().get(), retire.version().get()),
+        |((id, month), _, _)| get_meter_card(id, month),
     );
     view! {
         <Title text=i18n.tr(Msg::MeterTitle)/>
@@ -174,6 +176,28 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
     let card = view! {
         <p class="crumbs"><a href=format!("/readings?object={}", c.object_id)>{c.object_name.clone()}</a></p>
         <h1>{i18n.tr(Msg::MeterTitle)} " " {c.model.clone()} " № " {c.serial.clone()}</h1>
+        {c.editable.then(|| {
+            let id = c.id;
+            let retire = expect_context::<ServerAction<crate::functions::meter_form::RetireMeter>>();
+            let ask = move |_| {
+                #[cfg(feature = "hydrate")]
+                let sure = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&i18n.t(Msg::MfRetireAsk)).ok())
+                    .unwrap_or(false);
+                #[cfg(not(feature = "hydrate"))]
+                let sure = false;
+                if sure {
+                    retire.dispatch(crate::functions::meter_form::RetireMeter { id });
+                }
+            };
+            view! {
+                <p class="card-actions">
+                    <a class="button small" href=format!("/service/meters/{id}") data-testid="meter-edit">{i18n.tr(Msg::MfEditLink)}</a>
+                    " "
+                    <button type="button" class="button small danger" on:click=ask data-testid="meter-retire">{i18n.tr(Msg::MfRetire)}</button>
+                </p>
+            }
+        })}
         <dl class="card-list" data-testid="meter-card">
             <dt>{i18n.tr(Msg::Address)}</dt><dd>{where_}</dd>
             <dt>{i18n.tr(Msg::Account)}</dt><dd>{c.account.clone().unwrap_or_else(|| "—".into())}</dd>
@@ -279,12 +303,10 @@ mod tests {
 
 /// A meter's phases in words: single- or three-phase, and the line of a single-phase one.
 fn phase_words(phase: &str) -> Option<(Msg, Option<&'static str>)> {
+    const LINES: [&str; 3] = ["L1", "L2", "L3"];
     match phase {
         "1" => Some((Msg::MeterSinglePhase, None)),
         "3" => Some((Msg::MeterThreePhase, None)),
-        "L1" => Some((Msg::MeterSinglePhase, Some("L1"))),
-        "L2" => Some((Msg::MeterSinglePhase, Some("L2"))),
-        "L3" => Some((Msg::MeterSinglePhase, Some("L3"))),
-        _ => None,
+        p => crate::models::balance::line_of(p).map(|n| (Msg::MeterSinglePhase, Some(LINES[n as usize - 1]))),
     }
 }

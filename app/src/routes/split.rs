@@ -163,6 +163,8 @@ lazy_area!(
         "/service/dispatch/:id" => crate::routes::service::dispatch_request::DispatchRequestPage,
         "/service/notices" => crate::routes::service::notices::NoticesPage,
         "/service/notices/:id" => crate::routes::service::notice::NoticePage,
+        "/service/meters" => crate::routes::service::inventory::InventoryPage,
+        "/service/meters/:id" => crate::routes::service::meter_form::MeterFormPage,
         "/service/verification" => crate::routes::service::verification::VerificationPage,
     }
 );

@@ -91,7 +91,7 @@ pub(super) fn kinds_of(r: &AnyRow) -> Result<(Placement, Resource, MeterState, D
     ))
 }
 
-fn from_row(r: &AnyRow) -> Result<Meter> {
+pub(super) fn from_row(r: &AnyRow) -> Result<Meter> {
     let (placement, resource, state, capacity) = kinds_of(r)?;
     let multiplier: String = r.try_get("multiplier")?;
     Ok(Meter {
@@ -609,4 +609,26 @@ pub async fn page(db: &Db, company_id: i64, object_id: Option<i64>, after_id: i6
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// The id of the company's meter of this model and serial (a meter's key, as the import and
+/// the wizard know it).
+pub async fn id_by_serial(db: &Db, company_id: i64, model: &str, serial: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM meters WHERE company_id = $1 AND model = $2 AND serial = $3")
+        .bind(company_id)
+        .bind(model)
+        .bind(serial)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// How the collector reaches a meter: its protocol and bus password (kept out of [`Meter`],
+/// so a password never travels with a meter's card).
+pub async fn protocol_of(db: &Db, company_id: i64, id: i64) -> Result<(String, String)> {
+    sqlx::query_as::<_, (String, String)>("SELECT protocol, bus_password FROM meters WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StorageError::NotFound)
 }

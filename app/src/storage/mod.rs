@@ -25,6 +25,7 @@ pub mod company;
 pub mod decimal;
 pub mod event;
 pub mod first_start;
+pub mod inventory;
 pub mod mail;
 pub mod membership;
 pub mod meter;

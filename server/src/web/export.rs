@@ -111,6 +111,7 @@ pub async fn table(
         "readings" | "not-polled" | "abnormal" | "events" | "balance" | "compare" | "registry" | "premises" | "subscribers" | "archive" | "polling" | "billing-protocol" | "report" => Permission::ViewData,
         "requests" => Permission::HandleRequests,
         "verification" => Permission::ServiceMeters,
+        "meters" => Permission::ViewObjects,
         "audit" => Permission::ManageUsers,
         _ => return (StatusCode::NOT_FOUND, "").into_response(),
     };
@@ -134,6 +135,7 @@ pub async fn table(
         }
         "requests" => requests(db, &caller, &pairs, lang).await,
         "verification" => verification(db, &caller, &pairs, lang).await,
+        "meters" => inventory(db, &caller, &pairs, lang).await,
         "audit" => audit(db, &caller, &pairs, lang).await,
         "subscribers" => subscribers(db, &caller, &pairs, lang).await,
         "archive" => archive(db, &caller, &pairs, lang).await,
@@ -255,6 +257,16 @@ async fn verification(db: &Db, caller: &Caller, pairs: &[(String, String)], lang
     let c = app::queries::verification::calendar(db, caller, period, get("object"), overdue).await?;
     let stem = format!("verification-{}", c.period_name(Lang::En).replace(' ', "-").replace('.', "-"));
     Ok((exports::verification::sheet(&c, lang), stem))
+}
+
+/// `/export/meters.{xlsx|csv|pdf}?object=…&resource=…&q=…`: every meter the inventory's
+/// filters leave, not only the page's share.
+async fn inventory(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    use app::queries::inventory::{inventory, Rows};
+    let q = app::models::inventory::InventoryQuery::from_pairs(pairs_of(pairs));
+    let v = inventory(db, caller, q, Rows::All).await?;
+    let stem = format!("meters-{}", v.query.object.map(|o| o.to_string()).unwrap_or_else(|| "all".into()));
+    Ok((exports::inventory::sheet(&v, lang), format!("{stem}-{}", today())))
 }
 
 /// `/export/requests.{xlsx|csv}?stage=…&object=…`: the desk under the same filters.

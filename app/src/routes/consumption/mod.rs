@@ -29,6 +29,11 @@ pub enum Tab {
     Groups,
 }
 
+/// The table's rows, each found by its premise (`data-row`).
+pub(super) fn premise_rows(p: &Premises, cells: Vec<Vec<crate::models::cell::Cell>>) -> Vec<crate::components::cell_table::CellRow> {
+    p.rows.iter().zip(cells).map(|(r, cells)| crate::components::cell_table::CellRow::plain(r.premise_id, cells)).collect()
+}
+
 /// The building's pages side by side; each keeps the building and, where it has one, the
 /// resource.
 #[component]
@@ -54,7 +59,7 @@ pub fn ObjectTabs(object: Option<i64>, resource: Option<Resource>, current: Tab)
     view! {
         <nav class="object-tabs" data-testid="object-tabs" aria-label=i18n.tr(Msg::Building)>
             {links}
-            <a href=format!("/readings?{o}") class="tab">{i18n.tr(Msg::ConTabMeters)}</a>
+            <a href=format!("/service/meters?{o}") class="tab">{i18n.tr(Msg::ConTabMeters)}</a>
         </nav>
     }
 }

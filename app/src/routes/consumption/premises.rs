@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::{ConsumptionPage, Tab};
-use crate::components::cell_table::{CellRow, CellTable};
+use crate::components::cell_table::CellTable;
 use crate::components::cell_toolbar::{cells_csv, CellToolbar};
 use crate::components::chart::{ChartKind, ConsumptionChart, Series};
 use crate::i18n::{resource_name, unit_name, use_i18n, Msg};
@@ -74,12 +74,7 @@ fn Breakdown(p: Premises) -> impl IntoView {
                 on:click=move |_| measure.set(m) data-testid=testid>{i18n.tr(label)}</button>
         }
     };
-    let rows: Vec<CellRow> = p
-        .rows
-        .iter()
-        .zip(rows)
-        .map(|(r, cells)| CellRow::plain(r.premise_id, cells))
-        .collect();
+    let rows = super::premise_rows(&p, rows);
     let search = RwSignal::new(String::new());
     view! {
         <p class="summary" data-testid="premises-summary">

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::{nothing_to_show, ConsumptionPage, Tab};
-use crate::components::cell_table::{CellRow, CellTable};
+use crate::components::cell_table::CellTable;
 use crate::components::cell_toolbar::{cells_csv, CellToolbar};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::consumption::Premises;
@@ -26,12 +26,7 @@ fn registry(p: Premises) -> AnyView {
     let lang = i18n.lang();
     let (header, rows, foot) = p.registry_table(lang);
     let csv = cells_csv(&header, &rows, &foot);
-    let rows: Vec<CellRow> = p
-        .rows
-        .iter()
-        .zip(rows)
-        .map(|(r, cells)| CellRow::plain(r.premise_id, cells))
-        .collect();
+    let rows = super::premise_rows(&p, rows);
     let search = RwSignal::new(String::new());
     view! {
         <p class="summary" data-testid="registry-summary">

@@ -1,7 +1,10 @@
-//! Service work: the dispatch desk, notices to residents and the verification calendar.
+//! Service work: the meter inventory, the dispatch desk, notices to residents and the
+//! verification calendar.
 
 pub mod dispatch;
 pub mod dispatch_request;
+pub mod inventory;
+pub mod meter_form;
 pub mod notice;
 pub mod notices;
 pub mod verification;

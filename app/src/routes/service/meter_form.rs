@@ -11,7 +11,6 @@ use crate::components::error_view::ErrorBox;
 use crate::components::scan::ScanButton;
 use crate::functions::meter_form::{meter_form_places, open_meter_form, SaveMeter};
 use crate::i18n::{resource_name, use_i18n, Msg};
-use crate::models::inventory::LineKind;
 use crate::models::meter_form::{MeterForm, MeterFormData, Step};
 use crate::models::polling::PROTOCOLS;
 use crate::models::Resource;
@@ -148,26 +147,21 @@ fn Wizard(data: MeterFormData) -> impl IntoView {
         Some(_) => format!("{} {}", Msg::MfEdit.text(i18n.lang()), data.title),
         None => Msg::MfNew.text(i18n.lang()).to_string(),
     };
-    // the building's premises and lines arrive after the form: read inside Suspend, so the
-    // page hydrates with what the server drew (a plain `.get()` here did not, after a reload)
     let premises = move || {
-        Suspend::new(async move {
-            places.await.ok().map(|p| p.premises.into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view())
+        places.get().and_then(|p| p.ok()).map(|p| {
+            p.premises.into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view()
         })
     };
     let lines = move || {
-        Suspend::new(async move {
-            places.await.ok().map(|p| {
-                p.lines
-                    .into_iter()
-                    .map(|(name, kind)| {
-                        let kind = LineKind::parse(&kind).map(|l| l.label(i18n.lang())).unwrap_or_default();
-                        let label = format!("{name} ({kind})");
-                        let chosen = name.clone();
-                        view! { <option value=name.clone() selected=move || form.with(|f| f.line == chosen)>{label}</option> }
-                    })
-                    .collect_view()
-            })
+        places.get().and_then(|p| p.ok()).map(|p| {
+            p.lines
+                .into_iter()
+                .map(|(name, kind)| {
+                    let label = format!("{name} ({})", kind.to_uppercase());
+                    let chosen = name.clone();
+                    view! { <option value=name.clone() selected=move || form.with(|f| f.line == chosen)>{label}</option> }
+                })
+                .collect_view()
         })
     };
     let protocols = PROTOCOLS

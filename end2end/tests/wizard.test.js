@@ -117,8 +117,20 @@ test('a dispatcher adds a meter by the wizard, corrects a refused register and e
 
   const phone = await open(browser, PHONE);
   await signIn(phone.page, 'engineer');
+  const errors = [];
+  phone.page.on('pageerror', (e) => errors.push(e.message));
+  // opened by its address: a full page load, drawn on the server and hydrated
   await phone.page.goto('/service/meters/new');
   await phone.page.waitForSelector('[data-testid="meter-form"]');
+  await hydrated(phone.page);
+  const flats = await phone.page.locator('#mf-premises option').count();
+  assert.ok(flats > 0, 'the first building\'s flats are offered on a full page load');
+  await phone.page.click('[data-testid="mf-next-step"]');
+  await phone.page.waitForSelector('[data-testid="mf-object"]', { state: 'visible' });
+  const second = await phone.page.locator('[data-testid="mf-object"] option').nth(1).getAttribute('value');
+  await phone.page.selectOption('[data-testid="mf-object"]', second);
+  await phone.page.waitForFunction(() => document.querySelectorAll('#mf-premises option').length > 0);
+  assert.deepEqual(errors, [], 'the wizard hydrates without a page error');
   const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 391, `the wizard fits a phone: ${width}`);
   await phone.page.screenshot({ path: `${SHOTS}meter-form-phone.png`, fullPage: true });

@@ -147,6 +147,9 @@ pub struct MeterFormData {
     pub meter_id: Option<i64>,
     pub objects: Vec<(i64, String)>,
     pub form: MeterForm,
+    /// The choices of the form's building, sent with it so the page draws them on the
+    /// server as in the browser (a second resource inside the form did not hydrate).
+    pub places: FormPlaces,
     /// The meter's card line for an edit: «Меркурий 230 № 41234012».
     pub title: String,
 }

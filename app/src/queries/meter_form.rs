@@ -18,11 +18,16 @@ pub async fn open(db: &Db, caller: &Caller, id: Option<i64>, object_id: Option<i
     let Some(id) = id else {
         let first = object_id.filter(|o| objects.iter().any(|(id, _)| id == o)).or(objects.first().map(|(id, _)| *id));
         let form = MeterForm { object_id: first.unwrap_or(0), resource: "cold_water".into(), tariffs: "1".into(), multiplier: "1".into(), ..Default::default() };
-        return Ok(MeterFormData { meter_id: None, objects, form, title: String::new() });
+        let places = match first {
+            Some(o) => places(db, caller, o).await?,
+            None => FormPlaces::default(),
+        };
+        return Ok(MeterFormData { meter_id: None, objects, form, places, title: String::new() });
     };
     let m = meter::get(db, caller.company_id, id).await?;
     let form = form_of(db, caller.company_id, &m).await?;
-    Ok(MeterFormData { meter_id: Some(id), objects, form, title: format!("{} № {}", m.model, m.serial) })
+    let places = places(db, caller, m.object_id).await?;
+    Ok(MeterFormData { meter_id: Some(id), objects, form, places, title: format!("{} № {}", m.model, m.serial) })
 }
 
 /// A stored meter as the form that would have made it (its password left out).
@@ -32,7 +37,7 @@ async fn form_of(db: &Db, company_id: i64, m: &meter::Meter) -> Result<MeterForm
         _ => String::new(),
     };
     let line = match m.communicator_id {
-        Some(c) => communicator::list(db, company_id).await?.into_iter().find(|x| x.id == c).map(|x| x.name).unwrap_or_default(),
+        Some(c) => communicator::get(db, company_id, c).await?.name,
         None => String::new(),
     };
     let (protocol, _) = meter::protocol_of(db, company_id, m.id).await?;

@@ -11,7 +11,7 @@ use crate::components::error_view::ErrorBox;
 use crate::components::scan::ScanButton;
 use crate::functions::meter_form::{meter_form_places, open_meter_form, SaveMeter};
 use crate::i18n::{resource_name, use_i18n, Msg};
-use crate::models::meter_form::{MeterForm, MeterFormData, Step};
+use crate::models::meter_form::{FormPlaces, MeterForm, MeterFormData, Step};
 use crate::models::polling::PROTOCOLS;
 use crate::models::Resource;
 use crate::resource::resource;
@@ -89,9 +89,22 @@ fn Wizard(data: MeterFormData) -> impl IntoView {
     let locked = meter_id.is_some();
     let form = RwSignal::new(data.form);
     let step = RwSignal::new(Step::Device);
-    let places = resource(move || form.with(|f| f.object_id), |o| async move {
-        if o == 0 { Ok(Default::default()) } else { meter_form_places(o).await }
-    });
+    // the building's choices came with the form; another building's are asked when it is
+    // chosen, into a plain signal: a resource read inside the form's select did not hydrate
+    let places = RwSignal::new(data.places);
+    let choose_object = move |o: i64| {
+        form.update(|f| f.object_id = o);
+        places.set(FormPlaces::default());
+        if o != 0 {
+            leptos::task::spawn_local(async move {
+                if let Ok(p) = meter_form_places(o).await {
+                    if form.with_untracked(|f| f.object_id == o) {
+                        places.set(p);
+                    }
+                }
+            });
+        }
+    };
     let save = ServerAction::<SaveMeter>::new();
     let issues = Memo::new(move |_| save.value().with(|v| match v {
         Some(Ok(s)) => s.issues.clone(),
@@ -148,14 +161,12 @@ fn Wizard(data: MeterFormData) -> impl IntoView {
         None => Msg::MfNew.text(i18n.lang()).to_string(),
     };
     let premises = move || {
-        places.get().and_then(|p| p.ok()).map(|p| {
-            p.premises.into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view()
-        })
+        places.with(|p| p.premises.iter().map(|n| view! { <option value=n.clone()></option> }).collect_view())
     };
     let lines = move || {
-        places.get().and_then(|p| p.ok()).map(|p| {
+        places.with(|p| {
             p.lines
-                .into_iter()
+                .iter()
                 .map(|(name, kind)| {
                     let label = format!("{name} ({})", kind.to_uppercase());
                     let chosen = name.clone();
@@ -222,12 +233,12 @@ fn Wizard(data: MeterFormData) -> impl IntoView {
             <fieldset class:hidden=show(Step::Place)>
                 <legend>{i18n.tr(Msg::MfStepPlace)}</legend>
                 <label class="field"><span>{i18n.tr(Msg::NpObject)}</span>
-                    <select data-testid="mf-object" on:change=move |ev| form.update(|f| f.object_id = event_target_value(&ev).parse().unwrap_or(0))>{objects}</select>
+                    <select data-testid="mf-object" on:change=move |ev| choose_object(event_target_value(&ev).parse().unwrap_or(0))>{objects}</select>
                 </label>
                 <label class="field"><span>{i18n.tr(Msg::ConPremise)}</span>
                     <input type="text" list="mf-premises" data-testid="mf-premise" prop:value=move || form.with(|f| f.premise.clone())
                         on:input=move |ev| form.update(|f| f.premise = event_target_value(&ev)) placeholder=i18n.tr(Msg::MfPremiseHint)/>
-                    <datalist id="mf-premises"><Transition>{premises}</Transition></datalist>
+                    <datalist id="mf-premises">{premises}</datalist>
                 </label>
                 <p class="note" class:hidden=move || form.with(|f| !f.premise.trim().is_empty())>{i18n.tr(Msg::MfCommon)}</p>
             </fieldset>
@@ -266,7 +277,7 @@ fn Wizard(data: MeterFormData) -> impl IntoView {
                 <label class="field"><span>{i18n.tr(Msg::InvLine)}</span>
                     <select data-testid="mf-line" on:change=move |ev| form.update(|f| f.line = event_target_value(&ev))>
                         <option value="" selected=move || form.with(|f| f.line.is_empty())>{i18n.tr(Msg::MfByHand)}</option>
-                        <Transition>{lines}</Transition>
+                        {lines}
                     </select>
                 </label>
                 <div class:hidden=move || !on_line()>

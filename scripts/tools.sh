@@ -42,18 +42,21 @@ need_npm_packages() {
   local stamp="$ROOT/end2end/node_modules/.uchet-lock-sha"
   local want; want="$(sha256sum "$ROOT/end2end/package-lock.json" | cut -d' ' -f1)"
   if [ -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return; fi
-  say "installing npm packages (binaryen for wasm-opt, playwright-core, echarts)"
+  say "installing npm packages (binaryen for wasm-opt, playwright-core, echarts, zxing, leaflet)"
   (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" >"$stamp"
 }
 
-# ECharts (for charming's charts) and ZXing (the barcode decoder for browsers without their
-# own BarcodeDetector) are served from public/vendor, copied from the npm packages so nothing
+# ECharts (for charming's charts), ZXing (the barcode decoder for browsers without their
+# own BarcodeDetector) and Leaflet with its marker clusters (the map of meters) are served from public/vendor, copied from the npm packages so nothing
 # is fetched at run time and the versions are the lockfile's.
 need_vendor_files() {
   mkdir -p "$ROOT/public/vendor"
   local from to
-  for pair in "echarts/dist/echarts.min.js:echarts.min.js" "@zxing/library/umd/index.min.js:zxing.min.js"; do
+  for pair in "echarts/dist/echarts.min.js:echarts.min.js" "@zxing/library/umd/index.min.js:zxing.min.js" \
+    "leaflet/dist/leaflet.js:leaflet.js" "leaflet/dist/leaflet.css:leaflet.css" \
+    "leaflet.markercluster/dist/leaflet.markercluster.js:leaflet.markercluster.js" \
+    "leaflet.markercluster/dist/MarkerCluster.css:MarkerCluster.css"; do
     from="$ROOT/end2end/node_modules/${pair%%:*}" to="$ROOT/public/vendor/${pair##*:}"
     [ -f "$to" ] && cmp -s "$from" "$to" && continue
     cp "$from" "$to"

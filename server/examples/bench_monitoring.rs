@@ -1,7 +1,7 @@
 //! Monitoring's figures on a generated company (issue 23): the checks on one day's poll of
 //! every meter (readings/s, checked and stored), a sweep of the company's events (first, and
-//! again with nothing new), and the server time of «Нештатные ситуации» and «Журнал событий»
-//! (p50/p95).
+//! again with nothing new), and the server time of «Нештатные ситуации», «Журнал событий» and
+//! «Карта приборов» (p50/p95).
 //!
 //! `cargo run --release -p server --example bench_monitoring [METERS] [DAYS]`
 //! (default 100 000 meters, 365 days). SQLite (a temp file) and PostgreSQL from
@@ -112,6 +112,33 @@ async fn bench(db: &Db, backend: Backend, meters: usize, days: i64) {
     })
     .await;
     println!("«Журнал событий», last 30 days ({} rows): p50 {p50:.1} ms, p95 {p95:.1} ms", rows.get());
+
+    // «Карта приборов»: the whole company's buildings with their meters counted by last
+    // contact (what the page and its script receive), and the largest building's meter list
+    let tiles = app::monitoring::map::OSM_TILES;
+    let largest = std::cell::Cell::new((0i64, 0u32));
+    let (p50, p95) = timed(30, |_| {
+        let caller = caller.clone();
+        let (rows, largest) = (&rows, &largest);
+        async move {
+            let m = app::queries::monitoring::map::map(db, &caller, None, None, tiles).await.unwrap();
+            rows.set(m.meters() as usize);
+            let big = m.places.iter().max_by_key(|p| p.meters()).map(|p| (p.object_id, p.meters())).unwrap_or_default();
+            largest.set(big);
+        }
+    })
+    .await;
+    let bytes = app::queries::monitoring::map::map(db, &caller, None, None, tiles).await.unwrap().script_data().to_string().len();
+    println!("«Карта приборов», all buildings ({} meters, {bytes} bytes to draw): p50 {p50:.1} ms, p95 {p95:.1} ms", rows.get());
+    let (object, n) = largest.get();
+    let (p50, p95) = timed(30, |_| {
+        let caller = caller.clone();
+        async move {
+            app::queries::monitoring::map::building(db, &caller, object, None).await.unwrap();
+        }
+    })
+    .await;
+    println!("«Карта приборов», the largest building's {n} meters listed: p50 {p50:.1} ms, p95 {p95:.1} ms");
 }
 
 #[tokio::main]

@@ -20,6 +20,7 @@
 //! | `UCHET_PUBLIC_URL` | public-url | the address a request came to (links in letters); https turns on Secure cookies and HSTS |
 //! | `UCHET_TRUSTED_PROXIES` | trusted-proxies | none: `X-Forwarded-For` is never believed (`10.0.0.1, 192.168.0.0/16`) |
 //! | `UCHET_METRICS_TOKEN` | metrics-token | none: `/metrics` answers loopback only |
+//! | `UCHET_MAP_TILES` | map-tiles | OpenStreetMap (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`); a company's own tile server on a closed network |
 
 use std::path::{Path, PathBuf};
 
@@ -76,6 +77,8 @@ pub struct UchetSection {
     pub trusted_proxies: String,
     /// A bearer token that opens `/metrics` from elsewhere than the machine itself.
     pub metrics_token: String,
+    /// The tile server of «Карта приборов»: a URL template with `{z}`, `{x}`, `{y}`.
+    pub map_tiles: String,
 }
 
 impl UchetSection {
@@ -114,6 +117,7 @@ impl Default for UchetSection {
             public_url: String::new(),
             trusted_proxies: String::new(),
             metrics_token: String::new(),
+            map_tiles: app::monitoring::map::OSM_TILES.into(),
         }
     }
 }
@@ -138,6 +142,7 @@ impl std::fmt::Debug for UchetSection {
             .field("public_url", &self.public_url)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "***" })
+            .field("map_tiles", &self.map_tiles)
             .finish()
     }
 }
@@ -255,6 +260,15 @@ pub fn apply_env(
     if let Some(v) = get("UCHET_METRICS_TOKEN") {
         u.metrics_token = v;
     }
+    if let Some(v) = get("UCHET_MAP_TILES") {
+        u.map_tiles = v.trim().to_string();
+    }
+    if !app::monitoring::map::MapConfig::valid(&u.map_tiles) {
+        return Err(ConfigError::Env(
+            "UCHET_MAP_TILES",
+            format!("expected an http(s) address with {{z}}, {{x}} and {{y}}, got {:?}", u.map_tiles),
+        ));
+    }
     crate::web::peer::TrustedProxies::parse(&u.trusted_proxies)
         .map_err(|e| ConfigError::Env("UCHET_TRUSTED_PROXIES", e))?;
     if let Some(v) = get("UCHET_LOG_FORMAT") {
@@ -317,6 +331,16 @@ mod tests {
         let mut p = UchetSection::default();
         apply_env(&mut p, env(&[("UCHET_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")])).unwrap();
         assert_eq!(p.trusted_proxies, "127.0.0.1, 10.0.0.0/8");
+    }
+
+    #[test]
+    fn the_map_takes_its_tiles_from_a_company_server_and_refuses_a_bad_template() {
+        let mut u = UchetSection::default();
+        assert_eq!(u.map_tiles, "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+        apply_env(&mut u, env(&[("UCHET_MAP_TILES", " http://10.0.0.5/osm/{z}/{x}/{y}.png ")])).unwrap();
+        assert_eq!(u.map_tiles, "http://10.0.0.5/osm/{z}/{x}/{y}.png");
+        let bad = apply_env(&mut UchetSection::default(), env(&[("UCHET_MAP_TILES", "http://10.0.0.5/osm.png")]));
+        assert!(matches!(bad, Err(ConfigError::Env("UCHET_MAP_TILES", _))));
     }
 
     #[test]

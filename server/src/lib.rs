@@ -63,6 +63,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         metrics: telemetry::metrics(),
         metrics_token: Some(config.uchet.metrics_token.trim().to_string()).filter(|t| !t.is_empty()),
         proxies: web::peer::TrustedProxies::parse(&config.uchet.trusted_proxies)?,
+        map: app::monitoring::map::MapConfig { tiles: config.uchet.map_tiles.clone() },
     };
     tokio::spawn(sweep(db.clone()));
     tokio::spawn(keep_rollup(db.clone()));

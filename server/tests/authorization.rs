@@ -118,6 +118,8 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("not_polled", "days=3".into(), Permission::ViewData),
         ("abnormal_situations", String::new(), Permission::ViewData),
         ("event_journal", "query=kind%3Dsilent".into(), Permission::ViewData),
+        ("map_of_meters", "resource=heat".into(), Permission::ViewData),
+        ("map_building_meters", format!("object={}", w.a.object_id), Permission::ViewData),
         ("group_balance", "query=by%3Dmonth".into(), Permission::ViewData),
         ("premises_consumption", "query=by%3Dmonth&registry=true".into(), Permission::ViewData),
         ("balance_groups", format!("object={}", w.a.object_id), Permission::ViewObjects),

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod new_password;
 pub mod reading_input;
 pub mod scan;
+pub mod script;
 pub mod session_gate;
 pub mod side_menu;
 pub mod sync_status;

@@ -74,38 +74,8 @@ pub fn ScanButton(on_code: Callback<String>, testid: &'static str) -> impl IntoV
 async fn read(file: web_sys::File) -> Option<String> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window()?;
-    let scan = loaded(&window).await?;
+    let scan = crate::components::script::global(&window, "uchetScan", "/scan.js").await?;
     let promise = scan.call1(&window, &file).ok()?.dyn_into::<js_sys::Promise>().ok()?;
     let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
     text.as_string().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
-}
-
-/// `self.uchetScan`, adding `/scan.js` to the page the first time.
-#[cfg(feature = "hydrate")]
-async fn loaded(window: &web_sys::Window) -> Option<js_sys::Function> {
-    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-    let get = || {
-        js_sys::Reflect::get(window, &JsValue::from_str("uchetScan"))
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    };
-    if let Some(f) = get() {
-        return Some(f);
-    }
-    let doc = window.document()?;
-    let script = doc.create_element("script").ok()?;
-    script.set_attribute("src", "/scan.js").ok()?;
-    let done = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let failed = Closure::once_into_js(move || {
-            let _ = reject.call0(&JsValue::NULL);
-        });
-        let _ = script.add_event_listener_with_callback("load", ok.unchecked_ref());
-        let _ = script.add_event_listener_with_callback("error", failed.unchecked_ref());
-    });
-    doc.head()?.append_child(&script).ok()?;
-    wasm_bindgen_futures::JsFuture::from(done).await.ok()?;
-    get()
 }

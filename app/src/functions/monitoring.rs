@@ -1,9 +1,11 @@
-//! Monitoring (issue 23): «Нештатные ситуации» and «Журнал событий», and resolving a
-//! situation with a comment.
+//! Monitoring (issue 23): «Нештатные ситуации» and «Журнал событий», resolving a situation
+//! with a comment, «Карта приборов» and «LoRa-сеансы».
 
 use leptos::prelude::*;
 
 use crate::errors::AppError;
+use crate::models::lora::{LoraLog, LoraSessions};
+use crate::models::meter_map::{MapBuilding, MeterMap};
 use crate::models::monitoring::{Journal, Situations};
 
 /// The unresolved situations of one building or all (`resolved`: the resolved ones too).
@@ -36,4 +38,49 @@ pub async fn event_journal(query: String) -> Result<Journal, AppError> {
     let (db, c) = authorize(Permission::ViewData).await?;
     let q = crate::models::monitoring::JournalQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('=')));
     crate::queries::monitoring::journal::journal(&db, &c, q).await
+}
+
+/// «Карта приборов»: the buildings of one building's filter or all, of one resource or all
+/// (an unknown resource is all), with their meters counted by last contact.
+#[server(endpoint = "map_of_meters")]
+pub async fn map_of_meters(object: Option<i64>, #[server(default)] resource: String) -> Result<MeterMap, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::{Permission, Resource};
+    use crate::monitoring::map::MapConfig;
+
+    // read before the first await: after it the request's context may be out of reach
+    let tiles = use_context::<MapConfig>().unwrap_or_default().tiles;
+    let (db, c) = authorize(Permission::ViewData).await?;
+    crate::queries::monitoring::map::map(&db, &c, object, Resource::parse(&resource), &tiles).await
+}
+
+/// The meters of a building picked on the map, silent ones first.
+#[server(endpoint = "map_building_meters")]
+pub async fn map_building_meters(object: i64, #[server(default)] resource: String) -> Result<MapBuilding, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::{Permission, Resource};
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    crate::queries::monitoring::map::building(&db, &c, object, Resource::parse(&resource)).await
+}
+
+/// «LoRa-сеансы»: the company's LoRaWAN devices (with a meter in building `object` when
+/// given), each with its last packet and its packet error rate.
+#[server(endpoint = "lora_devices")]
+pub async fn lora_devices(object: Option<i64>) -> Result<LoraSessions, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    crate::queries::monitoring::lora::sessions(&db, &c, object).await
+}
+
+/// A LoRaWAN device's packets of the last five days, with their averages.
+#[server(endpoint = "lora_packet_log")]
+pub async fn lora_packet_log(device: i64) -> Result<LoraLog, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    crate::queries::monitoring::lora::log(&db, &c, device).await
 }

@@ -62,11 +62,12 @@ const MENU: &[(Msg, &[MenuItem])] = {
         (
             Msg::SectionMonitoring,
             &[
-                item("/monitoring/map", Msg::MenuMap, ViewData, false),
+                item("/monitoring/map", Msg::MenuMap, ViewData, true),
                 item("/monitoring/abnormal", Msg::MenuAbnormal, ViewData, true),
                 item("/monitoring/events", Msg::MenuEvents, ViewData, true),
                 item("/monitoring/not-polled", Msg::MenuNotPolled, ViewData, true),
                 item("/monitoring/polling", Msg::MenuPolling, ViewData, true),
+                item("/monitoring/lora", Msg::MenuLora, ViewData, true),
             ],
         ),
         (

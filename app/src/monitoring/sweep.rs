@@ -217,5 +217,7 @@ pub async fn sweep_all(db: &Db, at: i64) -> Result<Swept, StorageError> {
         total.opened += s.opened;
         total.ended += s.ended;
     }
+    // the LoRa sessions page looks back ten days; older packets go
+    crate::storage::lora_packet::prune(db, at - crate::storage::lora_packet::KEEP_SECONDS).await?;
     Ok(total)
 }

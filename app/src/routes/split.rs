@@ -130,6 +130,8 @@ lazy_area!(
         "/meters/:id" => crate::routes::meter::MeterPage,
         "/meters/:id/archive" => crate::routes::meter_archive::MeterArchivePage,
         "/monitoring/abnormal" => crate::routes::monitoring::abnormal::AbnormalPage,
+        "/monitoring/map" => crate::routes::monitoring::map::MapPage,
+        "/monitoring/lora" => crate::routes::monitoring::lora::LoraPage,
         "/monitoring/events" => crate::routes::monitoring::events::EventJournalPage,
         "/monitoring/polling" => crate::routes::monitoring::polling::PollingPage,
         "/monitoring/not-polled" => crate::routes::monitoring::not_polled::NotPolledPage,

@@ -64,6 +64,7 @@ pub async fn field_worker(db: &Db, company_id: i64) -> (axum::Router, String) {
         mail: Default::default(),
         metrics: server::telemetry::metrics(),
         metrics_token: None,
+        map: Default::default(),
         proxies: Default::default(),
     });
     (app, format!("uchet_session={tok}"))

@@ -304,6 +304,8 @@ mod tests {
             object: Some(object),
             rssi: None,
             snr: None,
+            gateway: String::new(),
+            dr: None,
         }
     }
 

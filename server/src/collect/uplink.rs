@@ -2,6 +2,8 @@
 //! uplink says for each (by the model's field map), and store a whole batch in one write.
 //! An uplink that cannot be read, or comes from a device Uchet does not know, is logged and
 //! counted; only a storage failure stops a batch (and then nothing of it is acknowledged).
+//! The radio side of every uplink of a known device (counter, signal, gateway, payload) is
+//! kept for «LoRa-сеансы», whether or not its values mapped.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use std::time::{Duration, Instant};
 use app::models::Resource;
 use app::storage::channel::{self, Channel};
 use app::storage::reading::{self, Reading, Source};
+use app::storage::lora_packet::{self, Packet};
 use app::storage::{self, communicator, decimal, meter, Db, StorageError};
 
 use super::field_map::FieldMaps;
@@ -56,6 +59,13 @@ impl std::ops::AddAssign for UplinkStats {
     }
 }
 
+/// A device Uchet knows: whose it is and the meters on it.
+struct Device {
+    company_id: i64,
+    communicator_id: i64,
+    meters: Vec<DeviceMeter>,
+}
+
 struct DeviceMeter {
     meter_id: i64,
     resource: Resource,
@@ -69,7 +79,7 @@ struct DeviceMeter {
 pub struct Uplinks {
     db: Db,
     maps: FieldMaps,
-    devices: HashMap<String, (Instant, Option<Arc<Vec<DeviceMeter>>>)>,
+    devices: HashMap<String, (Instant, Option<Arc<Device>>)>,
     max_devices: usize,
     pub stats: UplinkStats,
 }
@@ -113,7 +123,7 @@ impl Uplinks {
     async fn device(
         &mut self,
         dev_eui: &str,
-    ) -> Result<Option<Arc<Vec<DeviceMeter>>>, StorageError> {
+    ) -> Result<Option<Arc<Device>>, StorageError> {
         if let Some((at, known)) = self.devices.get(dev_eui) {
             if at.elapsed() < DEVICE_TTL {
                 return Ok(known.clone());
@@ -132,7 +142,7 @@ impl Uplinks {
                         channels: channel::list_for_meter(&self.db, c.company_id, m.id).await?,
                     });
                 }
-                Some(Arc::new(meters))
+                Some(Arc::new(Device { company_id: c.company_id, communicator_id: c.id, meters }))
             }
         };
         if !self.devices.contains_key(dev_eui) {
@@ -148,6 +158,7 @@ impl Uplinks {
         let mut stats = UplinkStats::default();
         let mut readings = Vec::new();
         let mut heard = Vec::new();
+        let mut packets = Vec::new();
         let now = storage::now();
         for message in batch {
             stats.uplinks += 1;
@@ -165,13 +176,14 @@ impl Uplinks {
                 tracing::warn!(dev_eui = %uplink.dev_eui, time = ts, "uplink dated in the future or before 2000, refused");
                 continue;
             }
-            let Some(meters) = self.device(&uplink.dev_eui).await? else {
+            let Some(device) = self.device(&uplink.dev_eui).await? else {
                 stats.unknown_devices += 1;
                 tracing::debug!(dev_eui = %uplink.dev_eui, "uplink from an unknown device");
                 continue;
             };
+            packets.push(packet_of(&device, &uplink, ts));
             let mut mapped = false;
-            for m in meters.iter() {
+            for m in device.meters.iter() {
                 let measurements = match self.maps.measurements(&m.model, m.input, &uplink) {
                     Ok(ms) => ms,
                     Err(e) => {
@@ -212,6 +224,7 @@ impl Uplinks {
         heard.sort_unstable();
         heard.dedup();
         meter::set_last_contact_many(&self.db, &heard, now).await?;
+        lora_packet::insert_many(&self.db, &packets).await?;
         self.stats += stats;
         Ok(stats)
     }
@@ -239,6 +252,25 @@ pub async fn run(db: Db, settings: MqttSettings, maps: FieldMaps) {
             tracing::warn!(error = %e, "uplinks stored but not acknowledged; the broker will send them again");
             return;
         }
+    }
+}
+
+/// The radio side of an uplink, as «LoRa-сеансы» keeps it.
+fn packet_of(device: &Device, u: &chirpstack::Uplink, ts: i64) -> Packet {
+    Packet {
+        company_id: device.company_id,
+        communicator_id: device.communicator_id,
+        received_at: ts,
+        f_cnt: u.f_cnt,
+        f_port: u.f_port,
+        rssi: u.rssi,
+        // the gateway's float as its shortest decimal text: 7.5 stays 7,5
+        snr: u.snr.filter(|s| s.is_finite()).and_then(|s| s.to_string().parse().ok()),
+        gateway: u.gateway.clone(),
+        dr: u.dr,
+        // a LoRaWAN payload is at most 242 bytes; anything longer is not kept whole
+        payload: u.data.iter().take(256).map(|b| format!("{b:02x}")).collect(),
+        dedup: u.deduplication_id.chars().take(100).collect(),
     }
 }
 

@@ -4,6 +4,7 @@
 //! and a reading that went down. `min_meters` grows the same world to benchmark size.
 
 pub mod buses;
+pub mod lora;
 mod cabinet;
 mod people;
 pub mod shapes;
@@ -254,6 +255,8 @@ pub async fn generate(
     people::users(db, ogni.id, rassvet.id, &mut report).await?;
     progress("residents' requests and notices");
     cabinet::generate(db, ogni.id, storage::now()).await?;
+    progress("LoRaWAN devices and their packets");
+    lora::generate(db, rassvet.id, storage::now()).await?;
     progress("daily consumption rollup");
     app::rollup::refresh_stale(db, None, usize::MAX)
         .await

@@ -25,11 +25,13 @@ pub struct Guard {
 /// A page's Content-Security-Policy: scripts only from this site or with this response's
 /// nonce (Leptos' hydration and streaming scripts), WebAssembly allowed to compile, no
 /// `eval`, nothing framing the page, no plugins. Inline styles stay allowed: the pages
-/// set `style` attributes (shown / hidden rows).
-pub fn content_security_policy(nonce: &str) -> String {
+/// set `style` attributes (shown / hidden rows). Images also from the map's tile server
+/// (`tiles`, its origin).
+pub fn content_security_policy(nonce: &str, tiles: Option<&str>) -> String {
+    let tiles = tiles.map(|t| format!(" {t}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{tiles}; connect-src 'self'; \
          font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
@@ -82,7 +84,16 @@ pub async fn guard(State(guard): State<Guard>, req: Request, next: Next) -> Resp
 
 #[cfg(test)]
 mod tests {
-    use super::cross_site;
+    use super::{content_security_policy, cross_site};
+
+    #[test]
+    fn pages_show_images_from_the_map_tile_server_and_nowhere_else() {
+        let with = content_security_policy("n1", Some("https://tile.openstreetmap.org"));
+        assert!(with.contains("img-src 'self' data: blob: https://tile.openstreetmap.org;"), "{with}");
+        assert!(with.contains("script-src 'self' 'nonce-n1' 'wasm-unsafe-eval';"), "{with}");
+        let without = content_security_policy("n1", None);
+        assert!(without.contains("img-src 'self' data: blob:;"), "{without}");
+    }
 
     #[test]
     fn a_page_of_another_site_is_cross_site_and_our_own_is_not() {

@@ -44,6 +44,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// `UCHET_TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
     pub proxies: peer::TrustedProxies,
+    /// `UCHET_MAP_TILES`: the map's tile server (the pages' image policy allows it).
+    pub map: app::monitoring::map::MapConfig,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -55,7 +57,8 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
-        let (db, auth, mail) = (state.db.clone(), state.auth.clone(), state.mail.clone());
+        let (db, auth, mail, map) = (state.db.clone(), state.auth.clone(), state.mail.clone(), state.map.clone());
+        let tiles = map.origin();
         // one gate per server: its counts outlive the requests they count
         let gate = std::sync::Arc::new(app::auth::gate::SignInGate::default());
         move || {
@@ -63,13 +66,14 @@ pub fn router(state: AppState) -> Router {
             provide_context(auth.clone());
             provide_context(mail.clone());
             provide_context(gate.clone());
+            provide_context(map.clone());
             // a page's scripts run only with this response's nonce (Leptos puts it on its
             // own inline scripts); server functions answer JSON and carry no policy
             if let (Some(nonce), Some(res)) = (
                 leptos::nonce::use_nonce(),
                 leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
             ) {
-                if let Ok(v) = axum::http::HeaderValue::from_str(&guard::content_security_policy(&nonce)) {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&guard::content_security_policy(&nonce, tiles.as_deref())) {
                     res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
                 }
             }

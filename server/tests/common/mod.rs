@@ -144,6 +144,7 @@ pub async fn world(backend: Backend) -> World {
         mail,
         metrics: server::telemetry::metrics(),
         metrics_token: None,
+        map: Default::default(),
         proxies: Default::default(),
     };
     World {
@@ -183,6 +184,7 @@ pub async fn empty_install(backend: Backend) -> (TestDb, Router) {
         mail: app::mail::MailConfig::default(),
         metrics: server::telemetry::metrics(),
         metrics_token: None,
+        map: Default::default(),
         proxies: Default::default(),
     };
     (test_db, router(state))

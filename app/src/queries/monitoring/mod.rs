@@ -2,6 +2,8 @@
 //! sweep keeps (monitoring::sweep), with times in each building's zone.
 
 pub mod journal;
+pub mod lora;
+pub mod map;
 pub mod situations;
 
 use crate::errors::AppError;

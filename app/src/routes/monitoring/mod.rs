@@ -1,7 +1,9 @@
 //! Monitoring: what went wrong and what the collector did — abnormal situations, the event
-//! journal, meters not polled and the polling console.
+//! journal, the map of meters, LoRa sessions, meters not polled and the polling console.
 
 pub mod abnormal;
 pub mod events;
+pub mod lora;
+pub mod map;
 pub mod not_polled;
 pub mod polling;

@@ -42,6 +42,10 @@ pub struct Uplink {
     /// The best gateway's signal, for the LoRa sessions page.
     pub rssi: Option<i32>,
     pub snr: Option<f64>,
+    /// The gateway that heard it best (hex), empty when the event names none.
+    pub gateway: String,
+    /// The data rate the device sent at (DR0–DR15).
+    pub dr: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +61,8 @@ struct Event {
     f_cnt: Option<u32>,
     #[serde(default)]
     f_port: Option<u8>,
+    #[serde(default)]
+    dr: Option<u8>,
     #[serde(default)]
     data: Option<String>,
     #[serde(default)]
@@ -75,7 +81,10 @@ struct DeviceInfo {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RxInfo {
+    #[serde(default)]
+    gateway_id: String,
     #[serde(default)]
     rssi: Option<i32>,
     #[serde(default)]
@@ -144,6 +153,8 @@ pub fn parse(payload: &[u8], topic: Option<&str>) -> Result<Uplink, UplinkError>
         object: event.object.filter(|o| !o.is_null()),
         rssi: best.and_then(|r| r.rssi),
         snr: best.and_then(|r| r.snr),
+        gateway: best.map(|r| r.gateway_id.chars().filter(char::is_ascii_hexdigit).take(16).collect()).unwrap_or_default(),
+        dr: event.dr,
     })
 }
 
@@ -196,7 +207,9 @@ mod tests {
         assert_eq!(u.data, vec![1, 2, 3, 4]);
         assert_eq!(u.object.as_ref().unwrap()["battery"], 98);
         assert_eq!(u.rssi, Some(-60));
+        assert_eq!(u.gateway, "0016c001f153a14d", "the gateway that heard it best");
         assert_eq!(u.snr, Some(9.0));
+        assert_eq!(u.dr, Some(1));
         assert_eq!(
             u.time.unwrap().to_rfc3339(),
             "2026-11-20T07:00:01.123456+00:00"

@@ -117,8 +117,9 @@ fn MapView(map: MeterMap) -> impl IntoView {
     let tiles_failed = RwSignal::new(false);
     let script_failed = RwSignal::new(false);
     let drawn = RwSignal::new(false);
+    let canvas = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
-    draw::start(script, picked, tiles_failed, script_failed, drawn);
+    draw::start(canvas, script, picked, tiles_failed, script_failed, drawn);
     #[cfg(not(feature = "hydrate"))]
     let _ = script;
 
@@ -164,7 +165,7 @@ fn MapView(map: MeterMap) -> impl IntoView {
     let pick = move |id: i64| {
         picked.set(Some(id));
         #[cfg(feature = "hydrate")]
-        draw::focus(id);
+        draw::focus(canvas, id);
     };
     let status_heads = Contact::ALL
         .iter()
@@ -187,7 +188,7 @@ fn MapView(map: MeterMap) -> impl IntoView {
             <span class="count" data-testid="map-without">{without}</span>
         </div>
         <div class="map-frame">
-            <div id=MAP_ID class="map-canvas" data-testid="meter-map" data-drawn=move || drawn.get().to_string()
+            <div id=MAP_ID node_ref=canvas class="map-canvas" data-testid="meter-map" data-drawn=move || drawn.get().to_string()
                 data-tiles=move || if tiles_failed.get() { "failed" } else { "" }></div>
             <aside class="map-legend">
                 <h2>{i18n.tr(Msg::MapStatuses)}</h2>
@@ -364,13 +365,16 @@ mod draw {
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
-    use super::MAP_ID;
-
-    pub fn start(data: String, picked: RwSignal<Option<i64>>, tiles_failed: RwSignal<bool>, script_failed: RwSignal<bool>, drawn: RwSignal<bool>) {
-        Effect::new(move |done: Option<()>| {
-            if done.is_some() {
-                return;
+    /// Draws into `canvas` once it is in the page. The element is this view's own, not
+    /// found by its id: while a new filter's map replaces the old one both are in the page
+    /// for a moment, and the old one would be drawn again.
+    pub fn start(canvas: NodeRef<leptos::html::Div>, data: String, picked: RwSignal<Option<i64>>, tiles_failed: RwSignal<bool>, script_failed: RwSignal<bool>, drawn: RwSignal<bool>) {
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
             }
+            let Some(el) = canvas.get() else { return false };
+            let el: web_sys::Element = el.into();
             let data = data.clone();
             leptos::task::spawn_local(async move {
                 let Some(window) = web_sys::window() else { return };
@@ -378,7 +382,6 @@ mod draw {
                     script_failed.set(true);
                     return;
                 };
-                let Some(el) = window.document().and_then(|d| d.get_element_by_id(MAP_ID)) else { return };
                 let Ok(parsed) = js_sys::JSON::parse(&data) else { return };
                 let on_pick = Closure::<dyn Fn(f64)>::new(move |id: f64| picked.set(Some(id as i64))).into_js_value();
                 let on_tiles = Closure::<dyn Fn()>::new(move || tiles_failed.set(true)).into_js_value();
@@ -394,12 +397,13 @@ mod draw {
                     script_failed.set(true)
                 }
             });
+            true
         });
     }
 
     /// Brings building `id` into view and opens its label.
-    pub fn focus(id: i64) {
-        let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(MAP_ID)) else { return };
+    pub fn focus(canvas: NodeRef<leptos::html::Div>, id: i64) {
+        let Some(el) = canvas.get_untracked() else { return };
         if let Ok(f) = js_sys::Reflect::get(&el, &JsValue::from_str("uchetFocus")).and_then(|f| f.dyn_into::<js_sys::Function>().map_err(JsValue::from)) {
             let _ = f.call1(&el, &JsValue::from_f64(id as f64));
         }

@@ -71,8 +71,22 @@
     return d.innerHTML;
   }
 
+  // Resolves once `el` is in the page and has a size: a new filter's map is made while the
+  // old one is still shown, and Leaflet cannot fit a map it cannot measure.
+  function placed(el) {
+    return new Promise(function (resolve, reject) {
+      const until = Date.now() + 20000;
+      (function check() {
+        if (el.isConnected && el.clientWidth > 0 && el.clientHeight > 0) return resolve();
+        if (Date.now() > until) return reject(new Error('the map never got a place on the page'));
+        requestAnimationFrame(check);
+      })();
+    });
+  }
+
   self.uchetMap = async function (el, data, onPick, onTilesFailed) {
     const L = await leaflet();
+    await placed(el);
     const map = L.map(el, { preferCanvas: true, attributionControl: true });
     map.attributionControl.setPrefix('Leaflet');
     const osm = /openstreetmap\.org/.test(data.tiles);

@@ -4,7 +4,8 @@
 //   data = { tiles, points: [{ id, name, lat, lon, counts: [8] }], colours: [8] }
 // A click on a building calls onPick(id); the first tile that cannot load calls
 // onTilesFailed() (a closed network, a tile server down): the rings are drawn all the same.
-// `element.uchetFocus(id)` brings a building into view.
+// `element.uchetFocus(id)` brings a building into view. Called again on the same element (a
+// new filter), it keeps the map and its tiles and draws the new points.
 (function () {
   'use strict';
   const VENDOR = '/vendor/';
@@ -84,9 +85,10 @@
     });
   }
 
-  self.uchetMap = async function (el, data, onPick, onTilesFailed) {
-    const L = await leaflet();
-    await placed(el);
+  // The map of `el`, made by the first call: later calls (a new filter) keep it and its
+  // tiles and replace the points only.
+  function mapOf(L, el, data) {
+    if (el.uchetState) return el.uchetState;
     const map = L.map(el, { preferCanvas: true, attributionControl: true });
     map.attributionControl.setPrefix('Leaflet');
     const osm = /openstreetmap\.org/.test(data.tiles);
@@ -94,14 +96,26 @@
       maxZoom: 19,
       attribution: osm ? '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' : '',
     });
+    const state = { map: map, clusters: null, onTilesFailed: null };
     let failed = false;
     layer.on('tileerror', function () {
       if (failed) return;
       failed = true;
       el.dataset.tiles = 'failed';
-      onTilesFailed();
+      if (state.onTilesFailed) state.onTilesFailed();
     });
     layer.addTo(map);
+    el.uchetState = state;
+    return state;
+  }
+
+  self.uchetMap = async function (el, data, onPick, onTilesFailed) {
+    const L = await leaflet();
+    await placed(el);
+    const state = mapOf(L, el, data);
+    state.onTilesFailed = onTilesFailed;
+    const map = state.map;
+    if (state.clusters) map.removeLayer(state.clusters);
     const clusters = L.markerClusterGroup({
       showCoverageOnHover: false,
       maxClusterRadius: 50,
@@ -118,6 +132,7 @@
       byId.set(p.id, m);
     });
     map.addLayer(clusters);
+    state.clusters = clusters;
     if (data.points.length) {
       map.fitBounds(L.latLngBounds(data.points.map(function (p) { return [p.lat, p.lon]; })), { padding: [30, 30], maxZoom: 16 });
     } else {

@@ -68,10 +68,28 @@ test('the map draws the buildings as status rings without tiles and a building p
     .map((tr) => Number(tr.children[2].textContent.replace(/\D/g, ''))).reduce((a, b) => a + b, 0);
   await page.waitForFunction((total) => [...document.querySelectorAll('[data-testid="map-places"] tbody tr')]
     .map((tr) => Number(tr.children[2].textContent.replace(/\D/g, ''))).reduce((a, b) => a + b, 0) !== total, tableTotal, { timeout: 30000 });
-  // Known defect (session 29): after a filter change the page's «drawn» mark does not
-  // reach the new map, so this step checks the table only.
   const heat = await page.evaluate(sum);
   assert.ok(heat > 0 && heat < tableTotal, `heat meters ${heat} of ${tableTotal}`);
+  // the map keeps its place and draws the heat meters' buildings: as many points as the
+  // table has buildings with coordinates
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="meter-map"]');
+    const placed = [...document.querySelectorAll('[data-testid="map-places"] tbody tr')].filter((tr) => !tr.lastElementChild.querySelector('.warn-text')).length;
+    return el.dataset.drawn === 'true' && el.dataset.points === String(placed);
+  }, null, { timeout: 30000 });
+  // a building clicked on the new map lists its heat meters only
+  const last = page.locator('[data-testid="map-places"] tbody tr').filter({ hasNot: page.locator('.warn-text') }).last();
+  const heatId = Number(await last.getAttribute('data-object'));
+  const heatName = (await last.locator('td').first().textContent()).trim();
+  await page.evaluate((id) => document.getElementById('meter-map').uchetFocus(id), heatId);
+  const heatMarker = page.locator(`.leaflet-marker-icon[title="${heatName}"]`);
+  await heatMarker.waitFor({ state: 'visible', timeout: 30000 });
+  await heatMarker.click();
+  await page.waitForFunction((name) => (document.querySelector('[data-testid="map-building"] h2') || {}).textContent?.includes(name), heatName, { timeout: 30000 });
+  await meters.first().waitFor({ timeout: 30000 });
+  const kinds = await meters.evaluateAll((trs) => [...new Set(trs.map((tr) => tr.children[2].textContent.trim()))]);
+  assert.equal(kinds.length, 1, `one resource: ${kinds.join()}`);
+  assert.match(kinds[0], /[Тт]епл/);
 
   // a meter's serial opens its card
   await page.goto('/monitoring/map');

@@ -40,6 +40,18 @@ fn href(object: Option<i64>, resource: Option<Resource>) -> String {
     }
 }
 
+/// What the map reports back to the page. Owned by the page, not by a filter's view: the
+/// map element and its Leaflet map stay while the filters change, and only the points are
+/// drawn again, so a click on the map reaches the page whatever the filter.
+#[derive(Clone, Copy)]
+struct MapState {
+    canvas: NodeRef<leptos::html::Div>,
+    picked: RwSignal<Option<i64>>,
+    tiles_failed: RwSignal<bool>,
+    script_failed: RwSignal<bool>,
+    drawn: RwSignal<bool>,
+}
+
 #[component]
 pub fn MapPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -51,19 +63,47 @@ pub fn MapPage() -> impl IntoView {
         |(o, r)| map_of_meters(o, r.map(|r| r.as_str().to_string()).unwrap_or_default()),
     );
     follow_selected_object(move |id| href(Some(id), kind.get_untracked()));
+    let state = MapState {
+        canvas: NodeRef::new(),
+        picked: RwSignal::new(None),
+        tiles_failed: RwSignal::new(false),
+        script_failed: RwSignal::new(false),
+        drawn: RwSignal::new(false),
+    };
+    #[cfg(feature = "hydrate")]
+    draw::follow(state, data);
+    let loading = move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> };
+    // the map's parts around its element, each from the same answer
+    let part = move |f: fn(MeterMap, MapState) -> AnyView| {
+        view! {
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(m) => f(m, state),
+                    }
+                })}
+            </Transition>
+        }
+    };
+    let (drawn, tiles_failed, script_failed) = (state.drawn, state.tiles_failed, state.script_failed);
     view! {
         <Title text=i18n.tr(Msg::MenuMap)/>
         <section class="page meter-map-page">
             <h1>{i18n.tr(Msg::MenuMap)}</h1>
             <p class="lead">{i18n.tr(Msg::MapLead)}</p>
-            <Transition fallback=move || view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(m) => view! { <MapView map=m/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {part(|m, _| view! { <MapFilters map=m/> }.into_any())}
+            <div class="map-frame">
+                <div id=MAP_ID node_ref=state.canvas class="map-canvas" data-testid="meter-map" data-drawn=move || drawn.get().to_string()
+                    data-tiles=move || if tiles_failed.get() { "failed" } else { "" }></div>
+                <aside class="map-legend">
+                    <h2>{i18n.tr(Msg::MapStatuses)}</h2>
+                    {part(|m, _| view! { <MapLegend map=m/> }.into_any())}
+                </aside>
+            </div>
+            <p class="warn-text" role="status" data-testid="map-no-tiles" class:hidden=move || !tiles_failed.get()>{i18n.tr(Msg::MapNoTiles)}</p>
+            <p class="warn-text" role="status" class:hidden=move || !script_failed.get()>{i18n.tr(Msg::MapNoScript)}</p>
+            {part(|m, state| view! { <MapPlaces map=m state/> }.into_any())}
         </section>
     }
 }
@@ -101,28 +141,16 @@ fn place_rows(places: &[MapPlace], lang: Lang) -> Vec<Vec<String>> {
     rows
 }
 
+/// The filters and the count of meters without coordinates, above the map.
 #[component]
-fn MapView(map: MeterMap) -> impl IntoView {
+fn MapFilters(map: MeterMap) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let (object, kind) = (map.object_id, map.resource);
-    let totals = map.totals();
     let without = Msg::MapWithout
         .text(i18n.lang())
         .replace("{n}", &integer(map.without_coordinates() as i64))
         .replace("{m}", &integer(map.meters() as i64));
-    let on_map = map.places.iter().any(|p| p.at.is_some());
-    let script = map.script_data().to_string();
-    let picked = RwSignal::new(None::<i64>);
-    let tiles_failed = RwSignal::new(false);
-    let script_failed = RwSignal::new(false);
-    let drawn = RwSignal::new(false);
-    let canvas = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    draw::start(canvas, script, picked, tiles_failed, script_failed, drawn);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = script;
-
     let options = map
         .objects
         .iter()
@@ -141,36 +169,6 @@ fn MapView(map: MeterMap) -> impl IntoView {
     let go = navigate.clone();
     let on_object = move |ev: leptos::ev::Event| go(&href(event_target_value(&ev).parse().ok(), kind), Default::default());
     let on_kind = move |ev: leptos::ev::Event| navigate(&href(object, Resource::parse(&event_target_value(&ev))), Default::default());
-    let legend = Contact::ALL
-        .iter()
-        .map(|c| {
-            let style = format!("background:{}", c.colour());
-            view! {
-                <li data-contact=c.key()>
-                    <span class="swatch" style=style></span>
-                    {i18n.tr(c.label())} ": " <strong>{integer(totals[c.index()] as i64)}</strong>
-                </li>
-            }
-        })
-        .collect_view();
-
-    let places = StoredValue::new(map.places);
-    let search = RwSignal::new(String::new());
-    let sort = RwSignal::new(Sort { key: Col::Name, ascending: true });
-    let shown = Memo::new(move |_| {
-        let q = search.get();
-        places.with_value(|p| shown_rows(p, |p| all_words_in(&format!("{} {}", p.name, p.address), &q), sort.get(), compare))
-    });
-    let total = places.with_value(Vec::len);
-    let pick = move |id: i64| {
-        picked.set(Some(id));
-        #[cfg(feature = "hydrate")]
-        draw::focus(canvas, id);
-    };
-    let status_heads = Contact::ALL
-        .iter()
-        .map(|c| view! { <SortTh label=c.label() key=Col::Status(c.index()) sort numeric=true/> })
-        .collect_view();
     view! {
         <div class="toolbar">
             <label>{i18n.tr(Msg::NpObject)} " "
@@ -187,17 +185,57 @@ fn MapView(map: MeterMap) -> impl IntoView {
             </label>
             <span class="count" data-testid="map-without">{without}</span>
         </div>
-        <div class="map-frame">
-            <div id=MAP_ID node_ref=canvas class="map-canvas" data-testid="meter-map" data-drawn=move || drawn.get().to_string()
-                data-tiles=move || if tiles_failed.get() { "failed" } else { "" }></div>
-            <aside class="map-legend">
-                <h2>{i18n.tr(Msg::MapStatuses)}</h2>
-                <ul data-testid="map-legend">{legend}</ul>
-            </aside>
-        </div>
+    }
+}
+
+/// The count of meters in each status, beside the map.
+#[component]
+fn MapLegend(map: MeterMap) -> impl IntoView {
+    let i18n = use_i18n();
+    let totals = map.totals();
+    let legend = Contact::ALL
+        .iter()
+        .map(|c| {
+            let style = format!("background:{}", c.colour());
+            view! {
+                <li data-contact=c.key()>
+                    <span class="swatch" style=style></span>
+                    {i18n.tr(c.label())} ": " <strong>{integer(totals[c.index()] as i64)}</strong>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul data-testid="map-legend">{legend}</ul> }
+}
+
+/// The buildings under the map, and the picked one's meters.
+#[component]
+fn MapPlaces(map: MeterMap, state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = map.resource;
+    let on_map = map.places.iter().any(|p| p.at.is_some());
+    let MapState { canvas, picked, .. } = state;
+    let places = StoredValue::new(map.places);
+    let search = RwSignal::new(String::new());
+    let sort = RwSignal::new(Sort { key: Col::Name, ascending: true });
+    let shown = Memo::new(move |_| {
+        let q = search.get();
+        places.with_value(|p| shown_rows(p, |p| all_words_in(&format!("{} {}", p.name, p.address), &q), sort.get(), compare))
+    });
+    let total = places.with_value(Vec::len);
+    let pick = move |id: i64| {
+        picked.set(Some(id));
+        #[cfg(feature = "hydrate")]
+        draw::focus(canvas, id);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = canvas;
+    };
+    let status_heads = Contact::ALL
+        .iter()
+        .map(|c| view! { <SortTh label=c.label() key=Col::Status(c.index()) sort numeric=true/> })
+        .collect_view();
+    view! {
         {(!on_map).then(|| view! { <p class="note" data-testid="map-no-places">{i18n.tr(Msg::MapNoPlaces)}</p> })}
-        <p class="warn-text" role="status" data-testid="map-no-tiles" class:hidden=move || !tiles_failed.get()>{i18n.tr(Msg::MapNoTiles)}</p>
-        <p class="warn-text" role="status" class:hidden=move || !script_failed.get()>{i18n.tr(Msg::MapNoScript)}</p>
         <div class="toolbar">
             <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::SearchObjects) aria-label=i18n.tr(Msg::Search)/>
             <span class="count">{move || format!("{} {} / {}", i18n.t(Msg::Shown), shown.read().len(), total)}</span>
@@ -365,24 +403,27 @@ mod draw {
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
-    /// Draws into `canvas` once it is in the page. The element is this view's own, not
-    /// found by its id: while a new filter's map replaces the old one both are in the page
-    /// for a moment, and the old one would be drawn again.
-    pub fn start(canvas: NodeRef<leptos::html::Div>, data: String, picked: RwSignal<Option<i64>>, tiles_failed: RwSignal<bool>, script_failed: RwSignal<bool>, drawn: RwSignal<bool>) {
-        Effect::new(move |done: Option<bool>| {
-            if done == Some(true) {
-                return true;
-            }
-            let Some(el) = canvas.get() else { return false };
+    /// Draws each answer's points into the page's one map element: the first answer makes
+    /// the map, a new filter's answer replaces its points (the map and its tiles stay).
+    pub fn follow(state: super::MapState, data: Resource<Result<super::MeterMap, crate::errors::AppError>, crate::resource::Json>) {
+        let super::MapState { canvas, picked, tiles_failed, script_failed, drawn } = state;
+        Effect::new(move |_| {
+            let Some(Ok(map)) = data.get() else { return };
+            let Some(el) = canvas.get() else { return };
             let el: web_sys::Element = el.into();
-            let data = data.clone();
+            let script = map.script_data().to_string();
+            // a building of the last filter may not be in this one
+            if picked.get_untracked().is_some_and(|id| !map.places.iter().any(|p| p.object_id == id)) {
+                picked.set(None);
+            }
+            drawn.set(false);
             leptos::task::spawn_local(async move {
                 let Some(window) = web_sys::window() else { return };
                 let Some(draw) = crate::components::script::global(&window, "uchetMap", "/map.js").await else {
                     script_failed.set(true);
                     return;
                 };
-                let Ok(parsed) = js_sys::JSON::parse(&data) else { return };
+                let Ok(parsed) = js_sys::JSON::parse(&script) else { return };
                 let on_pick = Closure::<dyn Fn(f64)>::new(move |id: f64| picked.set(Some(id as i64))).into_js_value();
                 let on_tiles = Closure::<dyn Fn()>::new(move || tiles_failed.set(true)).into_js_value();
                 let args = js_sys::Array::of4(&el, &parsed, &on_pick, &on_tiles);
@@ -397,7 +438,6 @@ mod draw {
                     script_failed.set(true)
                 }
             });
-            true
         });
     }
 

@@ -160,3 +160,28 @@ test('the console reads on a phone, and a reader sees it without poll buttons', 
   await page.screenshot({ path: `${SHOTS}polling-phone-reader.png`, fullPage: true });
   await context.close();
 });
+
+test("the meters' own journals bring their tampering to «Нештатные ситуации» and their power cuts to the journal", async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  // the demo's first Mercury had its cover opened two days ago; its second has a magnet on
+  // it since last evening: the polls (the first of the day reads the journals) bring both
+  await page.goto('/monitoring/abnormal');
+  await hydrated(page);
+  const cover = page.locator('tr.ev-row[data-kind="cover_opened"]');
+  await cover.first().waitFor({ timeout: 60000 });
+  assert.match(await cover.first().locator('td.values').textContent(), /по журналу событий счётчика: \d\d\.\d\d\.\d{4} 14:03:27 — \d\d\.\d\d\.\d{4} 14:07:05/);
+  assert.match(await cover.first().textContent(), /Вскрытие крышки счётчика/);
+  const magnet = page.locator('tr.ev-row[data-kind="magnet"]');
+  await magnet.first().waitFor();
+  assert.match(await magnet.first().locator('td.state').textContent(), /продолжается/);
+  assert.equal(await page.locator('tr.ev-row[data-kind="power_off"]').count(), 0, 'a power cut is a note, not a situation');
+  await page.screenshot({ path: `${SHOTS}abnormal-tamper.png`, fullPage: false });
+
+  await page.goto('/monitoring/events?kind=power_off');
+  await hydrated(page);
+  const power = page.locator('tr.ev-row[data-kind="power_off"]');
+  await power.first().waitFor();
+  assert.match(await power.first().locator('td.values').textContent(), /02:10:00 — \d\d\.\d\d\.\d{4} 04:45:00/);
+  await context.close();
+});

@@ -608,3 +608,66 @@ db_test!(
         assert!(!r.message.contains("восстановлены"), "{r:?}");
     }
 );
+
+db_test!(
+    a_mercurys_journals_become_events_once_a_day_and_a_lasting_one_ends_when_the_meter_says_so,
+    |db| {
+        use app::storage::event;
+        use server::collect::protocol::mercury::journal::{Journal, Record};
+        let zone = chrono_tz::Europe::Moscow;
+        let local = |days: i64, h: u32, m: u32, s: u32| {
+            (chrono::Utc::now().with_timezone(&zone).date_naive() - chrono::Duration::days(days)).and_hms_opt(h, m, s).unwrap()
+        };
+        let utc = |t: chrono::NaiveDateTime| t.and_local_timezone(zone).unwrap().timestamp();
+        let (opened, closed, magnet) = (local(2, 14, 3, 27), local(2, 14, 7, 5), local(1, 9, 0, 0));
+        let (dev, ctl) = mercury(1, 41_234_001, [5_000, 0, 0, 0]);
+        // the power journal is not kept by this model: a bad command, passed over
+        ctl.lock().unwrap().journals = vec![
+            (Journal::Cover, vec![Record { began: opened, ended: Some(closed) }]),
+            (Journal::Magnet, vec![Record { began: magnet, ended: None }]),
+        ];
+        let s = pty_site(&db, vec![dev], Pace::default()).await;
+        let (meter_id, _) = electricity(&db, &s, 1, 1).await;
+
+        let job = manual(&db, &s, Some(meter_id), None).await;
+        let outcome = run_next(&db, "test").await.unwrap().unwrap();
+        assert_eq!((outcome.ok, outcome.readings), (1, 1));
+        let result = &poll_result::list_for_job(&db, s.company_id, job.id).await.unwrap()[0];
+        assert!(result.message.contains("новых событий 2"), "{result:?}");
+        let all = |db: Db| async move {
+            event::list(&db, s.company_id, &event::Filter { meter_id: Some(meter_id), limit: 100, ..Default::default() }).await.unwrap()
+        };
+        let events = all(db.clone()).await;
+        assert_eq!(events.len(), 2, "{events:?}");
+        let magnet_event = &events[0];
+        assert_eq!((magnet_event.kind.as_str(), magnet_event.severity.as_str(), magnet_event.source.as_str()), ("magnet", "alarm", "meter"));
+        assert_eq!((magnet_event.started_at, magnet_event.ended_at), (utc(magnet), None));
+        let cover = &events[1];
+        assert_eq!(cover.kind, "cover_opened");
+        assert_eq!((cover.started_at, cover.ended_at), (utc(opened), Some(utc(closed))));
+        assert!(cover.details.contains(&opened.format("%d.%m.%Y %H:%M:%S").to_string()), "{}", cover.details);
+
+        // the next poll the same day does not ask the journals: the registers only
+        let again = manual(&db, &s, Some(meter_id), None).await;
+        run_next(&db, "test").await.unwrap().unwrap();
+        let plain = &poll_result::list_for_job(&db, s.company_id, again.id).await.unwrap()[0];
+        // open, serial, sum, close
+        assert_eq!(plain.requests, 4, "{plain:?}");
+
+        // a day later the magnet is gone by the meter's journal: the same event ends, nothing
+        // is added
+        let ended = local(1, 18, 0, 0);
+        ctl.lock().unwrap().journals[1].1[0].ended = Some(ended);
+        sqlx::query("UPDATE meters SET journals_read_at = journals_read_at - 86400 WHERE id = $1")
+            .bind(meter_id)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        manual(&db, &s, Some(meter_id), None).await;
+        run_next(&db, "test").await.unwrap().unwrap();
+        let events = all(db.clone()).await;
+        assert_eq!(events.len(), 2, "kept once: {events:?}");
+        assert_eq!(events[0].ended_at, Some(utc(ended)));
+        assert_eq!(events[1].ended_at, Some(utc(closed)));
+    }
+);

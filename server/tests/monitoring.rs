@@ -277,3 +277,49 @@ both_backends!(the_meter_card_and_the_menu_show_an_alarm_and_a_decision_on_the_r
     assert_eq!(card.events.len(), 1, "ended but not resolved: still on the card");
     assert!(card.events[0].ended.is_some());
 });
+
+both_backends!(a_meter_that_used_water_every_day_and_then_nothing_for_a_week_opens_one_zero_use_warning, |w| {
+    // readings at the building's (Moscow's) midnights: 2 a day for 31 days, then nothing
+    let start = midnight_days_ago(40) - 3 * 3600;
+    let values: Vec<String> = (0..=40).map(|i| (100 + 2 * i.min(31)).to_string()).collect();
+    let values: Vec<&str> = values.iter().map(String::as_str).collect();
+    poll_days(&w.db, &w.a, start, &values).await;
+    app::rollup::refresh_stale(&w.db, None, usize::MAX).await.unwrap();
+
+    let now = app::storage::now();
+    assert_eq!(sweep(&w.db, w.a.company_id, now).await.opened, 1);
+    assert_eq!(sweep(&w.db, w.a.company_id, now + 120).await.opened, 0, "seen again, not opened again");
+    let events: Vec<_> = events_of(&w.db, w.a.company_id).await.into_iter().filter(|e| e.kind == "zero_use").collect();
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!((e.severity.as_str(), e.source.as_str(), e.meter_id), ("warning", "computed", Some(w.a.meter_id)));
+    // the day after the last use: day 31 (the use of day 30 was the last 2)
+    assert_eq!(e.started_at, start + 31 * DAY);
+    assert!(e.details.contains("\"days\":9"), "{}", e.details);
+    assert!(events_of(&w.db, w.b.company_id).await.is_empty(), "company B has nothing");
+
+    // the meter taken out of service: the condition is gone, the event ends
+    sqlx::query("UPDATE meters SET state = 'retired' WHERE id = $1").bind(w.a.meter_id).execute(w.db.pool()).await.unwrap();
+    assert_eq!(sweep(&w.db, w.a.company_id, now + 240).await.ended, 1);
+});
+
+both_backends!(a_meter_that_never_used_anything_or_whose_last_days_are_unknown_is_not_a_zero_use, |w| {
+    // nothing at all for forty days: no use was expected
+    let start = midnight_days_ago(40) - 3 * 3600;
+    let flat: Vec<&str> = vec!["100"; 41];
+    poll_days(&w.db, &w.a, start, &flat).await;
+    // company B's meter used some, then nothing, but its last three days are not known:
+    // no reading since (a silent meter, not a stopped one)
+    for i in 0..=37 {
+        let r = fixtures::polled(w.b.company_id, w.b.channel_id, Period::Day, start + i * DAY, d(&(100 + 2 * i.min(31)).to_string()));
+        reading::insert_many(&w.db, &[r]).await.unwrap();
+    }
+    app::rollup::refresh_stale(&w.db, None, usize::MAX).await.unwrap();
+    let now = app::storage::now();
+    sweep(&w.db, w.a.company_id, now).await;
+    sweep(&w.db, w.b.company_id, now).await;
+    for company in [w.a.company_id, w.b.company_id] {
+        let zero: Vec<_> = events_of(&w.db, company).await.into_iter().filter(|e| e.kind == "zero_use").collect();
+        assert!(zero.is_empty(), "{zero:?}");
+    }
+});

@@ -787,6 +787,13 @@ messages! {
     EvDecreased => "Показание уменьшилось", "The reading went down";
     EvJump => "Скачок показаний", "Reading jump";
     EvVerificationOverdue => "Просрочена поверка", "Verification overdue";
+    EvZeroUse => "Нулевое потребление", "Zero consumption";
+    EvZeroSince => "нет потребления с", "nothing used since";
+    EvDays => "суток:", "days:";
+    EvCoverOpened => "Вскрытие крышки счётчика", "Meter cover opened";
+    EvMagnet => "Воздействие магнитным полем", "Magnetic field on the meter";
+    EvPowerOff => "Отключение питания счётчика", "Meter power off";
+    EvFromJournal => "по журналу событий счётчика", "from the meter's event journal";
     SevInfo => "Информация", "Information";
     SevWarning => "Предупреждение", "Warning";
     SevAlarm => "Авария", "Alarm";
@@ -807,7 +814,7 @@ messages! {
     EvResolveTitle => "Отметить ситуацию решённой", "Mark the situation resolved";
     EvResolveHint => "Что сделано: выезд, замена, звонок абоненту…", "What was done: a visit, a replacement, a call to the subscriber…";
     EvShowResolved => "Показать решённые", "Show resolved";
-    EvSituationsLead => "Ситуации, найденные проверками Учёта: молчащие и не ответившие приборы, уменьшение и скачки показаний, просроченная поверка. Ситуация закрывается сама, когда причина уходит, и остаётся в списке, пока диспетчер не отметит её решённой.", "Situations Uchet's checks found: silent and unanswering meters, readings that went down or jumped, overdue verification. A situation ends by itself when its cause is gone and stays on the list until a dispatcher marks it resolved.";
+    EvSituationsLead => "Ситуации, найденные проверками Учёта (молчащие и не ответившие приборы, уменьшение и скачки показаний, нулевое потребление, просроченная поверка), и вмешательства в работу приборов из их журналов событий (вскрытие крышки, воздействие магнитом). Ситуация закрывается сама, когда причина уходит, и остаётся в списке, пока диспетчер не отметит её решённой.", "Situations Uchet's checks found (silent and unanswering meters, readings that went down or jumped, zero consumption, overdue verification) and tampering the meters' own journals recorded (cover opened, a magnet). A situation ends by itself when its cause is gone and stays on the list until a dispatcher marks it resolved.";
     EvSituationsNone => "Нештатных ситуаций нет", "No abnormal situations";
     EvSearch => "Дом, квартира, лицевой счёт, номер прибора, событие", "Building, flat, account, meter number, event";
     EvJournalLead => "Все события приборов и проверок Учёта за период: открытые, закончившиеся и решённые.", "Every event of meters and of Uchet's checks in a period: open, ended and resolved.";

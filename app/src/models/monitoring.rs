@@ -20,15 +20,28 @@ pub enum EventKind {
     Jump,
     /// The meter's verification date has passed: its readings are not good for billing.
     VerificationOverdue,
+    /// A meter that used something each month used nothing for a week: stuck, shut off, or
+    /// bypassed.
+    ZeroUse,
+    /// The meter's journal: its cover was opened (a broken seal, tampering).
+    CoverOpened,
+    /// The meter's journal: a magnetic field was held to it (the common way to slow one).
+    Magnet,
+    /// The meter's journal: it lost power.
+    PowerOff,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::Silent,
         EventKind::NoAnswer,
         EventKind::Decreased,
         EventKind::Jump,
         EventKind::VerificationOverdue,
+        EventKind::ZeroUse,
+        EventKind::CoverOpened,
+        EventKind::Magnet,
+        EventKind::PowerOff,
     ];
 
     /// The name kept in the database and in links.
@@ -39,6 +52,10 @@ impl EventKind {
             EventKind::Decreased => "decreased",
             EventKind::Jump => "jump",
             EventKind::VerificationOverdue => "verification_overdue",
+            EventKind::ZeroUse => "zero_use",
+            EventKind::CoverOpened => "cover_opened",
+            EventKind::Magnet => "magnet",
+            EventKind::PowerOff => "power_off",
         }
     }
 
@@ -48,9 +65,9 @@ impl EventKind {
 
     pub fn severity(self) -> Severity {
         match self {
-            EventKind::Decreased => Severity::Alarm,
-            EventKind::Silent | EventKind::Jump | EventKind::VerificationOverdue => Severity::Warning,
-            EventKind::NoAnswer => Severity::Info,
+            EventKind::Decreased | EventKind::CoverOpened | EventKind::Magnet => Severity::Alarm,
+            EventKind::Silent | EventKind::Jump | EventKind::VerificationOverdue | EventKind::ZeroUse => Severity::Warning,
+            EventKind::NoAnswer | EventKind::PowerOff => Severity::Info,
         }
     }
 
@@ -61,6 +78,10 @@ impl EventKind {
             EventKind::Decreased => Msg::EvDecreased,
             EventKind::Jump => Msg::EvJump,
             EventKind::VerificationOverdue => Msg::EvVerificationOverdue,
+            EventKind::ZeroUse => Msg::EvZeroUse,
+            EventKind::CoverOpened => Msg::EvCoverOpened,
+            EventKind::Magnet => Msg::EvMagnet,
+            EventKind::PowerOff => Msg::EvPowerOff,
         }
     }
 }
@@ -142,6 +163,9 @@ pub struct EventValues {
     /// What the poll or the meter said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// When a condition the meter recorded ended, by its clock (`at` is when it began).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 impl EventValues {
@@ -174,6 +198,23 @@ impl EventValues {
             EventKind::NoAnswer => self.message.clone().unwrap_or_default(),
             EventKind::VerificationOverdue => {
                 format!("{} {}", t(Msg::EvDueSince), self.date.clone().unwrap_or_default())
+            }
+            EventKind::ZeroUse => format!(
+                "{} {}, {} {}",
+                t(Msg::EvZeroSince),
+                self.date.clone().unwrap_or_default(),
+                t(Msg::EvDays),
+                self.days.unwrap_or_default()
+            ),
+            EventKind::CoverOpened | EventKind::Magnet | EventKind::PowerOff => {
+                let mut s = t(Msg::EvFromJournal).to_string();
+                if let Some(at) = &self.at {
+                    s.push_str(&format!(": {at}"));
+                }
+                if let Some(end) = &self.until {
+                    s.push_str(&format!(" — {end}"));
+                }
+                s
             }
         }
     }

@@ -14,6 +14,12 @@ use crate::storage::{channel, current, event, reading, silent_meter, verificatio
 
 /// A meter on a line not heard from for more days than this is silent.
 pub const SILENT_DAYS: i64 = 3;
+/// A meter that used nothing for this many whole days, after using some in the
+/// `USED_BEFORE_DAYS` before them, has stopped: a stuck counter, a closed valve, an empty
+/// flat, or a bypass. Heat meters are left to the heating season's rules: a flat's heat
+/// stops every spring.
+pub const ZERO_DAYS: i64 = 7;
+pub const USED_BEFORE_DAYS: i64 = 365;
 
 /// A condition found at a meter.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,12 +151,41 @@ async fn overdue(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Res
     Ok(())
 }
 
+/// Meters whose use has stopped: `ZERO_DAYS` whole days of exactly nothing, up to their
+/// building's yesterday, after some use in the year before.
+async fn stopped(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Result<(), StorageError> {
+    let utc = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+    for o in crate::storage::object::list(db, company_id).await? {
+        let tz = zone(&o.time_zone);
+        let today = utc.with_timezone(&tz).date_naive();
+        let from = today - chrono::Days::new(ZERO_DAYS as u64);
+        let before = from - chrono::Days::new(USED_BEFORE_DAYS as u64);
+        for (meter_id, first) in crate::storage::consumption_day::stopped(db, company_id, o.id, before, from, today).await? {
+            out.push(Found {
+                object_id: o.id,
+                meter_id,
+                channel_id: None,
+                kind: EventKind::ZeroUse,
+                started_at: crate::consumption::calendar::day_start(tz, first),
+                values: EventValues {
+                    date: Some(crate::models::format::date(first)),
+                    days: Some((today - first).num_days()),
+                    ..Default::default()
+                },
+                waiting: None,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Sweeps one company's computed events at `at`.
 pub async fn sweep_company(db: &Db, company_id: i64, at: i64) -> Result<Swept, StorageError> {
     let mut found = Vec::new();
     silence(db, company_id, at, &mut found).await?;
     waiting(db, company_id, at, &mut found).await?;
     overdue(db, company_id, at, &mut found).await?;
+    stopped(db, company_id, at, &mut found).await?;
 
     let source = EventSource::Computed.as_str();
     let open = event::open_of(db, company_id, source).await?;

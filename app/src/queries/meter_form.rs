@@ -14,7 +14,7 @@ use crate::models::{MeterState, Placement};
 use crate::storage::{audit, communicator, meter, object, premise, Db};
 
 pub async fn open(db: &Db, caller: &Caller, id: Option<i64>, object_id: Option<i64>) -> Result<MeterFormData, AppError> {
-    let objects: Vec<(i64, String)> = object::list(db, caller.company_id).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let objects: Vec<(i64, String)> = object::names(db, caller.company_id).await?;
     let Some(id) = id else {
         let first = object_id.filter(|o| objects.iter().any(|(id, _)| id == o)).or(objects.first().map(|(id, _)| *id));
         let form = MeterForm { object_id: first.unwrap_or(0), resource: "cold_water".into(), tariffs: "1".into(), multiplier: "1".into(), ..Default::default() };

@@ -26,7 +26,7 @@ pub async fn calendar(
     if let Some(id) = object_id {
         object::get(db, caller.company_id, id).await?;
     }
-    let objects = object::list(db, caller.company_id).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let objects = object::names(db, caller.company_id).await?;
     let today = today();
     let year = NaiveDate::from_ymd_opt(period.year, 1, 1).expect("a checked year");
     let next_year = NaiveDate::from_ymd_opt(period.year + 1, 1, 1).expect("a checked year");

@@ -58,6 +58,50 @@ pub async fn open_many(db: &Db, events: &[NewEvent], at: i64) -> Result<u64> {
     Ok(opened)
 }
 
+/// Keeps events a meter recorded itself (its journals): each once per meter, kind and start
+/// however often the journal is read again; one read open and later seen ended gets its
+/// end. `ended` goes with `events` one to one. Returns how many were new.
+pub async fn record_from_meter(db: &Db, events: &[NewEvent], ended: &[Option<i64>], at: i64) -> Result<u64> {
+    let mut tx = db.pool().begin().await?;
+    let mut new = 0;
+    for (e, end) in events.iter().zip(ended) {
+        new += sqlx::query(
+            "INSERT INTO events (company_id, object_id, meter_id, channel_id, kind, severity, source, started_at, opened_at, ended_at, details)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+        )
+        .bind(e.company_id)
+        .bind(e.object_id)
+        .bind(e.meter_id)
+        .bind(e.channel_id)
+        .bind(e.kind)
+        .bind(e.severity)
+        .bind(e.source)
+        .bind(e.started_at)
+        .bind(at)
+        .bind(*end)
+        .bind(&e.details)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if let Some(end) = end {
+            sqlx::query(
+                "UPDATE events SET ended_at = $1
+                 WHERE company_id = $2 AND meter_id = $3 AND kind = $4 AND started_at = $5 AND source = $6 AND ended_at IS NULL",
+            )
+            .bind(*end)
+            .bind(e.company_id)
+            .bind(e.meter_id)
+            .bind(e.kind)
+            .bind(e.started_at)
+            .bind(e.source)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
 /// A company's open events of one source.
 pub async fn open_of(db: &Db, company_id: i64, source: &str) -> Result<Vec<OpenEvent>> {
     let rows = sqlx::query(
@@ -158,6 +202,9 @@ pub struct Filter<'a> {
     pub started: Option<(i64, i64)>,
     /// Leave out the resolved ones.
     pub unresolved_only: bool,
+    /// Only what «Нештатные ситуации» lists: Uchet's findings and the meters' own alarms
+    /// (a cover opened, a magnet), not a meter's notes such as a power cut.
+    pub situations: bool,
     pub limit: i64,
 }
 
@@ -184,6 +231,7 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
            AND (CAST($6 AS TEXT) IS NULL OR m.resource = $6)
            AND e.started_at >= $7 AND e.started_at < $8
            AND ($9 = 0 OR e.resolved_at IS NULL)
+           AND ($12 = 0 OR e.source = 'computed' OR e.severity = 'alarm')
          ORDER BY e.started_at DESC, e.id DESC
          LIMIT $10",
     )
@@ -198,6 +246,7 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
     .bind(f.unresolved_only as i64)
     .bind(f.limit)
     .bind(f.meter_id)
+    .bind(f.situations as i64)
     .fetch_all(db.pool())
     .await?;
     rows.iter()

@@ -296,6 +296,16 @@ pub async fn set_last_contact(db: &Db, id: i64, at: i64) -> Result<()> {
     Ok(())
 }
 
+/// Notes that a meter's event journals were read at `at`.
+pub async fn set_journals_read(db: &Db, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE meters SET journals_read_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// Marks many meters heard at `at`, a statement per 500 (uplinks arrive by the thousand).
 pub async fn set_last_contact_many(db: &Db, ids: &[i64], at: i64) -> Result<()> {
     for chunk in ids.chunks(500) {

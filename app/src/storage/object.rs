@@ -248,6 +248,14 @@ pub async fn list(db: &Db, company_id: i64) -> Result<Vec<Object>> {
     )
 }
 
+/// The company's working buildings as (id, name), by name: every list's building filter.
+pub async fn names(db: &Db, company_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT id, name FROM objects WHERE company_id = $1 AND archived_at IS NULL ORDER BY name, id")
+        .bind(company_id)
+        .fetch_all(db.pool())
+        .await?)
+}
+
 /// Every building of the company, the archived too.
 pub async fn list_with_archived(db: &Db, company_id: i64) -> Result<Vec<Object>> {
     Ok(

@@ -24,6 +24,8 @@ pub struct PollTarget {
     pub bus_address: String,
     pub bus_password: String,
     pub communicator_id: i64,
+    /// When a Mercury's event journals were last read (once a day is enough).
+    pub journals_read_at: Option<i64>,
 }
 
 fn from_row(r: &AnyRow) -> Result<PollTarget> {
@@ -40,13 +42,14 @@ fn from_row(r: &AnyRow) -> Result<PollTarget> {
         bus_address: r.try_get("bus_address")?,
         bus_password: r.try_get("bus_password")?,
         communicator_id: r.try_get("communicator_id")?,
+        journals_read_at: r.try_get("journals_read_at")?,
     })
 }
 
 /// The meters a job covers, ordered by bus and address.
 pub async fn list(db: &Db, job: &PollJob) -> Result<Vec<PollTarget>> {
     let rows = sqlx::query(
-        "SELECT id, company_id, object_id, resource, tariffs, serial, model, protocol, bus_address, bus_password, communicator_id
+        "SELECT id, company_id, object_id, resource, tariffs, serial, model, protocol, bus_address, bus_password, communicator_id, journals_read_at
          FROM meters
          WHERE company_id = $1 AND object_id = $2 AND protocol <> '' AND state = 'in_operation'
            AND communicator_id IS NOT NULL

@@ -9,6 +9,7 @@ pub mod decode;
 pub mod driver;
 pub mod field_map;
 pub mod ingest;
+pub mod journal;
 pub mod line;
 pub mod poll;
 pub mod protocol;

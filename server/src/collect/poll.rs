@@ -24,7 +24,7 @@ use super::protocol::mercury::{self, Level};
 use super::protocol::Measurement;
 use super::protocol::modbus::RegisterMaps;
 use super::archive::{self, Start};
-use super::{ingest, transport};
+use super::{ingest, journal, transport};
 
 /// How long a bus lease lasts before it must be renewed; a dead process frees the bus after
 /// this.
@@ -242,7 +242,7 @@ struct Plan {
 
 async fn plan(db: &Db, t: &PollTarget, zone: Tz) -> Result<Plan, StorageError> {
     let Some(main) = channel::list_for_meter(db, t.company_id, t.meter_id).await?.into_iter().next() else {
-        return Ok(Plan::default());
+        return Ok(Plan { zone: Some(zone), ..Plan::default() });
     };
     let local = |ts: i64| -> Option<NaiveDateTime> {
         chrono::DateTime::from_timestamp(ts, 0).map(|u| u.with_timezone(&zone).naive_local())
@@ -288,6 +288,7 @@ async fn read_meter<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
                     .unwrap_or([1; 6]),
                 tariffs: t.tariffs.clamp(1, 4) as u8,
                 arrays: plan.now.map(|n| archive::arrays(n.date(), &plan.starts)).unwrap_or_default(),
+                journals: journal::due(t.journals_read_at, storage::now()),
             };
             driver::mercury::read(line, &target).await
         }
@@ -319,6 +320,17 @@ async fn store(
     }
     if let Some(e) = &readout.arrays_error {
         notes.push(format!("архив счётчика не прочитан: {e}"));
+    }
+    if let Some(records) = &readout.journal {
+        let (events, ended) = journal::events(t, plan.zone.unwrap_or(chrono_tz::Europe::Moscow), records);
+        let new = app::storage::event::record_from_meter(db, &events, &ended, at).await?;
+        meter::set_journals_read(db, t.meter_id, at).await?;
+        if new > 0 {
+            notes.push(format!("журналы событий счётчика: новых событий {new}"));
+        }
+    }
+    if let Some(e) = &readout.journal_error {
+        notes.push(format!("журналы событий счётчика не прочитаны: {e}"));
     }
     // checked as typed readings are: a lowered or jumping value waits for a dispatcher
     app::ingest::validate::flag(db, &mut readings).await?;

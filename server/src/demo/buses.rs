@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::collect::driver::modbus::Framing;
 use crate::collect::protocol::modbus::Table;
+use crate::collect::protocol::mercury::journal::{Journal, Record};
 use crate::collect::simulator::modbus::ModbusDevice;
 use crate::collect::simulator::{self, mbus::MbusMeter, mercury::MercuryMeter, Pace, Shared};
 
@@ -142,6 +143,7 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
                     })
                     .collect();
                 sim.faults.silent = silent;
+                sim.journals = journals(address, sim.zone);
                 mercury.push(sim.shared());
                 hang(db, m, address, "mercury").await?;
             }
@@ -267,4 +269,20 @@ async fn point(db: &Db, company_id: i64, id: i64, port: u16) -> Result<(), Stora
     c.char_timeout_ms = 100;
     c.retries = 1;
     communicator::set_line(db, &c).await
+}
+
+/// What the first meters' event journals hold, so the first poll brings the meters' own
+/// events: the first had its cover opened for four minutes two days ago and lost power for
+/// a night five days ago; the second has had a magnet on it since last evening.
+fn journals(address: u8, zone: chrono_tz::Tz) -> Vec<(Journal, Vec<Record>)> {
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let at = |days: u64, h: u32, m: u32, s: u32| (today - chrono::Days::new(days)).and_hms_opt(h, m, s).unwrap_or_default();
+    match address {
+        1 => vec![
+            (Journal::Cover, vec![Record { began: at(2, 14, 3, 27), ended: Some(at(2, 14, 7, 5)) }]),
+            (Journal::Power, vec![Record { began: at(5, 2, 10, 0), ended: Some(at(5, 4, 45, 0)) }]),
+        ],
+        2 => vec![(Journal::Magnet, vec![Record { began: at(1, 21, 15, 0), ended: None }])],
+        _ => Vec::new(),
+    }
 }

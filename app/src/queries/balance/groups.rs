@@ -42,7 +42,7 @@ pub async fn view(db: &Db, caller: &Caller, object_id: i64, resource: Option<Res
     Ok(GroupsView {
         object_id: o.id,
         object_name: o.name.clone(),
-        objects: object::list(db, caller.company_id).await?.into_iter().map(|o| (o.id, o.name)).collect(),
+        objects: object::names(db, caller.company_id).await?,
         resource,
         resources,
         groups: super::choices(&stored, resource),

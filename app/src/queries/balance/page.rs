@@ -63,7 +63,7 @@ pub async fn balance(db: &Db, caller: &Caller, q: BalanceQuery, chosen: Option<i
     let resources = super::resources_of(&meters);
     let today = calendar::local_date(crate::queries::readings_table::zone(&o), crate::storage::now());
     let period = Period::of(&q, today)?;
-    let objects = object::list(db, caller.company_id).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let objects = object::names(db, caller.company_id).await?;
     let mut answered = BalanceQuery {
         object: Some(o.id),
         // switched to days, a year's page shows its latest month

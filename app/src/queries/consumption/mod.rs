@@ -97,7 +97,7 @@ pub async fn premises(
     if !begun {
         rows.clear();
     }
-    let objects = object::list(db, caller.company_id).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let objects = object::names(db, caller.company_id).await?;
     Ok(Premises {
         query: CompareQuery { object: Some(o.id), resource: shown.first().copied().filter(|_| columns == Columns::One), ..answered },
         objects,

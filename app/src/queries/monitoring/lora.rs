@@ -90,7 +90,7 @@ pub async fn sessions(db: &Db, caller: &Caller, object_id: Option<i64>) -> Resul
         })
         .collect();
     devices.sort_by(|a, b| (a.object_id.is_none(), &a.object, &a.dev_eui).cmp(&(b.object_id.is_none(), &b.object, &b.dev_eui)));
-    let objects = object::list(db, caller.company_id).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let objects = object::names(db, caller.company_id).await?;
     Ok(LoraSessions { objects, object_id, devices })
 }
 

@@ -46,11 +46,7 @@ pub(crate) fn row_of(e: StoredEvent) -> Option<EventRow> {
 
 /// The company's buildings for a list's building filter.
 pub(crate) async fn objects(db: &crate::storage::Db, company_id: i64) -> Result<Vec<(i64, String)>, StorageError> {
-    Ok(crate::storage::object::list(db, company_id)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
+    crate::storage::object::names(db, company_id).await
 }
 
 /// The building asked for must be the caller's: another company's is "not found".

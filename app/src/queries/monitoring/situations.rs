@@ -1,10 +1,11 @@
-//! «Нештатные ситуации» (F21): the computed events nobody resolved yet, and resolving one
-//! with a comment.
+//! «Нештатные ситуации» (F21): the computed events and the meters' own alarms (tampering,
+//! as the seed puts it: «вмешательства извне в работу ПУ») nobody resolved yet, and
+//! resolving one with a comment.
 
 use crate::auth::caller::Caller;
 use crate::errors::{AppError, Problem};
 use crate::i18n::Msg;
-use crate::models::monitoring::{EventSource, Situations};
+use crate::models::monitoring::Situations;
 use crate::storage::{audit, event, now, Db};
 
 /// The most situations a list shows.
@@ -18,7 +19,7 @@ pub async fn list(db: &Db, caller: &Caller, object_id: Option<i64>, resolved: bo
     super::check_object(db, caller.company_id, object_id).await?;
     let filter = event::Filter {
         object_id,
-        source: Some(EventSource::Computed.as_str()),
+        situations: true,
         unresolved_only: !resolved,
         limit: LIMIT,
         ..Default::default()

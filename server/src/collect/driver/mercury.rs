@@ -1,10 +1,11 @@
 //! Reading a Mercury 230/236: open the channel, read energy since reset for the sum and each
-//! tariff, close the channel.
+//! tariff (and, when asked, the past periods and the event journals), close the channel.
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::{DriverError, Readout};
 use crate::collect::line::{Line, Scan};
+use crate::collect::protocol::mercury::journal::{self as j, Journal};
 use crate::collect::protocol::mercury::{self as m, EnergyArray, Level, STATUS_LEN};
 
 /// One Mercury meter on a bus.
@@ -17,6 +18,9 @@ pub struct Target {
     pub tariffs: u8,
     /// Energies of past periods to read besides the registers (see `collect::archive`).
     pub arrays: Vec<EnergyArray>,
+    /// Whether to read the event journals (ten records each of power, cover and magnet):
+    /// thirty exchanges, so once a day, not every poll.
+    pub journals: bool,
 }
 
 /// Finds a Mercury reply from `address` of `expected` bytes, or a status reply.
@@ -79,6 +83,27 @@ async fn read_array<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(out)
 }
 
+/// Every written record of the power, cover and magnet journals. A journal the model does
+/// not keep (the meter calls the request a bad command) is passed over.
+async fn read_journals<S: AsyncRead + AsyncWrite + Unpin>(
+    line: &mut Line<S>,
+    address: u8,
+) -> Result<Vec<(Journal, j::Record)>, DriverError> {
+    let mut out = Vec::new();
+    for journal in Journal::ALL {
+        for record in 0..j::RECORDS {
+            let data = match ask(line, address, j::read_journal(address, journal, record)).await {
+                Err(DriverError::Mercury(m::MercuryError::Status(m::Status::BadCommand))) if record == 0 => break,
+                other => other?,
+            };
+            if let Some(r) = j::decode_journal(&data)? {
+                out.push((journal, r));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Reads the energy registers since reset: sum and T1..Tn, in kWh.
 pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
     line: &mut Line<S>,
@@ -105,6 +130,12 @@ pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
                     out.arrays_error = Some(e.to_string());
                     break;
                 }
+            }
+        }
+        if t.journals {
+            match read_journals(line, t.address).await {
+                Ok(records) => out.journal = Some(records),
+                Err(e) => out.journal_error = Some(e.to_string()),
             }
         }
         Ok::<_, DriverError>(out)

@@ -23,6 +23,10 @@ pub struct Readout {
     pub arrays_error: Option<String>,
     /// Values an M-Bus meter stored at past local times (its storage numbers).
     pub stored: Vec<(chrono::NaiveDateTime, Vec<Measurement>)>,
+    /// A Mercury's event journals, when they were asked and read: every written record.
+    pub journal: Option<Vec<(super::protocol::mercury::journal::Journal, super::protocol::mercury::journal::Record)>>,
+    /// Why the journals asked were not read (the registers were, all the same).
+    pub journal_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

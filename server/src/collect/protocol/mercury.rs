@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::{scaled, Measurement};
 
+pub mod journal;
+
 /// Any meter answers (point to point only).
 pub const ANY_ADDRESS: u8 = 0;
 /// Every meter listens, none answers.
@@ -35,6 +37,8 @@ pub enum MercuryError {
     Status(Status),
     #[error("serial number bytes are not decimal: {0:02X?}")]
     Serial([u8; 4]),
+    #[error("journal record is not a time: {0:02X?}")]
+    Time(Vec<u8>),
 }
 
 /// A status the meter answers instead of data.
@@ -206,6 +210,7 @@ pub fn expected_reply_len(request: &[u8]) -> Option<usize> {
         0x00..=0x02 => Some(STATUS_LEN),
         0x05 => Some(ENERGY_LEN),
         0x08 if request.get(2) == Some(&0x00) => Some(SERIAL_LEN),
+        0x04 if request.get(2).copied().and_then(journal::Journal::from_number).is_some() => Some(journal::JOURNAL_LEN),
         _ => None,
     }
 }

@@ -1,7 +1,8 @@
 //! A simulated Mercury 230/236: answers test link, open and close channel, serial number,
 //! energy since reset per tariff and the energy of today, yesterday and each of the last
 //! twelve months by its own clock, and refuses energy reads while its channel is closed, as
-//! the real meter does. Energy grows with time when given a load, and grew by a daily amount
+//! the real meter does. It keeps event journals (power, cover, magnet) as a real one does,
+//! ten records each, and calls a journal it was not given a bad command. Energy grows with time when given a load, and grew by a daily amount
 //! before the simulator started, so its archives have a past.
 
 use std::sync::{Arc, Mutex};
@@ -10,6 +11,7 @@ use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 use super::{Device, Faults, RequestScan, Shared};
+use crate::collect::protocol::mercury::journal::{self as j, Journal};
 use crate::collect::protocol::mercury::{self as m, Status};
 
 /// One simulated meter.
@@ -36,6 +38,8 @@ pub struct MercuryMeter {
     /// Whether it keeps period energies; without, it refuses all but since reset (an older
     /// or cheaper model).
     pub archives: bool,
+    /// Its event journals: the records of each, newest first (at most ten are kept).
+    pub journals: Vec<(Journal, Vec<j::Record>)>,
     open: bool,
     /// When the simulator started, UTC milliseconds: `energy_wh` is the registers then.
     started_ms: i64,
@@ -61,6 +65,7 @@ impl MercuryMeter {
             past: Vec::new(),
             zone: chrono_tz::Europe::Moscow,
             archives: true,
+            journals: Vec::new(),
             open: false,
             started_ms: chrono::Utc::now().timestamp_millis(),
         }
@@ -195,6 +200,20 @@ impl Device for MercuryMeter {
                 Some(array) => self.energy_reply(array, *req.get(3)?),
                 None => self.status(Status::BadCommand),
             },
+            0x04 => {
+                let (number, record) = (*req.get(2)?, *req.get(3)?);
+                let kept = Journal::from_number(number).and_then(|jn| self.journals.iter().find(|(k, _)| *k == jn));
+                match kept {
+                    Some((_, records)) if record < j::RECORDS => {
+                        let r = records.get(record as usize);
+                        let mut f = vec![self.address];
+                        f.extend_from_slice(&j::time_bytes(r.map(|r| r.began)));
+                        f.extend_from_slice(&j::time_bytes(r.and_then(|r| r.ended)));
+                        m::with_crc(f)
+                    }
+                    _ => self.status(Status::BadCommand),
+                }
+            }
             0x08 if req.get(2) == Some(&0x00) => {
                 let mut f = vec![self.address];
                 f.extend_from_slice(&self.serial);
@@ -219,7 +238,7 @@ pub fn scan_request(buf: &[u8]) -> RequestScan {
         let len = match command {
             0x00 | 0x02 => 4,
             0x01 => 11,
-            0x05 => 6,
+            0x04 | 0x05 => 6,
             0x08 => 5,
             _ => continue,
         };

@@ -58,6 +58,8 @@ async fn direct(silent: u8, arrays: &[EnergyArray]) {
             password: [1; 6],
             tariffs: 2,
             arrays: arrays.to_vec(),
+            // the daily journal read is not part of a poll's usual cost
+            journals: false,
         };
         if read(&mut line, &t).await.is_ok() {
             ok += 1;

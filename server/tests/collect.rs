@@ -651,8 +651,8 @@ db_test!(
         let again = manual(&db, &s, Some(meter_id), None).await;
         run_next(&db, "test").await.unwrap().unwrap();
         let plain = &poll_result::list_for_job(&db, s.company_id, again.id).await.unwrap()[0];
-        // open, serial, sum, close
-        assert_eq!(plain.requests, 4, "{plain:?}");
+        // open, serial, sum, T1, close
+        assert_eq!(plain.requests, 5, "{plain:?}");
 
         // a day later the magnet is gone by the meter's journal: the same event ends, nothing
         // is added

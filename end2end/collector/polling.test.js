@@ -185,3 +185,16 @@ test("the meters' own journals bring their tampering to «Нештатные с�
   assert.match(await power.first().locator('td.values').textContent(), /02:10:00 — \d\d\.\d\d\.\d{4} 04:45:00/);
   await context.close();
 });
+
+test("an M-Bus heat meter whose replies say its battery is low is a situation", async () => {
+  const { context, page } = await open(browser);
+  await signIn(page, 'dispatcher');
+  // the demo's second heat meter on the M-Bus gateway sends «power low» in every reply
+  await page.goto('/monitoring/abnormal');
+  await hydrated(page);
+  const low = page.locator('tr.ev-row[data-kind="battery_low"]');
+  await low.first().waitFor({ timeout: 60000 });
+  assert.match(await low.first().textContent(), /Низкий заряд батареи прибора/);
+  assert.match(await low.first().locator('td.values').textContent(), /слово состояния 0x04: низкое питание/);
+  await context.close();
+});

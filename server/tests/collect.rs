@@ -671,3 +671,46 @@ db_test!(
         assert_eq!(events[1].ended_at, Some(utc(closed)));
     }
 );
+
+db_test!(
+    an_mbus_meters_low_battery_opens_one_event_until_its_status_byte_clears,
+    |db| {
+        use app::storage::event;
+        let mut heat = MbusMeter::new(5, 77_001_234, simulator::mbus::Medium::Heat);
+        heat.energy_mcal = 12_345;
+        heat.status = 0x04;
+        let heat = std::sync::Arc::new(std::sync::Mutex::new(heat));
+        let (addr, _bus) = simulator::tcp_bus("127.0.0.1:0", vec![heat.clone() as Shared], Pace::default(), simulator::mbus::scan_request)
+            .await
+            .unwrap();
+        let s = site(&db, "tcp", "127.0.0.1", Some(addr.port() as i64), "").await;
+        let (meter_id, _) = bus_meter(&db, &s, Resource::Heat, "77001234", "mbus", "5", 1).await;
+        let events = |db: Db| async move {
+            event::list(&db, s.company_id, &event::Filter { meter_id: Some(meter_id), limit: 100, ..Default::default() }).await.unwrap()
+        };
+
+        // two polls while the battery is low: one event, its words in the poll log
+        for _ in 0..2 {
+            let job = manual(&db, &s, Some(meter_id), None).await;
+            assert_eq!(run_next(&db, "test").await.unwrap().unwrap().ok, 1);
+            let result = &poll_result::list_for_job(&db, s.company_id, job.id).await.unwrap()[0];
+            assert!(result.message.contains("слово состояния 0x04: низкое питание"), "{result:?}");
+        }
+        let got = events(db.clone()).await;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].kind.as_str(), got[0].severity.as_str(), got[0].source.as_str(), got[0].ended_at), ("battery_low", "warning", "meter", None));
+
+        // the battery replaced, and now a passing error: the first ends, the second opens
+        heat.lock().unwrap().status = 0x10;
+        manual(&db, &s, Some(meter_id), None).await;
+        run_next(&db, "test").await.unwrap().unwrap();
+        let got = events(db.clone()).await;
+        let kinds: Vec<(&str, bool)> = got.iter().map(|e| (e.kind.as_str(), e.ended_at.is_some())).collect();
+        assert_eq!(kinds, vec![("meter_error", false), ("battery_low", true)]);
+        assert!(got[0].details.contains("временная ошибка"), "{}", got[0].details);
+        heat.lock().unwrap().status = 0;
+        manual(&db, &s, Some(meter_id), None).await;
+        run_next(&db, "test").await.unwrap().unwrap();
+        assert!(events(db.clone()).await.iter().all(|e| e.ended_at.is_some()), "a clear status ends them all");
+    }
+);

@@ -409,3 +409,46 @@ db_test!(
         assert_eq!(last.last().unwrap().total.unwrap().to_string(), "199.099");
     }
 );
+
+db_test!(
+    a_codecs_magnet_flag_opens_one_event_until_an_uplink_says_it_is_gone,
+    |db| {
+        use app::storage::event;
+        let site = company(&db).await;
+        let pulsar = device(&db, site, "Пульсар LoRa", 1).await;
+        let at = |h: u32| Utc.with_ymd_and_hms(2026, 11, 20, h, 0, 0).unwrap();
+        let message = |n: u32, object: serde_json::Value| Message {
+            topic: chirpstack::topic("app", &pulsar.dev_eui),
+            payload: chirpstack::event("app", &pulsar.dev_eui, n, at(n), &object, &[]),
+        };
+        let (company_id, meter_id) = (pulsar.company_id, pulsar.meters[0]);
+        let events = |db: Db| async move {
+            event::list(&db, company_id, &event::Filter { meter_id: Some(meter_id), limit: 100, ..Default::default() }).await.unwrap()
+        };
+        let mut uplinks = Uplinks::new(db.clone(), FieldMaps::bundled());
+        // the magnet comes at 9:00 and stays for three uplinks, over two batches
+        uplinks
+            .store(&[
+                message(8, serde_json::json!({"volume": 10, "magnet": false})),
+                message(9, serde_json::json!({"volume": 10.5, "magnet": true})),
+                message(10, serde_json::json!({"volume": 11, "magnet": true})),
+            ])
+            .await
+            .unwrap();
+        uplinks.store(&[message(11, serde_json::json!({"volume": 11.5, "magnet": 1}))]).await.unwrap();
+        let got = events(db.clone()).await;
+        assert_eq!(got.len(), 1, "one event however many uplinks repeat it: {got:?}");
+        assert_eq!((got[0].kind.as_str(), got[0].severity.as_str(), got[0].source.as_str()), ("magnet", "alarm", "meter"));
+        assert_eq!((got[0].started_at, got[0].ended_at), (at(9).timestamp(), None));
+        assert!(got[0].details.contains(&pulsar.dev_eui), "{}", got[0].details);
+        // an uplink without the flag says nothing; one with it off ends the event
+        uplinks.store(&[message(12, serde_json::json!({"volume": 12}))]).await.unwrap();
+        assert_eq!(events(db.clone()).await[0].ended_at, None);
+        uplinks.store(&[message(13, serde_json::json!({"volume": 12.5, "magnet": false}))]).await.unwrap();
+        let got = events(db.clone()).await;
+        assert_eq!(got.len(), 1);
+        assert!(got[0].ended_at.is_some());
+        // the readings went on all along
+        assert_eq!(count(&db, &pulsar).await, 6);
+    }
+);

@@ -790,6 +790,9 @@ messages! {
     EvZeroUse => "Нулевое потребление", "Zero consumption";
     EvZeroSince => "нет потребления с", "nothing used since";
     EvDays => "суток:", "days:";
+    EvBatteryLow => "Низкий заряд батареи прибора", "Meter battery low";
+    EvMeterError => "Прибор сообщает об ошибке", "The meter reports an error";
+    EvLeak => "Протечка (датчик прибора)", "Leak (the meter's sensor)";
     EvCoverOpened => "Вскрытие крышки счётчика", "Meter cover opened";
     EvMagnet => "Воздействие магнитным полем", "Magnetic field on the meter";
     EvPowerOff => "Отключение питания счётчика", "Meter power off";

@@ -23,6 +23,12 @@ pub enum EventKind {
     /// A meter that used something each month used nothing for a week: stuck, shut off, or
     /// bypassed.
     ZeroUse,
+    /// The meter's status: its battery (or supply) is low.
+    BatteryLow,
+    /// The meter's status: it reports an error of its own.
+    MeterError,
+    /// The meter's leak sensor (a LoRaWAN water meter's flag).
+    Leak,
     /// The meter's journal: its cover was opened (a broken seal, tampering).
     CoverOpened,
     /// The meter's journal: a magnetic field was held to it (the common way to slow one).
@@ -32,13 +38,16 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 12] = [
         EventKind::Silent,
         EventKind::NoAnswer,
         EventKind::Decreased,
         EventKind::Jump,
         EventKind::VerificationOverdue,
         EventKind::ZeroUse,
+        EventKind::BatteryLow,
+        EventKind::MeterError,
+        EventKind::Leak,
         EventKind::CoverOpened,
         EventKind::Magnet,
         EventKind::PowerOff,
@@ -53,6 +62,9 @@ impl EventKind {
             EventKind::Jump => "jump",
             EventKind::VerificationOverdue => "verification_overdue",
             EventKind::ZeroUse => "zero_use",
+            EventKind::BatteryLow => "battery_low",
+            EventKind::MeterError => "meter_error",
+            EventKind::Leak => "leak",
             EventKind::CoverOpened => "cover_opened",
             EventKind::Magnet => "magnet",
             EventKind::PowerOff => "power_off",
@@ -65,8 +77,8 @@ impl EventKind {
 
     pub fn severity(self) -> Severity {
         match self {
-            EventKind::Decreased | EventKind::CoverOpened | EventKind::Magnet => Severity::Alarm,
-            EventKind::Silent | EventKind::Jump | EventKind::VerificationOverdue | EventKind::ZeroUse => Severity::Warning,
+            EventKind::Decreased | EventKind::CoverOpened | EventKind::Magnet | EventKind::MeterError | EventKind::Leak => Severity::Alarm,
+            EventKind::Silent | EventKind::Jump | EventKind::VerificationOverdue | EventKind::ZeroUse | EventKind::BatteryLow => Severity::Warning,
             EventKind::NoAnswer | EventKind::PowerOff => Severity::Info,
         }
     }
@@ -79,6 +91,9 @@ impl EventKind {
             EventKind::Jump => Msg::EvJump,
             EventKind::VerificationOverdue => Msg::EvVerificationOverdue,
             EventKind::ZeroUse => Msg::EvZeroUse,
+            EventKind::BatteryLow => Msg::EvBatteryLow,
+            EventKind::MeterError => Msg::EvMeterError,
+            EventKind::Leak => Msg::EvLeak,
             EventKind::CoverOpened => Msg::EvCoverOpened,
             EventKind::Magnet => Msg::EvMagnet,
             EventKind::PowerOff => Msg::EvPowerOff,
@@ -195,7 +210,7 @@ impl EventValues {
                 Some(at) => format!("{} {at}", t(Msg::LastContact)),
                 None => t(Msg::NpNever).to_string(),
             },
-            EventKind::NoAnswer => self.message.clone().unwrap_or_default(),
+            EventKind::NoAnswer | EventKind::BatteryLow | EventKind::MeterError | EventKind::Leak => self.message.clone().unwrap_or_default(),
             EventKind::VerificationOverdue => {
                 format!("{} {}", t(Msg::EvDueSince), self.date.clone().unwrap_or_default())
             }
@@ -206,6 +221,7 @@ impl EventValues {
                 t(Msg::EvDays),
                 self.days.unwrap_or_default()
             ),
+            EventKind::CoverOpened | EventKind::Magnet | EventKind::PowerOff if self.message.is_some() => self.message.clone().unwrap_or_default(),
             EventKind::CoverOpened | EventKind::Magnet | EventKind::PowerOff => {
                 let mut s = t(Msg::EvFromJournal).to_string();
                 if let Some(at) = &self.at {

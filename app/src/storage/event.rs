@@ -30,29 +30,36 @@ pub struct OpenEvent {
     pub kind: String,
 }
 
+/// Inserts one event unless the same one is open (or, from a meter, already kept): the
+/// database's unique indexes decide. Returns 1 when it was new.
+async fn insert(conn: &mut sqlx::AnyConnection, e: &NewEvent, ended: Option<i64>, at: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "INSERT INTO events (company_id, object_id, meter_id, channel_id, kind, severity, source, started_at, opened_at, ended_at, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+    )
+    .bind(e.company_id)
+    .bind(e.object_id)
+    .bind(e.meter_id)
+    .bind(e.channel_id)
+    .bind(e.kind)
+    .bind(e.severity)
+    .bind(e.source)
+    .bind(e.started_at)
+    .bind(at)
+    .bind(ended)
+    .bind(&e.details)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
 /// Opens these events at `at`; one already open for the same building, meter and kind is
 /// left as it is. Returns how many opened.
 pub async fn open_many(db: &Db, events: &[NewEvent], at: i64) -> Result<u64> {
     let mut tx = db.pool().begin().await?;
     let mut opened = 0;
     for e in events {
-        opened += sqlx::query(
-            "INSERT INTO events (company_id, object_id, meter_id, channel_id, kind, severity, source, started_at, opened_at, details)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
-        )
-        .bind(e.company_id)
-        .bind(e.object_id)
-        .bind(e.meter_id)
-        .bind(e.channel_id)
-        .bind(e.kind)
-        .bind(e.severity)
-        .bind(e.source)
-        .bind(e.started_at)
-        .bind(at)
-        .bind(&e.details)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        opened += insert(&mut tx, e, None, at).await?;
     }
     tx.commit().await?;
     Ok(opened)
@@ -65,24 +72,7 @@ pub async fn record_from_meter(db: &Db, events: &[NewEvent], ended: &[Option<i64
     let mut tx = db.pool().begin().await?;
     let mut new = 0;
     for (e, end) in events.iter().zip(ended) {
-        new += sqlx::query(
-            "INSERT INTO events (company_id, object_id, meter_id, channel_id, kind, severity, source, started_at, opened_at, ended_at, details)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-        )
-        .bind(e.company_id)
-        .bind(e.object_id)
-        .bind(e.meter_id)
-        .bind(e.channel_id)
-        .bind(e.kind)
-        .bind(e.severity)
-        .bind(e.source)
-        .bind(e.started_at)
-        .bind(at)
-        .bind(*end)
-        .bind(&e.details)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        new += insert(&mut tx, e, *end, at).await?;
         if let Some(end) = end {
             sqlx::query(
                 "UPDATE events SET ended_at = $1
@@ -100,6 +90,45 @@ pub async fn record_from_meter(db: &Db, events: &[NewEvent], ended: &[Option<i64
     }
     tx.commit().await?;
     Ok(new)
+}
+
+/// Ends a meter's open events of these kinds from one source: the meter no longer says so.
+pub async fn end_of_meter(db: &Db, company_id: i64, meter_id: i64, source: &str, kinds: &[&str], at: i64) -> Result<u64> {
+    let mut ended = 0;
+    for kind in kinds {
+        ended += sqlx::query(
+            "UPDATE events SET ended_at = $1
+             WHERE company_id = $2 AND meter_id = $3 AND source = $4 AND kind = $5 AND ended_at IS NULL",
+        )
+        .bind(at)
+        .bind(company_id)
+        .bind(meter_id)
+        .bind(source)
+        .bind(*kind)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    }
+    Ok(ended)
+}
+
+/// Ends the open events of one kind from one source of many meters (an uplink batch's
+/// flags left off), 500 meters to a statement.
+pub async fn end_of_meters(db: &Db, source: &str, kind: &str, meter_ids: &[i64], at: i64) -> Result<u64> {
+    let mut ended = 0;
+    for chunk in meter_ids.chunks(500) {
+        ended += sqlx::query(&format!(
+            "UPDATE events SET ended_at = $1 WHERE source = $2 AND kind = $3 AND ended_at IS NULL AND meter_id IN ({})",
+            id_list(chunk)
+        ))
+        .bind(at)
+        .bind(source)
+        .bind(kind)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    }
+    Ok(ended)
 }
 
 /// A company's open events of one source.
@@ -202,8 +231,9 @@ pub struct Filter<'a> {
     pub started: Option<(i64, i64)>,
     /// Leave out the resolved ones.
     pub unresolved_only: bool,
-    /// Only what «Нештатные ситуации» lists: Uchet's findings and the meters' own alarms
-    /// (a cover opened, a magnet), not a meter's notes such as a power cut.
+    /// Only what «Нештатные ситуации» lists: Uchet's findings and what the meters report of
+    /// themselves (a cover opened, a magnet, a low battery, an error), not a meter's notes
+    /// such as a power cut.
     pub situations: bool,
     pub limit: i64,
 }
@@ -231,7 +261,7 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
            AND (CAST($6 AS TEXT) IS NULL OR m.resource = $6)
            AND e.started_at >= $7 AND e.started_at < $8
            AND ($9 = 0 OR e.resolved_at IS NULL)
-           AND ($12 = 0 OR e.source = 'computed' OR e.severity = 'alarm')
+           AND ($12 = 0 OR e.source = 'computed' OR e.severity <> 'info')
          ORDER BY e.started_at DESC, e.id DESC
          LIMIT $10",
     )

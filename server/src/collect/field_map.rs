@@ -1,6 +1,9 @@
 //! Which field of a LoRaWAN uplink is which meter value, per meter model. The maps are data
 //! (`server/maps/lorawan.json`, or `maps/lorawan.json` in the data directory, which wins), so
 //! a new device model needs no new code: name the codec's fields, or say the payload is M-Bus.
+//! A map may also name the codec's flags (a magnet, a leak, a low battery…): each is an
+//! event of the meter, open while the flag is set; an M-Bus payload's status byte says the
+//! same of itself.
 //!
 //! Numbers from a codec are JSON numbers the codec (JavaScript) printed from a double; they
 //! are read back from that shortest text, so `123.456` stays exactly 123.456. Strings of
@@ -28,6 +31,8 @@ pub enum FieldMapError {
     Unit { model: String, unit: String },
     #[error("model {model:?}: bad scale {scale:?}")]
     Scale { model: String, scale: String },
+    #[error("model {model:?}: unknown event {event:?} (one of {known})")]
+    Event { model: String, event: String, known: String },
 }
 
 /// What went wrong turning one uplink into values (logged; the uplink is still acknowledged).
@@ -58,6 +63,29 @@ struct ModelFile {
     payload: Option<String>,
     #[serde(default)]
     fields: Vec<FieldFile>,
+    /// The codec's flags that are events of the meter.
+    #[serde(default)]
+    flags: Vec<FlagFile>,
+}
+
+#[derive(Deserialize)]
+struct FlagFile {
+    /// Dotted path into `object` of a boolean (or 0/1) flag.
+    path: String,
+    /// The event it is: one of [`FLAG_EVENTS`].
+    event: String,
+    #[serde(default)]
+    input: Option<u32>,
+}
+
+/// The events a codec's flag may name.
+pub const FLAG_EVENTS: &[&str] = &["magnet", "cover_opened", "leak", "battery_low", "meter_error"];
+
+#[derive(Debug, Clone)]
+struct Flag {
+    path: Vec<String>,
+    event: &'static str,
+    input: u32,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +124,7 @@ struct Field {
 struct Model {
     names: Vec<String>,
     payload: Payload,
+    flags: Vec<Flag>,
 }
 
 /// All known device maps.
@@ -201,9 +230,19 @@ impl FieldMaps {
                         ),
                     )),
                 };
+            let mut flags = Vec::new();
+            for f in m.flags {
+                let event = FLAG_EVENTS.iter().find(|e| **e == f.event).copied().ok_or_else(|| FieldMapError::Event {
+                    model: model_name.clone(),
+                    event: f.event.clone(),
+                    known: FLAG_EVENTS.join(", "),
+                })?;
+                flags.push(Flag { path: f.path.split('.').map(str::to_string).collect(), event, input: f.input.unwrap_or(1) });
+            }
             models.push(Model {
                 names: m.names.iter().map(|n| n.trim().to_lowercase()).collect(),
                 payload,
+                flags,
             });
         }
         Ok(FieldMaps { models })
@@ -216,6 +255,31 @@ impl FieldMaps {
                 .iter()
                 .any(|n| !n.is_empty() && name.starts_with(n.as_str()))
         })
+    }
+
+    /// The conditions an uplink reports of the meter of `meter_model` on `input`: each event
+    /// with whether it is on. A flag the uplink does not carry says nothing; an M-Bus
+    /// payload's status byte says battery and error.
+    pub fn conditions(&self, meter_model: &str, input: u32, uplink: &Uplink) -> Vec<(&'static str, bool)> {
+        let Some(model) = self.model(meter_model) else { return Vec::new() };
+        let mut out = Vec::new();
+        if let Payload::Mbus = model.payload {
+            if let Some(status) = mbus::decode_user_data(&uplink.data, None).ok().and_then(|r| r.status) {
+                out.extend(super::status::conditions(status).map(|(k, on)| (k.as_str(), on)));
+            }
+        }
+        if let Some(object) = uplink.object.as_ref() {
+            for f in model.flags.iter().filter(|f| f.input == input) {
+                let on = match at(object, &f.path) {
+                    Some(serde_json::Value::Bool(b)) => *b,
+                    Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
+                    Some(serde_json::Value::String(s)) => matches!(s.trim().to_lowercase().as_str(), "1" | "true" | "yes" | "да"),
+                    _ => continue,
+                };
+                out.push((f.event, on));
+            }
+        }
+        out
     }
 
     /// The values an uplink carries for the meter of `meter_model` on `input` of the device.
@@ -307,6 +371,18 @@ mod tests {
             gateway: String::new(),
             dr: None,
         }
+    }
+
+    #[test]
+    fn a_codecs_flags_are_the_meters_conditions_and_a_missing_flag_says_nothing() {
+        let maps = FieldMaps::bundled();
+        let u = uplink(serde_json::json!({"volume": 1, "magnet": true, "leak": 0, "battery_low": "1"}));
+        assert_eq!(maps.conditions("Пульсар LoRa", 1, &u), vec![("magnet", true), ("leak", false), ("battery_low", true)]);
+        let quiet = uplink(serde_json::json!({"volume": 1}));
+        assert!(maps.conditions("Пульсар LoRa", 1, &quiet).is_empty());
+        assert!(maps.conditions("Счётчик без карты", 1, &u).is_empty());
+        let bad = r#"{"models":[{"match":["X"],"fields":[],"flags":[{"path":"a","event":"fire"}]}]}"#;
+        assert!(matches!(FieldMaps::parse(bad, "test"), Err(FieldMapError::Event { .. })));
     }
 
     #[test]

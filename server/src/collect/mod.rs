@@ -14,6 +14,7 @@ pub mod line;
 pub mod poll;
 pub mod protocol;
 pub mod schedule;
+pub mod status;
 pub mod simulator;
 pub mod transport;
 pub mod uplink;

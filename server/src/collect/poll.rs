@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use app::models::monitoring::EventSource;
 use app::storage::communicator::Communicator;
 use app::storage::poll_job::PollJob;
 use app::storage::poll_result::PollResult;
@@ -24,7 +25,7 @@ use super::protocol::mercury::{self, Level};
 use super::protocol::Measurement;
 use super::protocol::modbus::RegisterMaps;
 use super::archive::{self, Start};
-use super::{ingest, journal, transport};
+use super::{ingest, journal, status, transport};
 
 /// How long a bus lease lasts before it must be renewed; a dead process frees the bus after
 /// this.
@@ -331,6 +332,14 @@ async fn store(
     }
     if let Some(e) = &readout.journal_error {
         notes.push(format!("журналы событий счётчика не прочитаны: {e}"));
+    }
+    if let Some(byte) = readout.status {
+        let (open, ended) = status::events(t, byte, at);
+        app::storage::event::open_many(db, &open, at).await?;
+        app::storage::event::end_of_meter(db, t.company_id, t.meter_id, EventSource::Meter.as_str(), &ended, at).await?;
+        if !open.is_empty() {
+            notes.push(status::describe(byte));
+        }
     }
     // checked as typed readings are: a lowered or jumping value waits for a dispatcher
     app::ingest::validate::flag(db, &mut readings).await?;

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use app::models::Resource;
 use app::storage::channel::{self, Channel};
 use app::storage::reading::{self, Reading, Source};
+use app::models::monitoring::{EventKind, EventSource, EventValues};
+use app::storage::event::{self, NewEvent};
 use app::storage::lora_packet::{self, Packet};
 use app::storage::{self, communicator, decimal, meter, Db, StorageError};
 
@@ -68,6 +70,7 @@ struct Device {
 
 struct DeviceMeter {
     meter_id: i64,
+    object_id: i64,
     resource: Resource,
     model: String,
     /// The device input the meter hangs on (its bus address; 1 when empty).
@@ -136,6 +139,7 @@ impl Uplinks {
                 for m in meter::list_for_communicator(&self.db, c.company_id, c.id).await? {
                     meters.push(DeviceMeter {
                         meter_id: m.id,
+                        object_id: m.object_id,
                         resource: m.resource,
                         model: m.model.clone(),
                         input: m.bus_address.trim().parse().unwrap_or(1),
@@ -159,6 +163,8 @@ impl Uplinks {
         let mut readings = Vec::new();
         let mut heard = Vec::new();
         let mut packets = Vec::new();
+        // each meter's flags as the batch leaves them: on (since when) or off
+        let mut conditions: HashMap<(i64, &'static str), Condition> = HashMap::new();
         let now = storage::now();
         for message in batch {
             stats.uplinks += 1;
@@ -184,6 +190,19 @@ impl Uplinks {
             packets.push(packet_of(&device, &uplink, ts));
             let mut mapped = false;
             for m in device.meters.iter() {
+                for (kind, on) in self.maps.conditions(&m.model, m.input, &uplink) {
+                    let c = conditions.entry((m.meter_id, kind)).or_insert(Condition {
+                        company_id: device.company_id,
+                        object_id: m.object_id,
+                        on,
+                        since: ts,
+                        dev_eui: uplink.dev_eui.clone(),
+                    });
+                    if on && !c.on {
+                        c.since = ts;
+                    }
+                    c.on = on;
+                }
                 let measurements = match self.maps.measurements(&m.model, m.input, &uplink) {
                     Ok(ms) => ms,
                     Err(e) => {
@@ -225,8 +244,54 @@ impl Uplinks {
         heard.dedup();
         meter::set_last_contact_many(&self.db, &heard, now).await?;
         lora_packet::insert_many(&self.db, &packets).await?;
+        self.record_conditions(conditions, now).await?;
         self.stats += stats;
         Ok(stats)
+    }
+}
+
+/// A meter's flag as a batch of uplinks leaves it.
+struct Condition {
+    company_id: i64,
+    object_id: i64,
+    on: bool,
+    /// The uplink time it came on (the first of a run of «on»).
+    since: i64,
+    dev_eui: String,
+}
+
+impl Uplinks {
+    /// Opens an event for each flag left on (one per meter and kind, however many uplinks
+    /// repeat it) and ends the open ones of each flag left off: a statement per kind.
+    async fn record_conditions(&self, conditions: HashMap<(i64, &'static str), Condition>, at: i64) -> Result<(), StorageError> {
+        let mut open = Vec::new();
+        let mut ended: HashMap<&'static str, Vec<i64>> = HashMap::new();
+        for ((meter_id, kind), c) in conditions {
+            if !c.on {
+                ended.entry(kind).or_default().push(meter_id);
+                continue;
+            }
+            let Some(k) = EventKind::parse(kind) else { continue };
+            let values = EventValues { message: Some(format!("по пакету LoRaWAN устройства {}", c.dev_eui)), ..Default::default() };
+            open.push(NewEvent {
+                company_id: c.company_id,
+                object_id: c.object_id,
+                meter_id: Some(meter_id),
+                channel_id: None,
+                kind: k.as_str(),
+                severity: k.severity().as_str(),
+                source: EventSource::Meter.as_str(),
+                started_at: c.since,
+                details: serde_json::to_string(&values).unwrap_or_else(|_| "{}".into()),
+            });
+        }
+        if !open.is_empty() {
+            event::open_many(&self.db, &open, at).await?;
+        }
+        for (kind, meters) in ended {
+            event::end_of_meters(&self.db, EventSource::Meter.as_str(), kind, &meters, at).await?;
+        }
+        Ok(())
     }
 }
 

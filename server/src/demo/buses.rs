@@ -163,6 +163,10 @@ pub async fn start(db: &Db) -> Result<Started, BusError> {
                     .map(thousandths);
                 sim.load_mcal_per_hour = thousandths(gcal - before) / (7 * 24);
                 sim.faults.silent = silent;
+                // the second heat meter's battery is running out: its replies say so
+                if address == 2 {
+                    sim.status = simulator::mbus::POWER_LOW;
+                }
                 heat.push(sim.shared());
                 hang(db, m, address, "mbus").await?;
                 if heat_bus_id.is_none() {

@@ -34,6 +34,7 @@ pub async fn read<S: AsyncRead + AsyncWrite + Unpin>(
         serial: decoded.identification.clone(),
         measurements: decoded.measurements().cloned().collect(),
         stored: crate::collect::archive::stored(&decoded.records),
+        status: decoded.status,
         ..Default::default()
     })
 }

@@ -27,6 +27,8 @@ pub struct Readout {
     pub journal: Option<Vec<(super::protocol::mercury::journal::Journal, super::protocol::mercury::journal::Record)>>,
     /// Why the journals asked were not read (the registers were, all the same).
     pub journal_error: Option<String>,
+    /// The status byte an M-Bus meter sent with its values.
+    pub status: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

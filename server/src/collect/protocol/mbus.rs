@@ -152,6 +152,8 @@ pub struct Reply {
     pub manufacturer: Option<String>,
     pub medium: Option<String>,
     pub access_number: Option<u8>,
+    /// The status byte of the header: what the meter says of itself (see [`status`]).
+    pub status: Option<u8>,
     pub records: Vec<Record>,
     /// Records the parser could not read, with the reason; the rest are kept.
     pub errors: Vec<String>,
@@ -190,6 +192,14 @@ pub fn decode_reply(frame: &[u8], expected: Option<u8>) -> Result<Reply, MbusErr
     decode_user_data(data, address)
 }
 
+/// The conditions a header's status byte reports (EN 13757-3, 6.2): the meter's battery or
+/// supply is low; it has an error, lasting (permanent) or passing (temporary).
+pub mod status {
+    pub const POWER_LOW: u8 = 0x04;
+    pub const PERMANENT_ERROR: u8 = 0x08;
+    pub const TEMPORARY_ERROR: u8 = 0x10;
+}
+
 /// Reads the user data of a reply (CI field and records) without the wired frame around it,
 /// as it comes in a LoRaWAN or wireless payload.
 pub fn decode_user_data(data: &[u8], address: Option<u8>) -> Result<Reply, MbusError> {
@@ -201,6 +211,7 @@ pub fn decode_user_data(data: &[u8], address: Option<u8>) -> Result<Reply, MbusE
         manufacturer: None,
         medium: None,
         access_number: None,
+        status: None,
         records: Vec::new(),
         errors: Vec::new(),
     };
@@ -212,6 +223,7 @@ pub fn decode_user_data(data: &[u8], address: Option<u8>) -> Result<Reply, MbusE
         reply.manufacturer = h.manufacturer.as_ref().ok().map(|m| format!("{m:?}"));
         reply.medium = Some(format!("{:?}", h.device_type));
         reply.access_number = Some(h.short_tpl_header.access_number);
+        reply.status = Some(h.short_tpl_header.status.bits());
     }
     if block.is_encrypted() == Some(true) {
         return Err(MbusError::Encrypted);

@@ -9,6 +9,7 @@ use chrono::{Datelike, Timelike};
 
 use super::{Device, Faults, RequestScan, Shared};
 use crate::collect::protocol::mbus::{self, ACK};
+pub use crate::collect::protocol::mbus::status::POWER_LOW;
 
 /// What the meter measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +36,9 @@ pub struct MbusMeter {
     /// Heat energy stored at the end of last month (storage 1), Mcal; nine tenths of the
     /// energy now when not set.
     pub month_end_mcal: Option<u64>,
+    /// The status byte of its replies (EN 13757-3: 0x04 power low, 0x08 permanent error,
+    /// 0x10 temporary error).
+    pub status: u8,
     pub faults: Faults,
     access: u8,
     since: Instant,
@@ -53,6 +57,7 @@ impl MbusMeter {
             t_supply: 752,
             t_return: 481,
             month_end_mcal: None,
+            status: 0,
             faults: Faults::default(),
             access: 0,
             since: Instant::now(),
@@ -85,7 +90,7 @@ impl MbusMeter {
         let mut d = mbus::bcd_bytes(self.identification as u64, 4);
         let man: u16 = ((b'U' - 64) as u16) << 10 | ((b'C' - 64) as u16) << 5 | (b'H' - 64) as u16;
         d.extend_from_slice(&man.to_le_bytes());
-        d.extend_from_slice(&[0x01, medium, self.access, 0x00, 0x00, 0x00]);
+        d.extend_from_slice(&[0x01, medium, self.access, self.status, 0x00, 0x00]);
         if self.medium == Medium::Heat {
             // Energy, 10^6 cal = 1 Mcal, 32-bit integer.
             d.extend_from_slice(&[0x04, 0xFB, 0x0D]);

@@ -120,6 +120,8 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("event_journal", "query=kind%3Dsilent".into(), Permission::ViewData),
         ("map_of_meters", "resource=heat".into(), Permission::ViewData),
         ("map_building_meters", format!("object={}", w.a.object_id), Permission::ViewData),
+        ("data_arrival", common::form(&[("query", &format!("object={}", w.a.object_id))]), Permission::ViewData),
+        ("data_arrival_meter", format!("meter={}&query=", w.a.meter_id), Permission::ViewData),
         ("group_balance", "query=by%3Dmonth".into(), Permission::ViewData),
         ("premises_consumption", "query=by%3Dmonth&registry=true".into(), Permission::ViewData),
         ("balance_groups", format!("object={}", w.a.object_id), Permission::ViewObjects),

@@ -11,6 +11,7 @@ pub mod export;
 pub mod field_frame;
 pub mod layout;
 pub mod new_password;
+pub mod picked;
 pub mod reading_input;
 pub mod scan;
 pub mod script;

@@ -1,9 +1,10 @@
 //! Monitoring (issue 23): «Нештатные ситуации» and «Журнал событий», resolving a situation
-//! with a comment, «Карта приборов» and «LoRa-сеансы».
+//! with a comment, «Карта приборов», «LoRa-сеансы» and «Поступление данных».
 
 use leptos::prelude::*;
 
 use crate::errors::AppError;
+use crate::models::arrival::{Arrival, ArrivalDetail};
 use crate::models::lora::{LoraLog, LoraSessions};
 use crate::models::meter_map::{MapBuilding, MeterMap};
 use crate::models::monitoring::{Journal, Situations};
@@ -83,4 +84,28 @@ pub async fn lora_packet_log(device: i64) -> Result<LoraLog, AppError> {
 
     let (db, c) = authorize(Permission::ViewData).await?;
     crate::queries::monitoring::lora::log(&db, &c, device).await
+}
+
+/// «Поступление данных»: a building's meters with the records of one archive over a period,
+/// by the filters the page's address holds (`object`, `resource`, `placement`, `archive`,
+/// `from`, `to`).
+#[server(endpoint = "data_arrival")]
+pub async fn data_arrival(query: String) -> Result<Arrival, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    let q = crate::models::arrival::ArrivalQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('=')));
+    crate::queries::monitoring::arrival::arrival(&db, &c, q).await
+}
+
+/// One meter's records of the same archive and period, parameter by parameter.
+#[server(endpoint = "data_arrival_meter")]
+pub async fn data_arrival_meter(meter: i64, query: String) -> Result<ArrivalDetail, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewData).await?;
+    let q = crate::models::arrival::ArrivalQuery::from_pairs(query.split('&').filter_map(|p| p.split_once('=')));
+    crate::queries::monitoring::arrival::detail(&db, &c, meter, q).await
 }

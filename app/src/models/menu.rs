@@ -67,6 +67,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/monitoring/events", Msg::MenuEvents, ViewData, true),
                 item("/monitoring/not-polled", Msg::MenuNotPolled, ViewData, true),
                 item("/monitoring/polling", Msg::MenuPolling, ViewData, true),
+                item("/monitoring/arrival", Msg::MenuArrival, ViewData, true),
                 item("/monitoring/lora", Msg::MenuLora, ViewData, true),
             ],
         ),

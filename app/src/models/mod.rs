@@ -3,6 +3,7 @@
 pub mod amount;
 pub mod api;
 pub mod archive;
+pub mod arrival;
 pub mod audit;
 pub mod balance;
 pub mod billing;

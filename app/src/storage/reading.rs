@@ -304,6 +304,29 @@ pub async fn list_many(db: &Db, company_id: i64, channel_ids: &[i64], from: i64,
     rows.iter().map(from_row).collect()
 }
 
+/// Many channels' records of one period (their hourly, daily or monthly archive) in
+/// `[from, to)`, by channel, then time; 500 channels to a statement.
+pub async fn archive_of_channels(db: &Db, company_id: i64, channel_ids: &[i64], period: Period, from: i64, to: i64) -> Result<Vec<Reading>> {
+    let mut out = Vec::new();
+    for chunk in channel_ids.chunks(500) {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM readings WHERE channel_id IN ({}) AND period = $1
+               AND ts >= $2 AND ts < $3 AND company_id = $4 ORDER BY channel_id, ts",
+            super::id_list(chunk)
+        ))
+        .bind(period as i64)
+        .bind(from)
+        .bind(to)
+        .bind(company_id)
+        .fetch_all(db.pool())
+        .await?;
+        for r in &rows {
+            out.push(from_row(r)?);
+        }
+    }
+    Ok(out)
+}
+
 /// [`latest_integral_before`] of many channels at once, each before its own moment, confirmed
 /// readings only: (channel, reading) for those that have one.
 pub async fn latest_confirmed_before_many(db: &Db, company_id: i64, bounds: &[(i64, i64)]) -> Result<Vec<(i64, Reading)>> {

@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::components::error_view::ErrorBox;
 use crate::components::export::csv_href;
 use crate::components::layout::follow_selected_object;
+use crate::components::picked::PickedPanel;
 use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
 use crate::errors::AppError;
 use crate::functions::monitoring::{lora_devices, lora_packet_log};
@@ -173,7 +174,7 @@ fn Devices(sessions: LoraSessions) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <PacketLog picked/>
+        <PickedPanel picked fetch=lora_packet_log prompt=Msg::LoraPick class="lora-log" testid="lora-packets" show=|log| view! { <Packets log/> }/>
     }
 }
 
@@ -223,34 +224,6 @@ fn DeviceLine(device: LoraDevice, picked: RwSignal<Option<i64>>) -> impl IntoVie
 
 /// The packets shown before «Показать все».
 const FIRST: usize = 200;
-
-/// The picked device's packets, asked when it is picked (into a plain signal: the page's
-/// resource is already resolved).
-#[component]
-fn PacketLog(picked: RwSignal<Option<i64>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let answer = RwSignal::new(None::<Result<LoraLog, AppError>>);
-    Effect::new(move |_| {
-        let Some(id) = picked.get() else { return };
-        answer.set(None);
-        leptos::task::spawn_local(async move {
-            let got = lora_packet_log(id).await;
-            if picked.get_untracked() == Some(id) {
-                answer.set(Some(got));
-            }
-        });
-    });
-    view! {
-        <section class="lora-log" data-testid="lora-packets">
-            {move || match (picked.get(), answer.get()) {
-                (None, _) => view! { <p class="muted">{i18n.tr(Msg::LoraPick)}</p> }.into_any(),
-                (Some(_), None) => view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }.into_any(),
-                (Some(_), Some(Err(e))) => view! { <ErrorBox error=e/> }.into_any(),
-                (Some(_), Some(Ok(log))) => view! { <Packets log/> }.into_any(),
-            }}
-        </section>
-    }
-}
 
 fn packet_rows(packets: &[LoraPacket], lang: Lang) -> Vec<Vec<String>> {
     let head = [Msg::LoraReceived, Msg::LoraCounter, Msg::LoraPort, Msg::LoraRssi, Msg::LoraSnr, Msg::LoraGateway, Msg::LoraDr, Msg::LoraPayload];

@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::components::error_view::ErrorBox;
 use crate::components::export::csv_href;
 use crate::components::layout::follow_selected_object;
+use crate::components::picked::PickedPanel;
 use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
 use crate::errors::AppError;
 use crate::functions::monitoring::{map_building_meters, map_of_meters};
@@ -264,7 +265,7 @@ fn MapPlaces(map: MeterMap, state: MapState) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <PickedBuilding picked kind/>
+        <PickedPanel picked fetch=move |id| map_building_meters(id, kind.map(|r| r.as_str().to_string()).unwrap_or_default()) prompt=Msg::MapPick class="map-building" testid="map-building" show=|building| view! { <BuildingMeters building/> }/>
     }
 }
 
@@ -289,35 +290,6 @@ fn PlaceLine(place: MapPlace, picked: RwSignal<Option<i64>>, pick: impl Fn(i64) 
                 None => view! { <span class="warn-text">{i18n.tr(Msg::MapNoCoordinates)}</span> }.into_any(),
             }}</td>
         </tr>
-    }
-}
-
-/// The picked building's meters, asked when it is picked (into a plain signal: the page's
-/// resource is already resolved).
-#[component]
-fn PickedBuilding(picked: RwSignal<Option<i64>>, kind: Option<Resource>) -> impl IntoView {
-    let i18n = use_i18n();
-    let answer = RwSignal::new(None::<Result<MapBuilding, AppError>>);
-    Effect::new(move |_| {
-        let Some(id) = picked.get() else { return };
-        answer.set(None);
-        let kind = kind.map(|r| r.as_str().to_string()).unwrap_or_default();
-        leptos::task::spawn_local(async move {
-            let got = map_building_meters(id, kind).await;
-            if picked.get_untracked() == Some(id) {
-                answer.set(Some(got));
-            }
-        });
-    });
-    view! {
-        <section class="map-building" data-testid="map-building">
-            {move || match (picked.get(), answer.get()) {
-                (None, _) => view! { <p class="muted">{i18n.tr(Msg::MapPick)}</p> }.into_any(),
-                (Some(_), None) => view! { <p class="loading">{i18n.tr(Msg::Loading)}</p> }.into_any(),
-                (Some(_), Some(Err(e))) => view! { <ErrorBox error=e/> }.into_any(),
-                (Some(_), Some(Ok(b))) => view! { <BuildingMeters building=b/> }.into_any(),
-            }}
-        </section>
     }
 }
 

@@ -2,6 +2,7 @@
 //! journal, the map of meters, LoRa sessions, meters not polled and the polling console.
 
 pub mod abnormal;
+pub mod arrival;
 pub mod events;
 pub mod lora;
 pub mod map;

@@ -5,7 +5,7 @@
 //! days has its averages; packets older than ten days go with the sweep; another company's
 //! device is not found and a resident is refused.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::capacity::DigitCapacity;

@@ -2,7 +2,7 @@
 //! monthly records, a column per parameter and tariff, in the building's time, exact; the
 //! file download says the same; another company's meter is not found.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::archive::{ArchiveKind, MeterArchive};

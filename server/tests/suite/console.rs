@@ -3,7 +3,7 @@
 //! meter is not found; an empty tab is refused with a clear error; and the console's file
 //! lists the tab as the screen does.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::capacity::DigitCapacity;

@@ -1,6 +1,6 @@
 //! Signing in over HTTP: the cookie, the redirect, throttling, sign-out.
 
-mod common;
+use crate::common;
 
 use app::auth::password;
 use app::errors::{AppError, Problem};

@@ -1,7 +1,7 @@
 //! Every server function checks role and company: the full matrix of role × function, and
 //! the tenant walls between companies, over real HTTP on both databases.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::{Permission, Role};

@@ -3,7 +3,7 @@
 //! pages, the account card, and the same figures as the dashboard, the meter page and the
 //! Excel file.
 
-mod common;
+use crate::common;
 
 use common::october::{d, daily, oct, october};
 

@@ -3,7 +3,7 @@
 //! their thread, notices with read receipts, readings from residents — and that a resident
 //! reaches nothing but their own.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::cabinet::{CabinetView, CodeTarget, CodeSheet, PremiseConsumption};

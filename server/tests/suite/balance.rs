@@ -4,7 +4,7 @@
 //! of the company overridden by the building's own; groups of their own; bad input refused
 //! whole; another company's buildings and groups not found; the page's file.
 
-mod common;
+use crate::common;
 
 use app::errors::{AppError, Problem};
 use app::i18n::Msg;

@@ -3,7 +3,7 @@
 //! is gone; «Нештатные ситуации» are the caller's company's, resolved with a comment that is
 //! journaled; the event journal filters and its file holds the screen's rows.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::monitoring::{EventKind, Journal, Situations};

@@ -4,7 +4,7 @@
 //! the model and serial, moves the meter and logs what changed; a retired meter's card stays
 //! as it was; another company's building or meter is not found, a reader is refused.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::meter_form::{MeterForm, MeterFormData, MeterSaved};

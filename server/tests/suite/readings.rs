@@ -2,7 +2,7 @@
 //! filters, sort, pages, the remembered column choice, the Excel and CSV files, and the walls
 //! between roles and companies.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::capacity::DigitCapacity;

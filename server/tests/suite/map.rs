@@ -4,7 +4,7 @@
 //! a building's meters silent first; another company's building not found, a resident
 //! refused.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::capacity::DigitCapacity;

@@ -3,7 +3,7 @@
 //! for byte as made, the protocol opens as a page and as Excel, a reader downloads but cannot
 //! run, bad input gets 422, and another company sees none of it.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::billing::{BillingPage, Protocol, Reason, RunStatus};

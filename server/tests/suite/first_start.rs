@@ -2,7 +2,7 @@
 //! browser and by `server setup`; the company card edited by its administrator; buildings
 //! created, edited with their poll schedule and archived — over real HTTP on both databases.
 
-mod common;
+use crate::common;
 
 use app::errors::{AppError, Problem};
 use app::i18n::Msg;

@@ -4,7 +4,7 @@
 //! figure per resident or per m² and the share of the common meter; another company's
 //! building not found, a resident refused, a bad period a Russian 422, the files.
 
-mod common;
+use crate::common;
 
 use app::errors::{AppError, Problem};
 use app::i18n::{Lang, Msg};

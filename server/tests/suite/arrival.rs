@@ -4,7 +4,7 @@
 //! with the checks' marks; a long period cut and said; another company's building and meter
 //! not found, a resident refused, a bad date a clear error.
 
-mod common;
+use crate::common;
 
 use app::errors::{AppError, Problem};
 use app::i18n::Msg;

@@ -2,7 +2,7 @@
 //! capacity, one storage per device-made id however often it arrives, partial refusals,
 //! readings that went down flagged for dispatchers, and the walls between roles and companies.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::capacity::DigitCapacity;

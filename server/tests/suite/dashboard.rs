@@ -3,7 +3,7 @@
 //! reading counted on the next look, the same figures as the meter page, and the wall
 //! between companies.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::capacity::DigitCapacity;

@@ -2,7 +2,7 @@
 //! company only, the overdue ones on request, a period no calendar has refused in words, and
 //! the same rows in the downloaded file.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::verification::DueCalendar;

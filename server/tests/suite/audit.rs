@@ -1,7 +1,7 @@
 //! The history of users' actions (F42) over HTTP on both databases: what people did shows
 //! with their names, filters narrow it, it goes to Excel, and a company sees only its own.
 
-mod common;
+use crate::common;
 
 use app::models::audit::AuditView;
 use app::models::Role;

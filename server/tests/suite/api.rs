@@ -1,7 +1,7 @@
 //! The open API (`/api/v1`) over real HTTP on both databases: its document, tokens and their
 //! company walls, revocation, posting readings once, paging, the pace limit and the log.
 
-mod common;
+use crate::common;
 
 use app::models::api::ApiScope;
 use app::storage::reading::{Period, Source};

@@ -3,7 +3,7 @@
 //! barcode, a model in any case or a flat; another company's building not found, a resident
 //! refused, the files holding the same meters.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::i18n::Lang;

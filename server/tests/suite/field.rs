@@ -2,7 +2,7 @@
 //! people walk it, with each meter's digit capacity, its tariffs and previous readings, and
 //! nothing of another company.
 
-mod common;
+use crate::common;
 
 use app::errors::AppError;
 use app::models::capacity::DigitCapacity;

@@ -4,7 +4,7 @@
 //! CSV download; the verification list sorts meters by their term; a reader downloads;
 //! another company sees nothing.
 
-mod common;
+use crate::common;
 
 use app::exports::pdf::text_of;
 use app::models::reports::{Report, Cell};

@@ -4,6 +4,7 @@ pub mod attach;
 pub mod cell_table;
 pub mod cell_toolbar;
 pub mod chart;
+pub mod confirm;
 pub mod day_or_month;
 pub mod entry_sheet;
 pub mod error_view;

@@ -3,25 +3,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+use crate::components::confirm::confirmed as confirm;
 use crate::functions::auth::{sign_out, SignOut};
 use crate::i18n::{role_name, use_i18n};
 use crate::i18n::Msg;
 use crate::models::Role;
-
-/// The browser's own yes/no question (no dialog code in the bundle every page loads).
-fn confirm(text: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()
-            .and_then(|w| w.confirm_with_message(text).ok())
-            .unwrap_or(true)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = text;
-        true
-    }
-}
 
 #[component]
 pub fn UserBox(full_name: String, role: Role) -> impl IntoView {

@@ -180,13 +180,7 @@ fn MeterView(card: MeterCard, review: ServerAction<ReviewReading>) -> impl IntoV
             let id = c.id;
             let retire = expect_context::<ServerAction<crate::functions::meter_form::RetireMeter>>();
             let ask = move |_| {
-                #[cfg(feature = "hydrate")]
-                let sure = web_sys::window()
-                    .and_then(|w| w.confirm_with_message(&i18n.t(Msg::MfRetireAsk)).ok())
-                    .unwrap_or(false);
-                #[cfg(not(feature = "hydrate"))]
-                let sure = false;
-                if sure {
+                if crate::components::confirm::confirmed(i18n.t(Msg::MfRetireAsk)) {
                     retire.dispatch(crate::functions::meter_form::RetireMeter { id });
                 }
             };

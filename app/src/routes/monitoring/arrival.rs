@@ -14,7 +14,6 @@ use crate::components::export::csv_href;
 use crate::components::layout::follow_selected_object;
 use crate::components::picked::PickedPanel;
 use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
-use crate::errors::AppError;
 use crate::functions::monitoring::{data_arrival, data_arrival_meter};
 use crate::i18n::{parameter_name, resource_name, unit_text, use_i18n, Lang, Msg};
 use crate::models::arrival::{Archive, Arrival, ArrivalDetail, ArrivalMeter, Slot};

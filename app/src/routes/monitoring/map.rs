@@ -13,7 +13,6 @@ use crate::components::export::csv_href;
 use crate::components::layout::follow_selected_object;
 use crate::components::picked::PickedPanel;
 use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
-use crate::errors::AppError;
 use crate::functions::monitoring::{map_building_meters, map_of_meters};
 use crate::i18n::{resource_name, use_i18n, Lang, Msg};
 use crate::models::format::integer;

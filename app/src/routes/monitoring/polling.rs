@@ -376,17 +376,7 @@ fn Row(
 
 /// Asks the browser's confirmation before an action that changes what the collector does.
 fn confirmed(question: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()
-            .and_then(|w| w.confirm_with_message(&format!("{question}?")).ok())
-            .unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = question;
-        false
-    }
+    crate::components::confirm::confirmed(&format!("{question}?"))
 }
 
 /// «Подключить или изменить прибор»: a meter of the tab put on one of the building's lines

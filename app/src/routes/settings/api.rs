@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::confirm::confirmed;
 use crate::components::error_view::{ActionError, ErrorBox};
 use crate::components::table::all_words_in;
 use crate::functions::api::{api_tokens, CreateApiToken, RevokeApiToken};
@@ -126,16 +127,9 @@ fn Tokens(rows: Vec<ApiTokenRow>, revoke: ServerAction<RevokeApiToken>) -> impl 
                                     <td>
                                         {revoked.is_none().then(|| view! {
                                             <button type="button" class="small" data-testid="revoke" on:click=move |_| {
-                                                #[cfg(feature = "hydrate")]
-                                                {
-                                                    let sure = web_sys::window()
-                                                        .and_then(|w| w.confirm_with_message(i18n.t(Msg::ApiRevokeConfirm)).ok())
-                                                        .unwrap_or(false);
-                                                    if !sure {
-                                                        return;
-                                                    }
+                                                if confirmed(i18n.t(Msg::ApiRevokeConfirm)) {
+                                                    revoke.dispatch(RevokeApiToken { id });
                                                 }
-                                                revoke.dispatch(RevokeApiToken { id });
                                             }>{i18n.tr(Msg::ApiRevoke)}</button>
                                         })}
                                     </td>

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, open, signIn, hydrated, BASE, DESKTOP, PHONE, SHOTS } from './helpers.js';
+import { launch, open, signIn, hydrated, makeToken, BASE, DESKTOP, PHONE, SHOTS } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -21,11 +21,7 @@ test('an administrator makes a token, a script uses it, and revoking it stops it
   await page.waitForURL('**/settings/api');
   await hydrated(page);
   const name = `1С ${Date.now()}`;
-  await page.click('details.panel summary');
-  await page.fill('[data-testid="new-token"] input[name="name"]', name);
-  await page.selectOption('[data-testid="new-token"] select[name="scope"]', 'write');
-  await page.click('[data-testid="new-token"] button[type="submit"]');
-  const token = (await page.textContent('[data-testid="token"]', { timeout: 15000 })).trim();
+  const token = await makeToken(page, name, 'write');
   assert.match(token, /^uchet_[0-9a-f]{64}$/);
   const row = page.locator(`table[data-testid="tokens"] tr[data-token="${name}"]`);
   await row.waitFor();

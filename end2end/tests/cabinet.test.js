@@ -7,61 +7,12 @@
 // arrives at a real SMTP listener on loopback and its link registers the owner.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { launch, open, signIn, hydrated, registerWith, PHONE, DESKTOP, SHOTS } from './helpers.js';
+import { smtpSink, bodyOf, SMTP_PORT } from './smtp.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-// The SMTP listener the server under test sends to (scripts/test sets UCHET_SMTP_URL).
-const SMTP_PORT = Number(process.env.UCHET_SMTP_PORT || 0);
-const letters = [];
-let smtp;
-
-/** Enough SMTP to take letters: EHLO, MAIL, RCPT, DATA, QUIT. */
-function listen(port) {
-  return new Promise((resolve) => {
-    smtp = net.createServer((socket) => {
-      let buffer = '';
-      let inData = false;
-      let data = [];
-      const reply = (line) => socket.write(line + '\r\n');
-      reply('220 e2e-sink ESMTP');
-      socket.on('data', (chunk) => {
-        buffer += chunk.toString('utf8');
-        let i;
-        while ((i = buffer.indexOf('\r\n')) >= 0) {
-          const line = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          if (inData) {
-            if (line === '.') { inData = false; letters.push(data.join('\r\n')); data = []; reply('250 OK'); } else { data.push(line.startsWith('.') ? line.slice(1) : line); }
-            continue;
-          }
-          const u = line.toUpperCase();
-          if (u.startsWith('EHLO')) { socket.write('250-e2e-sink\r\n250 8BITMIME\r\n'); } else if (u === 'DATA') { inData = true; reply('354 go ahead'); } else if (u.startsWith('QUIT')) { reply('221 bye'); socket.end(); } else { reply('250 OK'); }
-        }
-      });
-    });
-    smtp.listen(port, '127.0.0.1', resolve);
-  });
-}
-
-/** A letter's text: quoted-printable or base64 as lettre wrote it. */
-function bodyOf(letter) {
-  const [head, ...rest] = letter.split('\r\n\r\n');
-  const body = rest.join('\r\n\r\n');
-  if (/content-transfer-encoding: base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (/content-transfer-encoding: quoted-printable/i.test(head)) {
-    const bytes = [];
-    const s = body.replace(/=\r\n/g, '');
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] === '=' && /^[0-9A-F]{2}$/i.test(s.slice(i + 1, i + 3))) { bytes.push(parseInt(s.slice(i + 1, i + 3), 16)); i += 2; } else { bytes.push(...Buffer.from(s[i], 'utf8')); }
-    }
-    return Buffer.from(bytes).toString('utf8');
-  }
-  return body;
-}
 
 /** A tiny PNG (1×1, red) as a photo of the leak. */
 const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -277,7 +228,7 @@ test('a notice to a building reaches its residents and not another building\'s, 
 });
 
 test('an invite reaches a real SMTP listener and its link registers the owner', { skip: SMTP_PORT === 0 && 'UCHET_SMTP_PORT not set' }, async () => {
-  await listen(SMTP_PORT);
+  const { letters, close } = await smtpSink();
   try {
     const { context, page } = await open(browser, DESKTOP);
     await signIn(page, 'dispatcher');
@@ -301,6 +252,6 @@ test('an invite reaches a real SMTP listener and its link registers the owner', 
     assert.match(await owner.page.textContent('article.premise-card h2'), /кв\. 56$/);
     await owner.context.close();
   } finally {
-    smtp.close();
+    close();
   }
 });

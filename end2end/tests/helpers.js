@@ -76,3 +76,13 @@ export async function registerWith(page, code, email, name, password) {
   await Promise.all([page.waitForURL(/\/my$/, { timeout: 20000 }), page.click('button[type="submit"]')]);
   await hydrated(page);
 }
+
+/** Makes an API token on «Доступ по API» (the page open, its administrator signed in) and
+ * returns it as the page shows it, once. */
+export async function makeToken(page, name, scope) {
+  await page.click('details.panel summary');
+  await page.fill('[data-testid="new-token"] input[name="name"]', name);
+  await page.selectOption('[data-testid="new-token"] select[name="scope"]', scope);
+  await page.click('[data-testid="new-token"] button[type="submit"]');
+  return (await page.textContent('[data-testid="token"]', { timeout: 15000 })).trim();
+}

@@ -21,6 +21,8 @@
 //! | `UCHET_TRUSTED_PROXIES` | trusted-proxies | none: `X-Forwarded-For` is never believed (`10.0.0.1, 192.168.0.0/16`) |
 //! | `UCHET_METRICS_TOKEN` | metrics-token | none: `/metrics` answers loopback only |
 //! | `UCHET_MAP_TILES` | map-tiles | OpenStreetMap (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`); a company's own tile server on a closed network |
+//! | `UCHET_MONITOR_SECONDS` | monitor-seconds | 120: how often monitoring's events are brought up to date |
+//! | `UCHET_ALERTS_SECONDS` | alerts-seconds | 60: how often the alert subscribers are told of what opened |
 
 use std::path::{Path, PathBuf};
 
@@ -79,6 +81,10 @@ pub struct UchetSection {
     pub metrics_token: String,
     /// The tile server of «Карта приборов»: a URL template with `{z}`, `{x}`, `{y}`.
     pub map_tiles: String,
+    /// Seconds between monitoring's sweeps (events opened and ended).
+    pub monitor_seconds: u64,
+    /// Seconds between the alerts' passes (subscribers told of the events that opened).
+    pub alerts_seconds: u64,
 }
 
 impl UchetSection {
@@ -118,6 +124,8 @@ impl Default for UchetSection {
             trusted_proxies: String::new(),
             metrics_token: String::new(),
             map_tiles: app::monitoring::map::OSM_TILES.into(),
+            monitor_seconds: 120,
+            alerts_seconds: 60,
         }
     }
 }
@@ -133,6 +141,8 @@ impl std::fmt::Debug for UchetSection {
             .field("log_format", &self.log_format)
             .field("secure_cookies", &self.secure_cookies)
             .field("collector_jobs", &self.collector_jobs)
+            .field("monitor_seconds", &self.monitor_seconds)
+            .field("alerts_seconds", &self.alerts_seconds)
             .field("mqtt_url", &without_password(&self.mqtt_url))
             .field("mqtt_topic", &self.mqtt_topic)
             .field("mqtt_client_id", &self.mqtt_client_id)
@@ -232,6 +242,16 @@ pub fn apply_env(
             .trim()
             .parse()
             .map_err(|_| ConfigError::Env("UCHET_COLLECTOR_JOBS", format!("not a number: {v:?}")))?;
+    }
+    for (name, field) in [("UCHET_MONITOR_SECONDS", &mut u.monitor_seconds), ("UCHET_ALERTS_SECONDS", &mut u.alerts_seconds)] {
+        if let Some(v) = get(name) {
+            *field = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|s| (1..=86_400).contains(s))
+                .ok_or_else(|| ConfigError::Env(name, format!("expected seconds from 1 to 86400, got {v:?}")))?;
+        }
     }
     if let Some(v) = get("UCHET_MQTT_URL") {
         u.mqtt_url = v;
@@ -352,5 +372,17 @@ mod tests {
             env(&[("UCHET_DEMO", "maybe")])
         )
         .is_err());
+    }
+
+    #[test]
+    fn monitoring_and_alerts_run_as_often_as_told_and_never_in_a_busy_loop() {
+        let mut u = UchetSection::default();
+        assert_eq!((u.monitor_seconds, u.alerts_seconds), (120, 60));
+        apply_env(&mut u, env(&[("UCHET_MONITOR_SECONDS", "5"), ("UCHET_ALERTS_SECONDS", " 2 ")])).unwrap();
+        assert_eq!((u.monitor_seconds, u.alerts_seconds), (5, 2));
+        for bad in ["0", "-1", "раз в минуту", "86401"] {
+            let e = apply_env(&mut UchetSection::default(), env(&[("UCHET_ALERTS_SECONDS", bad)])).unwrap_err();
+            assert!(e.to_string().contains("UCHET_ALERTS_SECONDS"), "{e}");
+        }
     }
 }

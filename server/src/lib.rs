@@ -10,6 +10,7 @@ pub mod mail;
 pub mod setup;
 pub mod telemetry;
 pub mod web;
+pub mod webhook;
 
 
 use app::auth::AuthConfig;
@@ -67,8 +68,13 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     };
     tokio::spawn(sweep(db.clone()));
     tokio::spawn(keep_rollup(db.clone()));
-    tokio::spawn(monitor(db.clone()));
+    tokio::spawn(monitor(db.clone(), config.uchet.monitor_seconds));
     tokio::spawn(billing_schedule(db.clone()));
+    // letters' links need a whole address: the public one, or where this server listens
+    let public_url = Some(config.uchet.public_url.trim().to_string())
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| format!("http://{}", config.leptos.site_addr));
+    tokio::spawn(alerts(db.clone(), state.mail.clone(), public_url, config.uchet.alerts_seconds));
     if config.uchet.collector_jobs > 0 {
         if config.uchet.demo {
             match demo::buses::start(&db).await {
@@ -148,9 +154,9 @@ async fn keep_rollup(db: Db) {
 }
 
 /// Keeps monitoring's events current (issue 23): at start, so the first look at
-/// «Нештатные ситуации» finds them, and then every two minutes.
-async fn monitor(db: Db) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(120));
+/// «Нештатные ситуации» finds them, and then every `seconds` (two minutes by default).
+async fn monitor(db: Db, seconds: u64) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(seconds));
     loop {
         tick.tick().await;
         match app::monitoring::sweep_all(&db, app::storage::now()).await {
@@ -173,6 +179,27 @@ async fn billing_schedule(db: Db) {
                 }
             }
             Err(e) => tracing::warn!(error = %e, "automatic billing exports not run"),
+        }
+    }
+}
+
+/// Tells the subscribers of the events that opened (every `seconds`, a minute by default):
+/// letters go to the mailer, webhook POSTs leave from here.
+async fn alerts(db: Db, mail: app::mail::MailConfig, public_url: String, seconds: u64) {
+    let delivery = app::monitoring::alerts::Delivery { public_url, mail_enabled: mail.enabled };
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(seconds));
+    loop {
+        tick.tick().await;
+        match app::monitoring::alerts::dispatch(&db, &delivery, app::storage::now()).await {
+            Ok(d) if d.letters + d.webhooks > 0 => {
+                tracing::info!(letters = d.letters, webhooks = d.webhooks, "alerts queued");
+                mail.wake.notify_one();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "alerts not dispatched"),
+        }
+        if let Err(e) = webhook::send_due(&db, app::storage::now()).await {
+            tracing::warn!(error = %e, "webhook outbox not read");
         }
     }
 }

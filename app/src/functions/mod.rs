@@ -3,6 +3,7 @@
 //! caller's company. Endpoints are named so tests and other clients can call them.
 
 pub mod activation;
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod balance;

@@ -107,6 +107,11 @@ pub const ACTIONS: &[&str] = &[
     "meter.create",
     "meter.edit",
     "meter.retire",
+    "alert.subscribe",
+    "alert.pause",
+    "alert.resume",
+    "alert.delete",
+    "alert.unsubscribe",
 ];
 
 /// An action in words; an unknown one (from a newer version) shows as stored.
@@ -145,6 +150,11 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "meter.create" => Msg::AuMeterCreate,
         "meter.edit" => Msg::AuMeterEdit,
         "meter.retire" => Msg::AuMeterRetire,
+        "alert.subscribe" => Msg::AuAlertSubscribe,
+        "alert.pause" => Msg::AuAlertPause,
+        "alert.resume" => Msg::AuAlertResume,
+        "alert.delete" => Msg::AuAlertDelete,
+        "alert.unsubscribe" => Msg::AuAlertUnsubscribe,
         _ => return None,
     })
 }

@@ -69,6 +69,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/monitoring/polling", Msg::MenuPolling, ViewData, true),
                 item("/monitoring/arrival", Msg::MenuArrival, ViewData, true),
                 item("/monitoring/lora", Msg::MenuLora, ViewData, true),
+                item("/monitoring/alerts", Msg::MenuAlerts, ViewData, true),
             ],
         ),
         (

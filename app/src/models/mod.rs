@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser.
 
+pub mod alerts;
 pub mod amount;
 pub mod api;
 pub mod archive;

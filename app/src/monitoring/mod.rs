@@ -2,6 +2,7 @@
 //! meter gone quiet, a poll unanswered, a reading that went down or jumped, a verification
 //! overdue — for «Нештатные ситуации» and «Журнал событий»; and the map's tile server.
 
+pub mod alerts;
 pub mod map;
 pub mod sweep;
 

@@ -235,6 +235,8 @@ pub struct Filter<'a> {
     /// themselves (a cover opened, a magnet, a low battery, an error), not a meter's notes
     /// such as a power cut.
     pub situations: bool,
+    /// Opened after this event (the alerts' cursor).
+    pub after_id: Option<i64>,
     pub limit: i64,
 }
 
@@ -262,6 +264,7 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
            AND e.started_at >= $7 AND e.started_at < $8
            AND ($9 = 0 OR e.resolved_at IS NULL)
            AND ($12 = 0 OR e.source = 'computed' OR e.severity <> 'info')
+           AND e.id > $13
          ORDER BY e.started_at DESC, e.id DESC
          LIMIT $10",
     )
@@ -277,6 +280,7 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
     .bind(f.limit)
     .bind(f.meter_id)
     .bind(f.situations as i64)
+    .bind(f.after_id.unwrap_or(0))
     .fetch_all(db.pool())
     .await?;
     rows.iter()
@@ -304,6 +308,16 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
             })
         })
         .collect()
+}
+
+/// The id of a company's newest event (0: none yet): where a new alert subscription starts
+/// and how far the dispatcher has read.
+pub async fn newest_id(db: &Db, company_id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM events WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_one(db.pool())
+        .await?
+        .unwrap_or(0))
 }
 
 /// How many of a company's events of a severity nobody resolved yet: the count beside

@@ -1,8 +1,13 @@
 //! The mail outbox: letters wait here until the SMTP relay took them. Whoever asks for a
 //! letter only writes a row; the server's mailer sends, and retries with growing pauses, so a
-//! relay that is down delays an invite but never loses it.
+//! relay that is down delays an invite but never loses it. Alerts' webhook POSTs wait here
+//! too, on their own channel, and leave the same way.
 
 use super::{Db, Result};
+
+/// The outbox's channels: letters by SMTP, alerts' JSON POSTs to a webhook's URL.
+pub const MAIL: &str = "mail";
+pub const WEBHOOK: &str = "webhook";
 
 /// Attempts before a letter is given up (about a day of retries).
 pub const MAX_ATTEMPTS: i64 = 12;
@@ -29,28 +34,44 @@ pub async fn create(
     body: &str,
     now: i64,
 ) -> Result<Letter> {
+    create_on(db, MAIL, company_id, recipient, subject, body, now).await
+}
+
+/// Puts a message in the outbox on a channel ([`MAIL`] or [`WEBHOOK`]).
+pub async fn create_on(
+    db: &Db,
+    channel: &str,
+    company_id: Option<i64>,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> Result<Letter> {
     Ok(sqlx::query_as::<_, Letter>(
-        "INSERT INTO mail_outbox (company_id, recipient, subject, body, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING *",
+        "INSERT INTO mail_outbox (company_id, recipient, subject, body, created_at, next_attempt_at, channel)
+         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING *",
     )
     .bind(company_id)
     .bind(recipient)
     .bind(subject)
     .bind(body)
     .bind(now)
+    .bind(channel)
     .fetch_one(db.pool())
     .await?)
 }
 
-/// Letters due now, oldest first.
-pub async fn list_due(db: &Db, now: i64, limit: i64) -> Result<Vec<Letter>> {
+/// A channel's messages due now, oldest first.
+pub async fn list_due(db: &Db, channel: &str, now: i64, limit: i64) -> Result<Vec<Letter>> {
     Ok(sqlx::query_as::<_, Letter>(
         "SELECT * FROM mail_outbox WHERE sent_at IS NULL AND attempts < $2 AND next_attempt_at <= $1
+           AND channel = $4
          ORDER BY next_attempt_at, id LIMIT $3",
     )
     .bind(now)
     .bind(MAX_ATTEMPTS)
     .bind(limit)
+    .bind(channel)
     .fetch_all(db.pool())
     .await?)
 }
@@ -113,14 +134,14 @@ mod tests {
         let l = create(&db, None, "owner@example.ru", "Приглашение", "Код", 1_000)
             .await
             .unwrap();
-        assert_eq!(list_due(&db, 1_000, 10).await.unwrap().len(), 1);
+        assert_eq!(list_due(&db, MAIL, 1_000, 10).await.unwrap().len(), 1);
         assert!(claim(&db, l.id, 1_000, 300).await.unwrap());
         assert!(!claim(&db, l.id, 1_000, 300).await.unwrap(), "taken by the first");
         mark_failed(&db, l.id, 0, "connection refused", 1_000).await.unwrap();
-        assert!(list_due(&db, 1_059, 10).await.unwrap().is_empty(), "waits a minute");
-        let due = list_due(&db, 1_060, 10).await.unwrap();
+        assert!(list_due(&db, MAIL, 1_059, 10).await.unwrap().is_empty(), "waits a minute");
+        let due = list_due(&db, MAIL, 1_060, 10).await.unwrap();
         assert_eq!((due[0].attempts, due[0].last_error.as_str()), (1, "connection refused"));
         mark_sent(&db, l.id, 1_061).await.unwrap();
-        assert!(list_due(&db, 9_999, 10).await.unwrap().is_empty());
+        assert!(list_due(&db, MAIL, 9_999, 10).await.unwrap().is_empty());
     });
 }

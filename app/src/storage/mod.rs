@@ -6,6 +6,7 @@
 //! SQLite is the embedded default; PostgreSQL is chosen by a `postgres://` URL.
 
 pub mod account;
+pub mod alert_subscription;
 pub mod api_token;
 pub mod activation_code;
 pub mod attachment;

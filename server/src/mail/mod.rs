@@ -165,7 +165,7 @@ async fn send(
 /// Sends what is due once: returns how many letters left.
 pub async fn send_due(db: &Db, settings: &SmtpSettings) -> Result<usize, app::storage::StorageError> {
     let now = app::storage::now();
-    let due = mail::list_due(db, now, 50).await?;
+    let due = mail::list_due(db, mail::MAIL, now, 50).await?;
     if due.is_empty() {
         return Ok(0);
     }

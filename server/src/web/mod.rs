@@ -11,6 +11,7 @@ pub mod listen;
 pub mod metrics;
 pub mod peer;
 pub mod session_gate;
+pub mod unsubscribe;
 
 use app::auth::AuthConfig;
 use app::storage::Db;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/export/{name}", get(export::table))
         .route("/billing/file/{id}", get(export::billing_file))
         .route("/attachments/{id}", get(attachments::download))
+        .route("/alerts/unsubscribe/{token}", get(unsubscribe::ask).post(unsubscribe::confirm))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -17,6 +17,8 @@ fn is_open(path: &str) -> bool {
     path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path.starts_with("/icons/")
+        // an alert letter's unsubscribe link, followed from any mailbox
+        || path.starts_with("/alerts/unsubscribe/")
         || matches!(path, "/healthz" | "/metrics" | "/offline.html")
         || path
             .rsplit('/')

@@ -122,6 +122,13 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("map_building_meters", format!("object={}", w.a.object_id), Permission::ViewData),
         ("data_arrival", common::form(&[("query", &format!("object={}", w.a.object_id))]), Permission::ViewData),
         ("data_arrival_meter", format!("meter={}&query=", w.a.meter_id), Permission::ViewData),
+        ("alert_subscriptions", String::new(), Permission::ViewData),
+        (
+            "subscribe_alerts",
+            common::form(&[("name", "Аварии"), ("email", "a@uk.test"), ("webhook_url", ""), ("kinds", ""), ("severities", "alarm"),
+                ("resources", ""), ("objects", ""), ("quiet_from", ""), ("quiet_to", ""), ("remind_hours", "")]),
+            Permission::ViewData,
+        ),
         ("group_balance", "query=by%3Dmonth".into(), Permission::ViewData),
         ("premises_consumption", "query=by%3Dmonth&registry=true".into(), Permission::ViewData),
         ("balance_groups", format!("object={}", w.a.object_id), Permission::ViewObjects),

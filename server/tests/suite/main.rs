@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod alerts;
 mod api;
 mod archive;
 mod arrival;

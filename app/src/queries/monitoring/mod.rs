@@ -1,6 +1,7 @@
 //! Monitoring's read models: «Нештатные ситуации» and «Журнал событий», from the events the
 //! sweep keeps (monitoring::sweep), with times in each building's zone.
 
+pub mod alerts;
 pub mod arrival;
 pub mod journal;
 pub mod lora;

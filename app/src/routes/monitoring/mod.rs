@@ -1,7 +1,8 @@
 //! Monitoring: what went wrong and what the collector did — abnormal situations, the event
-//! journal, the map of meters, LoRa sessions, meters not polled and the polling console.
+//! journal, the map of meters, LoRa sessions, data arrival, alerts, meters not polled and the polling console.
 
 pub mod abnormal;
+pub mod alerts;
 pub mod arrival;
 pub mod events;
 pub mod lora;

@@ -113,7 +113,7 @@ test('a lowered reading reaches the subscriber by letter and by webhook, and the
       await signIn(page, 'dispatcher');
       await page.goto('/monitoring/alerts');
       await hydrated(page);
-      await page.waitForSelector('[data-testid="alert-form"]');
+      await page.waitForSelector('[data-testid="alert-form-panel"]');
       if (!(await page.locator('[data-testid="alert-form-panel"][open]').count())) await page.click('[data-testid="alert-form-panel"] summary');
       await page.fill('[data-testid="alert-name"]', name);
       await page.fill('[data-testid="alert-email"]', email);

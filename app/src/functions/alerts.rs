@@ -12,8 +12,9 @@ pub async fn alert_subscriptions() -> Result<MyAlerts, AppError> {
     use crate::mail::MailConfig;
     use crate::models::Permission;
 
-    let (db, c) = authorize(Permission::ViewData).await?;
+    // read before the first await: after it the request's context may be gone
     let mail = use_context::<MailConfig>().unwrap_or_default();
+    let (db, c) = authorize(Permission::ViewData).await?;
     crate::queries::monitoring::alerts::page(&db, &c, mail.enabled).await
 }
 
@@ -38,8 +39,8 @@ pub async fn subscribe_alerts(
     use crate::models::alerts::SubscriptionForm;
     use crate::models::Permission;
 
-    let (db, c) = authorize(Permission::ViewData).await?;
     let mail = use_context::<MailConfig>().unwrap_or_default();
+    let (db, c) = authorize(Permission::ViewData).await?;
     let form = SubscriptionForm { name, email, webhook_url, kinds, severities, resources, objects, quiet_from, quiet_to, remind_hours };
     crate::queries::monitoring::alerts::subscribe(&db, &c, &form, mail.enabled).await
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::confirm::confirmed;
+use crate::errors::AppError;
 use crate::components::error_view::{ActionError, ErrorBox};
 use crate::components::export::csv_href;
 use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
@@ -23,10 +24,18 @@ pub fn AlertsPage() -> impl IntoView {
     let subscribe = ServerAction::<SubscribeAlerts>::new();
     let switch = ServerAction::<SwitchAlerts>::new();
     let delete = ServerAction::<DeleteAlerts>::new();
-    let data = resource(
-        move || (subscribe.version().get(), switch.version().get(), delete.version().get()),
-        |_| alert_subscriptions(),
-    );
+    // the list again after a change is kept; not after a refusal, so the form keeps what
+    // was typed beside its message
+    let changed = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        let ok = |v: Option<Result<(), AppError>>| matches!(v, Some(Ok(())));
+        // all three read each time (no short circuit), so each stays tracked
+        let kept = [subscribe.value().with(|v| matches!(v, Some(Ok(_)))), ok(switch.value().get()), ok(delete.value().get())];
+        if kept.contains(&true) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let data = resource(move || changed.get(), |_| alert_subscriptions());
     view! {
         <Title text=i18n.tr(Msg::MenuAlerts)/>
         <section class="page alerts-page">
@@ -59,6 +68,10 @@ fn Alerts(
             {(!page.mail_enabled).then(|| view! { <p class="notice" data-testid="alert-no-mail">{i18n.tr(Msg::AlMailOff)}</p> })}
             <SubscriptionForm email=page.email.clone() objects subscribe/>
         </details>
+        // outside the panel: it closes once there is a subscription to list
+        {move || matches!(subscribe.value().get(), Some(Ok(_))).then(|| view! {
+            <p class="ok" role="status" data-testid="alert-saved">{i18n.tr(Msg::AlSaved)}</p>
+        })}
         <ActionError value=switch.value()/>
         <ActionError value=delete.value()/>
         {if page.subscriptions.is_empty() {
@@ -169,9 +182,6 @@ fn SubscriptionForm(email: String, objects: Vec<(i64, String)>, subscribe: Serve
             </button>
         </form>
         <ActionError value=subscribe.value()/>
-        {move || matches!(subscribe.value().get(), Some(Ok(_))).then(|| view! {
-            <p class="ok" role="status" data-testid="alert-saved">{i18n.tr(Msg::AlSaved)}</p>
-        })}
     }
 }
 

@@ -13,6 +13,7 @@ pub mod cabinet;
 pub mod company;
 pub mod consumption;
 pub mod dashboard;
+pub mod deviation;
 pub mod entry;
 pub mod home;
 pub mod inventory;

@@ -112,6 +112,7 @@ pub const ACTIONS: &[&str] = &[
     "alert.resume",
     "alert.delete",
     "alert.unsubscribe",
+    "deviation.rules",
 ];
 
 /// An action in words; an unknown one (from a newer version) shows as stored.
@@ -155,6 +156,7 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "alert.resume" => Msg::AuAlertResume,
         "alert.delete" => Msg::AuAlertDelete,
         "alert.unsubscribe" => Msg::AuAlertUnsubscribe,
+        "deviation.rules" => Msg::AuDeviationRules,
         _ => return None,
     })
 }

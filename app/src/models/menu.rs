@@ -68,6 +68,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                 item("/monitoring/not-polled", Msg::MenuNotPolled, ViewData, true),
                 item("/monitoring/polling", Msg::MenuPolling, ViewData, true),
                 item("/monitoring/arrival", Msg::MenuArrival, ViewData, true),
+                item("/monitoring/deviations", Msg::MenuDeviations, ViewData, true),
                 item("/monitoring/lora", Msg::MenuLora, ViewData, true),
                 item("/monitoring/alerts", Msg::MenuAlerts, ViewData, true),
             ],

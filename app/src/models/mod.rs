@@ -15,6 +15,7 @@ pub mod cell;
 pub mod company;
 pub mod consumption;
 pub mod dashboard;
+pub mod deviation;
 pub mod entry;
 pub mod field;
 pub mod format;

@@ -35,10 +35,12 @@ pub enum EventKind {
     Magnet,
     /// The meter's journal: it lost power.
     PowerOff,
+    /// A common meter's parameter outside the band its building's deviation rule allows.
+    Deviation,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 12] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::Silent,
         EventKind::NoAnswer,
         EventKind::Decreased,
@@ -51,6 +53,7 @@ impl EventKind {
         EventKind::CoverOpened,
         EventKind::Magnet,
         EventKind::PowerOff,
+        EventKind::Deviation,
     ];
 
     /// The name kept in the database and in links.
@@ -68,6 +71,7 @@ impl EventKind {
             EventKind::CoverOpened => "cover_opened",
             EventKind::Magnet => "magnet",
             EventKind::PowerOff => "power_off",
+            EventKind::Deviation => "deviation",
         }
     }
 
@@ -78,7 +82,12 @@ impl EventKind {
     pub fn severity(self) -> Severity {
         match self {
             EventKind::Decreased | EventKind::CoverOpened | EventKind::Magnet | EventKind::MeterError | EventKind::Leak => Severity::Alarm,
-            EventKind::Silent | EventKind::Jump | EventKind::VerificationOverdue | EventKind::ZeroUse | EventKind::BatteryLow => Severity::Warning,
+            EventKind::Silent
+            | EventKind::Jump
+            | EventKind::VerificationOverdue
+            | EventKind::ZeroUse
+            | EventKind::BatteryLow
+            | EventKind::Deviation => Severity::Warning,
             EventKind::NoAnswer | EventKind::PowerOff => Severity::Info,
         }
     }
@@ -97,6 +106,7 @@ impl EventKind {
             EventKind::CoverOpened => Msg::EvCoverOpened,
             EventKind::Magnet => Msg::EvMagnet,
             EventKind::PowerOff => Msg::EvPowerOff,
+            EventKind::Deviation => Msg::EvDeviation,
         }
     }
 }
@@ -210,7 +220,9 @@ impl EventValues {
                 Some(at) => format!("{} {at}", t(Msg::LastContact)),
                 None => t(Msg::NpNever).to_string(),
             },
-            EventKind::NoAnswer | EventKind::BatteryLow | EventKind::MeterError | EventKind::Leak => self.message.clone().unwrap_or_default(),
+            EventKind::NoAnswer | EventKind::BatteryLow | EventKind::MeterError | EventKind::Leak | EventKind::Deviation => {
+                self.message.clone().unwrap_or_default()
+            }
             EventKind::VerificationOverdue => {
                 format!("{} {}", t(Msg::EvDueSince), self.date.clone().unwrap_or_default())
             }

@@ -3,6 +3,7 @@
 //! overdue — for «Нештатные ситуации» and «Журнал событий»; and the map's tile server.
 
 pub mod alerts;
+pub mod deviation;
 pub mod map;
 pub mod sweep;
 

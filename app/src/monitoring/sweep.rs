@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use crate::models::monitoring::{EventKind, EventSource, EventValues};
 use crate::queries::local_time;
 use crate::storage::reading::flags;
-use crate::storage::{channel, current, event, reading, silent_meter, verification, Db, StorageError};
+use crate::storage::{channel, current, deviation_rule, event, object, reading, silent_meter, verification, Db, StorageError};
 
 /// A meter on a line not heard from for more days than this is silent.
 pub const SILENT_DAYS: i64 = 3;
@@ -179,6 +179,51 @@ async fn stopped(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Res
     Ok(())
 }
 
+/// Common meters whose newest daily record breaks a deviation rule switched on in their
+/// building: one event per meter, naming each parameter off its rule.
+async fn deviations(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Result<(), StorageError> {
+    use crate::i18n::{parameter_name, unit_text, Lang};
+    let mut by_object: std::collections::BTreeMap<i64, Vec<crate::models::deviation::Rule>> = Default::default();
+    for (object_id, rule) in deviation_rule::enabled_of_company(db, company_id).await? {
+        by_object.entry(object_id).or_default().push(rule);
+    }
+    for (object_id, rules) in by_object {
+        let tz = zone(&object::get(db, company_id, object_id).await?.time_zone);
+        for m in super::deviation::tiles(db, company_id, object_id, tz, &rules, reading::Period::Day, at).await? {
+            let broken: Vec<String> = m
+                .tiles
+                .iter()
+                .filter_map(|t| {
+                    let v = t.verdict.as_ref().filter(|v| v.broken)?;
+                    let unit = unit_text(&t.unit, Lang::Ru);
+                    let n = |d: rust_decimal::Decimal| crate::models::format::decimal(d.normalize());
+                    Some(format!(
+                        "{} {} {unit} ({}): база {} {unit}, допустимо ± {} {unit}",
+                        parameter_name(&t.parameter, Lang::Ru),
+                        n(v.value),
+                        t.at.clone().unwrap_or_default(),
+                        v.base.map(n).unwrap_or_default(),
+                        v.allowed.map(n).unwrap_or_default(),
+                    ))
+                })
+                .collect();
+            if broken.is_empty() {
+                continue;
+            }
+            out.push(Found {
+                object_id,
+                meter_id: m.meter_id,
+                channel_id: None,
+                kind: EventKind::Deviation,
+                started_at: at,
+                values: EventValues { message: Some(broken.join("; ")), ..Default::default() },
+                waiting: None,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Sweeps one company's computed events at `at`.
 pub async fn sweep_company(db: &Db, company_id: i64, at: i64) -> Result<Swept, StorageError> {
     let mut found = Vec::new();
@@ -186,6 +231,7 @@ pub async fn sweep_company(db: &Db, company_id: i64, at: i64) -> Result<Swept, S
     waiting(db, company_id, at, &mut found).await?;
     overdue(db, company_id, at, &mut found).await?;
     stopped(db, company_id, at, &mut found).await?;
+    deviations(db, company_id, at, &mut found).await?;
 
     let source = EventSource::Computed.as_str();
     let open = event::open_of(db, company_id, source).await?;

@@ -133,6 +133,7 @@ lazy_area!(
         "/monitoring/map" => crate::routes::monitoring::map::MapPage,
         "/monitoring/lora" => crate::routes::monitoring::lora::LoraPage,
         "/monitoring/arrival" => crate::routes::monitoring::arrival::ArrivalPage,
+        "/monitoring/deviations" => crate::routes::monitoring::deviations::DeviationsPage,
         "/monitoring/alerts" => crate::routes::monitoring::alerts::AlertsPage,
         "/monitoring/events" => crate::routes::monitoring::events::EventJournalPage,
         "/monitoring/polling" => crate::routes::monitoring::polling::PollingPage,

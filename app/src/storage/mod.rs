@@ -24,6 +24,7 @@ pub mod communicator;
 pub mod current;
 pub mod company;
 pub mod decimal;
+pub mod deviation_rule;
 pub mod event;
 pub mod first_start;
 pub mod inventory;

@@ -6,6 +6,7 @@
 pub mod buses;
 pub mod lora;
 mod cabinet;
+mod deviation;
 mod people;
 pub mod shapes;
 
@@ -257,6 +258,8 @@ pub async fn generate(
     cabinet::generate(db, ogni.id, storage::now()).await?;
     progress("LoRaWAN devices and their packets");
     lora::generate(db, rassvet.id, storage::now()).await?;
+    progress("deviation rules of a building's common meters");
+    deviation::generate(db, ogni.id, storage::now()).await?;
     progress("daily consumption rollup");
     app::rollup::refresh_stale(db, None, usize::MAX)
         .await

@@ -129,6 +129,8 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
                 ("resources", ""), ("objects", ""), ("quiet_from", ""), ("quiet_to", ""), ("remind_hours", "")]),
             Permission::ViewData,
         ),
+        ("deviations", common::form(&[("query", &format!("object={}", w.a.object_id))]), Permission::ViewData),
+        ("save_deviation_rules", format!(r#"{{"object":{},"rules":[]}}"#, w.a.object_id), Permission::EditData),
         ("group_balance", "query=by%3Dmonth".into(), Permission::ViewData),
         ("premises_consumption", "query=by%3Dmonth&registry=true".into(), Permission::ViewData),
         ("balance_groups", format!("object={}", w.a.object_id), Permission::ViewObjects),

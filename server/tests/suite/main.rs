@@ -20,6 +20,7 @@ mod console;
 mod consumption;
 mod dashboard;
 mod demo;
+mod deviation;
 mod entry;
 mod field;
 mod first_start;

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod arrival;
+pub mod deviation;
 pub mod journal;
 pub mod lora;
 pub mod map;

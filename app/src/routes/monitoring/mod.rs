@@ -4,6 +4,7 @@
 pub mod abnormal;
 pub mod alerts;
 pub mod arrival;
+pub mod deviations;
 pub mod events;
 pub mod lora;
 pub mod map;

@@ -33,8 +33,11 @@ test('the verification calendar goes from the year to a month, a day and the ove
   await page.waitForURL(/year=\d{4}$/);
   await page.waitForSelector(`${table} tbody tr`);
   const bars = await page.$$eval('[data-testid="months"] .month .count', (cs) => cs.map((c) => Number(c.textContent.replace(/\D+/g, ''))));
+  const sum = bars.reduce((a, b) => a + b, 0);
+  // the month's rows stay until the year's arrive (a busy machine takes a moment)
+  await page.waitForFunction(([t, n]) => document.querySelectorAll(`${t} tbody tr[data-meter]`).length === n, [table, sum], { timeout: 15000 }).catch(() => {});
   const yearRows = await page.locator(`${table} tbody tr[data-meter]`).count();
-  assert.equal(yearRows, bars.reduce((a, b) => a + b, 0));
+  assert.equal(yearRows, sum);
   await page.screenshot({ path: `${SHOTS}verification-year.png`, fullPage: false });
 
   // the busiest month, then its busiest day

@@ -67,3 +67,21 @@ mod tests {
         assert!(back.is_err());
     }
 }
+
+/// How many times `action` went through. A page reads its data again after a change was
+/// kept, not after a refusal: a refusal that redrew the page would take what was typed on
+/// its form with it (`version()` counts refusals too).
+pub fn kept<I, T, E>(action: Action<I, Result<T, E>>) -> Signal<u32>
+where
+    I: Send + Sync + 'static,
+    T: Send + Sync + 'static,
+    E: Send + Sync + 'static,
+{
+    let count = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            count.update(|n| *n = n.wrapping_add(1));
+        }
+    });
+    count.into()
+}

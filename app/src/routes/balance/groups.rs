@@ -13,7 +13,7 @@ use crate::components::table::all_words_in;
 use crate::functions::balance::{balance_groups, CreateBalanceGroup, DeleteBalanceGroup, SaveBalanceGroup};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::balance::{GroupMeter, GroupsView, Part};
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 #[component]
 pub fn BalanceGroupsPage() -> impl IntoView {
@@ -29,9 +29,10 @@ pub fn BalanceGroupsPage() -> impl IntoView {
         })
     });
     let save = ServerAction::<SaveBalanceGroup>::new();
+    let save_kept = kept(*save);
     let delete = ServerAction::<DeleteBalanceGroup>::new();
     let view_of = resource(
-        move || (asked.get(), save.version().get()),
+        move || (asked.get(), save_kept.get()),
         |((object, r, group), _)| async move {
             match object {
                 Some(o) => balance_groups(o, r, group).await,

@@ -13,7 +13,7 @@ use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
 use crate::functions::billing::{billing_runs, RunBillingExport, SaveBillingSchedule};
 use crate::i18n::{month_year, use_i18n, Lang, Msg};
 use crate::models::billing::{BillingPage, ExportRun, RunStatus, Template};
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -85,6 +85,7 @@ fn csv_rows(rows: &[ExportRun], lang: Lang) -> Vec<Vec<String>> {
 pub fn BillingExportPage() -> impl IntoView {
     let i18n = use_i18n();
     let run = ServerAction::<RunBillingExport>::new();
+    let run_kept = kept(*run);
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = run.value().get() {
@@ -92,7 +93,8 @@ pub fn BillingExportPage() -> impl IntoView {
         }
     });
     let save = ServerAction::<SaveBillingSchedule>::new();
-    let page = resource(move || (run.version().get(), save.version().get()), |_| billing_runs());
+    let save_kept = kept(*save);
+    let page = resource(move || (run_kept.get(), save_kept.get()), |_| billing_runs());
     view! {
         <Title text=i18n.tr(Msg::MenuBillingExport)/>
         <section class="page billing">

@@ -13,7 +13,7 @@ use crate::components::table::{shown_rows, Sort};
 use crate::functions::monitoring::{abnormal_situations, ResolveSituation};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::monitoring::{text_rows, EventRow, Severity, Situations};
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 use super::events::{compare, matches, Col, EventCells, EventHead};
 
@@ -39,8 +39,9 @@ pub fn AbnormalPage() -> impl IntoView {
     let object = Memo::new(move |_| params.with(|m| m.get("object").and_then(|v| v.parse::<i64>().ok())));
     let resolved = Memo::new(move |_| params.with(|m| m.get("resolved").as_deref() == Some("1")));
     let resolve = ServerAction::<ResolveSituation>::new();
+    let resolve_kept = kept(*resolve);
     let list = resource(
-        move || (object.get(), resolved.get(), resolve.version().get()),
+        move || (object.get(), resolved.get(), resolve_kept.get()),
         |(o, r, _)| abnormal_situations(o, r),
     );
     follow_selected_object(move |id| href(Some(id), resolved.get_untracked()));

@@ -13,7 +13,7 @@ use crate::functions::polling::{get_device_choices, poll_exchange, poll_now, pol
 use crate::i18n::{use_i18n, Msg};
 use crate::models::format;
 use crate::models::polling::{Category, Console, ConsoleRow, Terminal, PROTOCOLS};
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 /// What the console asks the collector to poll.
 #[derive(Clone, Debug, Default)]
@@ -384,7 +384,8 @@ fn confirmed(question: &str) -> bool {
 #[component]
 fn DeviceForm(object: i64, category: Category, save: ServerAction<SaveDevice>) -> impl IntoView {
     let i18n = use_i18n();
-    let choices = resource(move || save.version().get(), move |_| get_device_choices(object, category));
+    let save_kept = kept(*save);
+    let choices = resource(move || save_kept.get(), move |_| get_device_choices(object, category));
     let line = RwSignal::new(String::new());
     let protocol = RwSignal::new(String::from("mercury"));
     let address = RwSignal::new(String::new());

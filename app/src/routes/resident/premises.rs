@@ -15,7 +15,7 @@ use crate::models::{format, MeterState};
 use crate::offline::or_kept;
 use crate::offline::store::{self, Store};
 use crate::offline::sync::EntryQueue;
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 /// Verification within this many days is shown as due.
 const DUE_DAYS: i64 = 30;
@@ -25,9 +25,10 @@ pub fn MyPremisesPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<EntryQueue>();
     let claim = ServerAction::<ClaimCode>::new();
+    let claim_kept = kept(*claim);
     let key = store::key(sync.user_id, "cabinet");
     let cabinet = resource(
-        move || claim.version().get(),
+        move || claim_kept.get(),
         move |_| {
             let key = key.clone();
             async move { or_kept(my_cabinet().await, Store::Sheets, &key).await }

@@ -15,7 +15,7 @@ use crate::functions::requests::{
 };
 use crate::i18n::{specialist_name, stage_name, use_i18n, Msg};
 use crate::models::request::{AttachmentRef, RequestRow, Specialist, Stage};
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 #[component]
 pub fn MyRequestsPage() -> impl IntoView {
@@ -153,9 +153,11 @@ pub fn MyRequestPage() -> impl IntoView {
     let reply = Action::new(move |(body, file): &(String, Option<i64>)| {
         reply_my_request(id.get_untracked(), body.clone(), *file)
     });
+    let reply_kept = kept(reply);
     let cancel = Action::new(move |_: &()| cancel_my_request(id.get_untracked()));
+    let cancel_kept = kept(cancel);
     let card = resource(
-        move || (id.get(), reply.version().get(), cancel.version().get()),
+        move || (id.get(), reply_kept.get(), cancel_kept.get()),
         |(id, _, _)| my_request(id),
     );
     // opening it read the answers: the menu's count goes down

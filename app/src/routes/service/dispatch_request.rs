@@ -11,7 +11,7 @@ use crate::components::thread::{ReplyForm, StageTrack, Thread};
 use crate::functions::requests::{assign_request, desk_request, set_request_stage, staff_reply};
 use crate::i18n::{stage_name, use_i18n, Msg};
 use crate::models::request::{RequestCard, Stage};
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 #[component]
 pub fn DispatchRequestPage() -> impl IntoView {
@@ -21,10 +21,13 @@ pub fn DispatchRequestPage() -> impl IntoView {
     let reply = Action::new(move |(body, file): &(String, Option<i64>)| {
         staff_reply(id.get_untracked(), body.clone(), *file)
     });
+    let reply_kept = kept(reply);
     let stage = Action::new(move |s: &Stage| set_request_stage(id.get_untracked(), *s));
+    let stage_kept = kept(stage);
     let assign = Action::new(move |a: &Option<i64>| assign_request(id.get_untracked(), *a));
+    let assign_kept = kept(assign);
     let card = resource(
-        move || (id.get(), reply.version().get(), stage.version().get(), assign.version().get()),
+        move || (id.get(), reply_kept.get(), stage_kept.get(), assign_kept.get()),
         |(id, ..)| desk_request(id),
     );
     // a request taken into work is no longer new in the menu

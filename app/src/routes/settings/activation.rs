@@ -14,7 +14,7 @@ use crate::functions::activation::{activation_codes, create_codes, invite_reside
 use crate::i18n::{use_i18n, Lang, Msg};
 use crate::models::cabinet::{CodeRow, CodeSheet, MailState};
 use crate::models::format;
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 fn href(object: i64) -> String {
     format!("/settings/activation?object={object}")
@@ -44,9 +44,11 @@ pub fn ActivationPage() -> impl IntoView {
     let q = use_query_map();
     let object = Memo::new(move |_| q.with(|q| q.get("object").and_then(|v| v.parse::<i64>().ok())));
     let make = Action::new(move |(o, p): &(i64, Option<i64>)| create_codes(*o, *p));
+    let make_kept = kept(make);
     let invite = Action::new(move |(p, e): &(i64, String)| invite_resident(*p, e.clone()));
+    let invite_kept = kept(invite);
     let sheet = resource(
-        move || (object.get(), make.version().get(), invite.version().get()),
+        move || (object.get(), make_kept.get(), invite_kept.get()),
         |(o, ..)| activation_codes(o),
     );
     follow_selected_object(href);

@@ -12,7 +12,7 @@ use crate::functions::api::{api_tokens, CreateApiToken, RevokeApiToken};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::api::{ApiScope, ApiTokenRow};
 use crate::models::format;
-use crate::resource::resource;
+use crate::resource::{kept, resource};
 
 fn scope_name(s: ApiScope) -> Msg {
     match s {
@@ -25,9 +25,11 @@ fn scope_name(s: ApiScope) -> Msg {
 pub fn ApiTokensPage() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateApiToken>::new();
+    let create_kept = kept(*create);
     let revoke = ServerAction::<RevokeApiToken>::new();
+    let revoke_kept = kept(*revoke);
     let tokens = resource(
-        move || (create.version().get(), revoke.version().get()),
+        move || (create_kept.get(), revoke_kept.get()),
         |_| api_tokens(),
     );
     let made = move || create.value().get().and_then(Result::ok);

@@ -27,6 +27,12 @@ pub enum Problem {
     BadCheckDigit,
     /// A figure no building or meter has (−3 floors, latitude 95).
     OutOfBounds,
+    /// Something still depends on it (a line with meters in service on it).
+    InUse,
+    /// Nothing of that name is known (a login to add to the company).
+    Unknown,
+    /// Accounts or meters hang on it (a premise to delete).
+    HasDependents,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -111,6 +117,9 @@ impl AppError {
                     Problem::TooCommon => Msg::ErrTooCommon,
                     Problem::BadCheckDigit => Msg::ErrCheckDigit,
                     Problem::OutOfBounds => Msg::ErrOutOfBounds,
+                    Problem::InUse => Msg::ErrInUse,
+                    Problem::Unknown => Msg::ErrUnknown,
+                    Problem::HasDependents => Msg::ErrHasDependents,
                 };
                 format!("{}: {}", field.text(lang), p.text(lang))
             }

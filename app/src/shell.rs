@@ -63,7 +63,7 @@ pub fn App() -> impl IntoView {
                     // the page the whole address names (`routes::split`)
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
                     <Route path=path!("objects") view={Lazy::<AccountingRoute>::new()}/>
-                    <Route path=path!("objects/:id") view={Lazy::<AccountingRoute>::new()}/>
+                    <Route path=path!("objects/:id/:view?") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("readings") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("entry") view={Lazy::<AccountingRoute>::new()}/>
                     <Route path=path!("subscribers/:account?") view={Lazy::<AccountingRoute>::new()}/>

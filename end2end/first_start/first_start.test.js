@@ -145,6 +145,41 @@ test('an empty install starts with its company, then its card and a building', a
   await page.waitForSelector('text=Файл ничего не меняет');
   assert.equal(await page.isDisabled('[data-testid="import-write"]'), true, 'nothing to write');
 
+  // «Помещения дома»: the file's 120 flats, ten more by a range, a pharmacy by its name
+  await page.goto(`/objects/${buildingId}`);
+  await page.click('[data-testid="building-premises"]');
+  await page.waitForSelector('[data-testid="premises-table"]');
+  await hydrated(page);
+  assert.match(await page.textContent('[data-testid="premises-summary"]'), /Помещений: 120 \(квартир 120, нежилых 0\)/);
+  await page.click('[data-testid="premise-range"] summary');
+  await page.fill('[data-testid="range-from"]', '121');
+  await page.fill('[data-testid="range-to"]', '110');
+  await page.click('[data-testid="range-add"]');
+  await page.waitForSelector('[data-testid="premise-range"] .error-box');
+  assert.match(await page.textContent('[data-testid="premise-range"] .error-box'), /По номер: вне допустимых пределов/);
+  await page.fill('[data-testid="range-to"]', '130');
+  await page.fill('[data-testid="range-per-entrance"]', '30');
+  await page.fill('[data-testid="range-first-entrance"]', '5');
+  await page.click('[data-testid="range-add"]');
+  await page.waitForSelector('[data-testid="premises-summary"]:has-text("Помещений: 130")');
+  await page.click('[data-testid="premise-one"] summary');
+  await page.fill('[data-testid="new-number"]', 'Аптека');
+  await page.fill('[data-testid="new-area"]', '54,3');
+  await page.click('[data-testid="new-add"]');
+  await page.waitForSelector('[data-testid="premises-summary"]:has-text("нежилых 1")');
+  await page.fill('[data-testid="premises-search"]', 'Аптека');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="premises-table"] tbody tr').length === 1);
+  await page.screenshot({ path: `${SHOTS}premises-desktop.png`, fullPage: true });
+  // flat 130 has no account: it can go
+  await page.fill('[data-testid="premises-search"]', '');
+  await page.locator('[data-testid="premises-table"] tbody tr[data-row]', { hasText: /^\s*130/ }).first().locator('a').first().click();
+  await page.waitForSelector('[data-testid="premise-editor"]');
+  assert.equal(await page.inputValue('[data-testid="edit-entrance"]'), '5');
+  page.once('dialog', (d) => d.accept());
+  await page.click('[data-testid="premise-delete"]');
+  await page.waitForSelector('[data-testid="premise-deleted"]');
+  assert.match(await page.textContent('[data-testid="premises-summary"]'), /Помещений: 130 \(квартир 129, нежилых 1\)/);
+
   // its meters from a CSV (a resource misspelt first), then their readings from an XLSX
   const metersCsv = (resource) => Buffer.from([
     'Адрес дома;Помещение;Ресурс;Модель;Заводской номер;Разрядность;Дата поверки;МПИ',

@@ -219,6 +219,21 @@ test('an administrator creates a user, blocks them, and the blocked user cannot 
   await other.page.waitForSelector('[data-testid="password-changed"]');
   await other.page.screenshot({ path: `${SHOTS}password-changed-desktop.png` });
 
+  // the administrator makes them read-only: it holds from their next page
+  await page.fill('[data-testid="users-search"]', login);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="users"] tbody tr').length === 1);
+  await page.selectOption(`tr[data-login="${login}"] [data-testid="user-role"]`, 'reader');
+  await page.waitForSelector('[data-testid="role-saved"]');
+  await other.page.goto('/');
+  assert.equal((await other.page.textContent('[data-testid="role"]')).trim(), 'Только просмотр');
+  assert.match(await page.getAttribute('[data-testid="users-csv"]', 'href'), /^data:text\/csv/);
+  // a login no company has is not added
+  await page.click('[data-testid="add-member"] summary');
+  await page.fill('[data-testid="add-member-login"]', `nobody${Date.now()}`);
+  await page.click('[data-testid="add-member-submit"]');
+  await page.waitForSelector('[data-testid="add-member"] .error-box');
+  assert.match(await page.textContent('[data-testid="add-member"] .error-box'), /Логин: не найден/);
+
   await page.click(`tr[data-login="${login}"] button`);
   await page.waitForSelector(`tr[data-login="${login}"].blocked`);
   // The blocked user's open session ends at once…

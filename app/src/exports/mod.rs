@@ -5,6 +5,7 @@ pub mod archive;
 pub mod audit;
 pub mod balance;
 pub mod billing;
+pub mod communicators;
 pub mod consumption;
 pub mod inventory;
 pub mod monitoring;

@@ -24,6 +24,7 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
             role,
             blocked: u.blocked || blocked_here,
             last_sign_in: u.last_sign_in_at.and_then(|t| local_time(t)),
+            me: u.id == c.user_id,
         })
         .collect())
 }
@@ -106,6 +107,7 @@ pub async fn create_user(
         role,
         blocked: false,
         last_sign_in: None,
+        me: false,
     })
 }
 
@@ -143,4 +145,60 @@ pub async fn set_user_blocked(user_id: i64, blocked: bool) -> Result<(), AppErro
     )
     .await?;
     Ok(())
+}
+
+/// Gives a staff member of the company another staff role (F42). One's own role stays (an
+/// administrator cannot lock the company out by mistake); residents are the cabinet's, not
+/// staff, and are not made staff here. The new role holds from the member's next request.
+#[server(endpoint = "set_user_role")]
+pub async fn set_user_role(user_id: i64, role: Role) -> Result<(), AppError> {
+    use crate::auth::caller::authorize;
+    use crate::errors::Problem;
+    use crate::i18n::Msg;
+    use crate::models::Permission;
+    use crate::storage::{audit, membership, user};
+
+    let (db, c) = authorize(Permission::ManageUsers).await?;
+    if user_id == c.user_id {
+        return Err(AppError::Forbidden);
+    }
+    let was = membership::get(&db, user_id, c.company_id).await?.ok_or(AppError::NotFound)?;
+    if role == Role::Resident || was.role == Role::Resident {
+        return Err(AppError::invalid(Msg::Role, Problem::BadFormat));
+    }
+    if was.role == role {
+        return Ok(());
+    }
+    membership::set_role(&db, user_id, c.company_id, role).await?;
+    let login = user::get(&db, user_id).await?.login;
+    audit::create(&db, Some(c.company_id), Some(c.user_id), "user.role", &format!("{login}: {} → {}", was.role.as_str(), role.as_str()), &c.ip).await?;
+    Ok(())
+}
+
+/// Adds a person who already has an Uchet login (in another company: a holding's
+/// dispatcher, a contractor's engineer) to this company in a staff role; they pick the
+/// company after signing in.
+#[server(endpoint = "add_member")]
+pub async fn add_member(login: String, role: Role) -> Result<UserRow, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::errors::Problem;
+    use crate::i18n::Msg;
+    use crate::models::Permission;
+    use crate::storage::{audit, membership, user};
+
+    let (db, c) = authorize(Permission::ManageUsers).await?;
+    let login = login.trim().to_lowercase();
+    if login.is_empty() {
+        return Err(AppError::invalid(Msg::Login, Problem::Required));
+    }
+    if role == Role::Resident {
+        return Err(AppError::invalid(Msg::Role, Problem::BadFormat));
+    }
+    let u = user::get_by_login(&db, &login).await?.ok_or(AppError::invalid(Msg::Login, Problem::Unknown))?;
+    if membership::get(&db, u.id, c.company_id).await?.is_some() {
+        return Err(AppError::invalid(Msg::Login, Problem::AlreadyExists));
+    }
+    membership::create(&db, u.id, c.company_id, role).await?;
+    audit::create(&db, Some(c.company_id), Some(c.user_id), "user.add", &format!("{login} {}", role.as_str()), &c.ip).await?;
+    Ok(UserRow { id: u.id, login, full_name: u.full_name, role, blocked: u.blocked, last_sign_in: None, me: false })
 }

@@ -113,6 +113,15 @@ pub const ACTIONS: &[&str] = &[
     "alert.delete",
     "alert.unsubscribe",
     "deviation.rules",
+    "communicator.create",
+    "communicator.edit",
+    "communicator.delete",
+    "user.role",
+    "user.add",
+    "premise.range",
+    "premise.create",
+    "premise.edit",
+    "premise.delete",
 ];
 
 /// An action in words; an unknown one (from a newer version) shows as stored.
@@ -157,6 +166,15 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "alert.delete" => Msg::AuAlertDelete,
         "alert.unsubscribe" => Msg::AuAlertUnsubscribe,
         "deviation.rules" => Msg::AuDeviationRules,
+        "communicator.create" => Msg::AuCommunicatorCreate,
+        "communicator.edit" => Msg::AuCommunicatorEdit,
+        "communicator.delete" => Msg::AuCommunicatorDelete,
+        "user.role" => Msg::AuUserRole,
+        "user.add" => Msg::AuUserAdd,
+        "premise.range" => Msg::AuPremiseRange,
+        "premise.create" => Msg::AuPremiseCreate,
+        "premise.edit" => Msg::AuPremiseEdit,
+        "premise.delete" => Msg::AuPremiseDelete,
         _ => return None,
     })
 }

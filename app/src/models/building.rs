@@ -117,6 +117,21 @@ pub fn typed_decimal(s: &str) -> Option<Decimal> {
     t.parse::<Decimal>().ok()
 }
 
+/// A whole number as a person writes it («1 000»), within `bounds`; "" is none. A wrong one
+/// is refused by its field.
+pub fn typed_whole(text: &str, field: Msg, bounds: std::ops::RangeInclusive<i64>) -> Result<Option<i64>, crate::errors::AppError> {
+    use crate::errors::AppError;
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let n: i64 = t.parse().map_err(|_| AppError::invalid(field, Problem::BadFormat))?;
+    if !bounds.contains(&n) {
+        return Err(AppError::invalid(field, Problem::OutOfBounds));
+    }
+    Ok(Some(n))
+}
+
 fn count(s: &str, field: Msg, max: i64) -> Result<i64, (Msg, Problem)> {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() {

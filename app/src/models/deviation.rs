@@ -158,12 +158,12 @@ impl RuleForm {
             return Err(AppError::invalid(Msg::DvTolerance, Problem::OutOfRange));
         }
         let constant = match (basis, self.constant.trim()) {
-            (Basis::Constant, "") => return Err(AppError::invalid(Msg::DvConstant, Problem::Required)),
+            (Basis::Constant, "") => return Err(AppError::invalid(Msg::DvConstantValue, Problem::Required)),
             (_, "") => None,
             (_, c) => Some(
                 typed_decimal(c)
                     .filter(|d| d.abs() <= Decimal::from(1_000_000_000_000i64) && d.scale() <= 6)
-                    .ok_or(AppError::invalid(Msg::DvConstant, Problem::BadFormat))?,
+                    .ok_or(AppError::invalid(Msg::DvConstantValue, Problem::BadFormat))?,
             ),
         };
         Ok(Rule { parameter: parameter.to_string(), enabled: self.enabled, basis, constant, band, tolerance: tolerance.normalize() })
@@ -290,8 +290,8 @@ mod tests {
         let ok = form("constant", "1 250,5", "absolute", "12,25").check().unwrap();
         assert_eq!((ok.constant, ok.tolerance), (Some(d("1250.5")), d("12.25")));
         assert_eq!(form("average", "", "percent", "15").check().unwrap().constant, None);
-        assert_eq!(wrong(form("constant", "", "percent", "15")), (Msg::DvConstant, Problem::Required));
-        assert_eq!(wrong(form("constant", "девяносто", "percent", "15")), (Msg::DvConstant, Problem::BadFormat));
+        assert_eq!(wrong(form("constant", "", "percent", "15")), (Msg::DvConstantValue, Problem::Required));
+        assert_eq!(wrong(form("constant", "девяносто", "percent", "15")), (Msg::DvConstantValue, Problem::BadFormat));
         assert_eq!(wrong(form("average", "", "percent", "")), (Msg::DvTolerance, Problem::Required));
         assert_eq!(wrong(form("average", "", "percent", "-5")), (Msg::DvTolerance, Problem::OutOfRange));
         assert_eq!(wrong(form("average", "", "percent", "пять")), (Msg::DvTolerance, Problem::BadFormat));

@@ -91,12 +91,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                     ServiceMeters,
                     true,
                 ),
-                item(
-                    "/service/communicators",
-                    Msg::MenuCommunicators,
-                    ServiceMeters,
-                    false,
-                ),
+                item("/service/communicators", Msg::MenuCommunicators, ViewData, true),
                 item("/service/dispatch", Msg::MenuDispatch, HandleRequests, true),
                 item("/service/notices", Msg::MenuResidentNotices, ViewData, true),
             ],

@@ -74,6 +74,9 @@ pub struct UserRow {
     pub role: Role,
     pub blocked: bool,
     pub last_sign_in: Option<NaiveDateTime>,
+    /// The caller: their own role and block stay as they are.
+    #[serde(default)]
+    pub me: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -148,6 +148,10 @@ fn BuildingEditor(card: BuildingCard) -> impl IntoView {
                 <a href=format!("/consumption?object={id}")>{i18n.tr(Msg::ConRegistry)}</a>
                 " · "
                 <a href=format!("/service/meters?object={id}") data-testid="building-meters">{i18n.tr(Msg::ConTabMeters)}</a>
+                " · "
+                <a href=format!("/objects/{id}/premises") data-testid="building-premises">{i18n.tr(Msg::PrTitle)}</a>
+                " · "
+                <a href=format!("/service/communicators?object={id}") data-testid="building-communicators">{i18n.tr(Msg::MenuCommunicators)}</a>
             </p>
         })}
         <form class="building-form" data-testid="building-form" on:submit=move |ev| {

@@ -16,6 +16,7 @@ pub mod meter_archive;
 pub mod monitoring;
 pub mod not_found;
 pub mod objects;
+pub mod premises;
 pub mod readings;
 pub mod register;
 pub mod reports;

@@ -123,6 +123,7 @@ lazy_area!(
     AccountingRoute {
         "/objects" => crate::routes::objects::ObjectsPage,
         "/objects/:id" => crate::routes::building::BuildingPage,
+        "/objects/:id/premises" => crate::routes::premises::PremisesPage,
         "/readings" => crate::routes::readings::ReadingsPage,
         "/entry" => crate::routes::entry::EntryPage,
         "/subscribers" => crate::routes::subscribers::SubscribersListPage,
@@ -171,6 +172,8 @@ lazy_area!(
         "/service/meters" => crate::routes::service::inventory::InventoryPage,
         "/service/meters/:id" => crate::routes::service::meter_form::MeterFormPage,
         "/service/verification" => crate::routes::service::verification::VerificationPage,
+        "/service/communicators" => crate::routes::service::communicators::CommunicatorsPage,
+        "/service/communicators/:id" => crate::routes::service::communicator::CommunicatorPage,
     }
 );
 lazy_area!(

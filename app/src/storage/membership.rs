@@ -83,6 +83,20 @@ pub async fn set_blocked(db: &Db, user_id: i64, company_id: i64, blocked: bool) 
     Ok(())
 }
 
+/// A member's role in the company changed; from their next request on they act in it.
+pub async fn set_role(db: &Db, user_id: i64, company_id: i64, role: Role) -> Result<()> {
+    let r = sqlx::query("UPDATE memberships SET role = $3 WHERE user_id = $1 AND company_id = $2")
+        .bind(user_id)
+        .bind(company_id)
+        .bind(role.as_str())
+        .execute(db.pool())
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(super::StorageError::NotFound);
+    }
+    Ok(())
+}
+
 /// Users of one company with their role there and whether they are blocked there.
 pub async fn list_users(db: &Db, company_id: i64) -> Result<Vec<(super::user::User, Role, bool)>> {
     let users = sqlx::query_as::<_, super::user::User>(

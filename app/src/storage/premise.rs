@@ -118,6 +118,44 @@ pub async fn list(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Premis
 
 pub use crate::models::text::natural_key;
 
+/// What hangs on a premise and would go with it: personal accounts, owners, residents of the
+/// cabinet, meters (in service or not, with their readings).
+pub async fn dependents(db: &Db, company_id: i64, id: i64) -> Result<i64> {
+    let mut n = 0;
+    for table in ["accounts", "owners", "premise_residents", "meters"] {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE company_id = $1 AND premise_id = $2");
+        n += sqlx::query_scalar::<_, i64>(&sql).bind(company_id).bind(id).fetch_one(db.pool()).await?;
+    }
+    Ok(n)
+}
+
+/// Removes a premise nothing hangs on (the caller asks [`dependents`] first).
+pub async fn delete(db: &Db, company_id: i64, id: i64) -> Result<()> {
+    let r = sqlx::query("DELETE FROM premises WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(super::StorageError::NotFound);
+    }
+    Ok(())
+}
+
+/// Meters in service per premise of a building.
+pub async fn meter_counts(db: &Db, company_id: i64, object_id: i64) -> Result<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT premise_id, COUNT(*) FROM meters
+         WHERE company_id = $1 AND object_id = $2 AND premise_id IS NOT NULL AND state <> 'retired'
+         GROUP BY premise_id",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn get_count(db: &Db, company_id: i64) -> Result<i64> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM premises WHERE company_id = $1")

@@ -141,7 +141,8 @@ impl Uplinks {
                         meter_id: m.id,
                         object_id: m.object_id,
                         resource: m.resource,
-                        model: m.model.clone(),
+                        // the device's own field map, where «Коммуникаторы» names one, wins
+                        model: if c.field_map.is_empty() { m.model.clone() } else { c.field_map.clone() },
                         input: m.bus_address.trim().parse().unwrap_or(1),
                         channels: channel::list_for_meter(&self.db, c.company_id, m.id).await?,
                     });

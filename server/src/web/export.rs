@@ -112,6 +112,7 @@ pub async fn table(
         "requests" => Permission::HandleRequests,
         "verification" => Permission::ServiceMeters,
         "meters" => Permission::ViewObjects,
+        "communicators" => Permission::ViewData,
         "audit" => Permission::ManageUsers,
         _ => return (StatusCode::NOT_FOUND, "").into_response(),
     };
@@ -136,6 +137,7 @@ pub async fn table(
         "requests" => requests(db, &caller, &pairs, lang).await,
         "verification" => verification(db, &caller, &pairs, lang).await,
         "meters" => inventory(db, &caller, &pairs, lang).await,
+        "communicators" => communicators(db, &caller, &pairs, lang).await,
         "audit" => audit(db, &caller, &pairs, lang).await,
         "subscribers" => subscribers(db, &caller, &pairs, lang).await,
         "archive" => archive(db, &caller, &pairs, lang).await,
@@ -267,6 +269,13 @@ async fn inventory(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: L
     let v = inventory(db, caller, q, Rows::All).await?;
     let stem = format!("meters-{}", v.query.object.map(|o| o.to_string()).unwrap_or_else(|| "all".into()));
     Ok((exports::inventory::sheet(&v, lang), format!("{stem}-{}", today())))
+}
+
+/// `/export/communicators.{xlsx|csv|pdf}?object=…&line=…`: the lines the page's filters leave.
+async fn communicators(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
+    let q = app::models::communicators::CommunicatorQuery::from_pairs(pairs_of(pairs));
+    let v = app::queries::communicators::list(db, caller, q).await?;
+    Ok((exports::communicators::sheet(&v, lang), format!("communicators-{}", today())))
 }
 
 /// `/export/requests.{xlsx|csv}?stage=…&object=…`: the desk under the same filters.

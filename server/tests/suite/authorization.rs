@@ -141,6 +141,12 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ),
         ("verification_calendar", "year=2026&month=12".into(), Permission::ServiceMeters),
         ("meter_inventory", "query=resource%3Dheat".into(), Permission::ViewObjects),
+        ("list_communicators", "query=line%3Dtcp".into(), Permission::ViewData),
+        ("building_premises", format!("object={}", w.a.object_id), Permission::ViewObjects),
+        // flat 1 is there: allowed callers add nothing, and succeed
+        ("add_premise_range", format!("object={}&form[from]=1&form[to]=1", w.a.object_id), Permission::ManageObjects),
+        // a new line's form: only for whoever may make one (changing lines: communicators.rs)
+        ("open_communicator", String::new(), Permission::ServiceMeters),
         ("open_meter_form", String::new(), Permission::ServiceMeters),
         ("meter_form_places", format!("object={}", w.a.object_id), Permission::ServiceMeters),
         // a form with no model: an allowed caller gets its reasons, nothing is written
@@ -176,6 +182,9 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
             Permission::ViewData,
         ),
         ("list_users", String::new(), Permission::ManageUsers),
+        // the reader stays a reader: allowed, and nothing changes
+        ("set_user_role", format!("user_id={other}&role=reader"), Permission::ManageUsers),
+        ("add_member", "login=b-dispatcher&role=reader".into(), Permission::ManageUsers),
         ("audit_log", "query[action]=sign_in".into(), Permission::ManageUsers),
         (
             "subscribers",

@@ -118,7 +118,7 @@ both_backends!(rules_are_checked_whole_and_only_the_companys_dispatchers_change_
     let good = rule("heat_energy", true, "average", "", "percent", "15");
     assert_eq!(
         wrong(save(w, w.a.object_id, serde_json::json!([good.clone(), rule("heat_energy", true, "constant", "", "percent", "5")]), cookie).await),
-        (Msg::DvConstant, Problem::Required)
+        (Msg::DvConstantValue, Problem::Required)
     );
     assert_eq!(wrong(save(w, w.a.object_id, serde_json::json!([rule("heat_energy", true, "average", "", "percent", "-1")]), cookie).await), (Msg::DvTolerance, Problem::OutOfRange));
     assert_eq!(wrong(save(w, w.a.object_id, serde_json::json!([rule("volume", true, "average", "", "percent", "5")]), cookie).await), (Msg::DvParameter, Problem::BadFormat), "no common meter measures it");

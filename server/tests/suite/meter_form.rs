@@ -14,18 +14,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 
 fn form_body(id: Option<i64>, f: &MeterForm) -> String {
-    let value = serde_json::to_value(f).unwrap();
-    let pairs: Vec<(String, String)> = value
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (format!("form[{k}]"), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-        .collect();
-    let mut text = common::form(&pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>());
-    if let Some(id) = id {
-        text = format!("id={id}&{text}");
-    }
-    text
+    common::nested_form("form", f, id)
 }
 
 async fn save(w: &common::World, id: Option<i64>, f: &MeterForm, cookie: &str) -> Result<MeterSaved, AppError> {

@@ -347,7 +347,7 @@ fn RulesForm(rules: BuildingRules, save: ServerAction<SaveDeviationRules>) -> im
                         <th>{i18n.tr(Msg::DvParameter)}</th>
                         <th>{i18n.tr(Msg::NpResource)}</th>
                         <th>{i18n.tr(Msg::DvBasis)}</th>
-                        <th>{i18n.tr(Msg::DvConstant)}</th>
+                        <th>{i18n.tr(Msg::DvConstantValue)}</th>
                         <th>{i18n.tr(Msg::DvTolerance)}</th>
                         <th></th>
                     </tr></thead>

@@ -1,6 +1,8 @@
-//! Service work: the meter inventory, the dispatch desk, notices to residents and the
+//! Service work: the meter inventory, the communicators, the dispatch desk, notices to residents and the
 //! verification calendar.
 
+pub mod communicator;
+pub mod communicators;
 pub mod dispatch;
 pub mod dispatch_request;
 pub mod inventory;

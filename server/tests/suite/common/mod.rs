@@ -199,6 +199,23 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// A struct argument `name` of a server function as form fields (`form[serial]=…`), the way
+/// a browser's form sends it; `id` first when given.
+pub fn nested_form(name: &str, value: &impl serde::Serialize, id: Option<i64>) -> String {
+    let value = serde_json::to_value(value).unwrap();
+    let pairs: Vec<(String, String)> = value
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (format!("{name}[{k}]"), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect();
+    let text = form(&pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>());
+    match id {
+        Some(id) => format!("id={id}&{text}"),
+        None => text,
+    }
+}
+
 /// The application error a server function answered with, if it failed.
 pub fn error_of(body: &str) -> Option<app::errors::AppError> {
     serde_json::from_str(body).ok()

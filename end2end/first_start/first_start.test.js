@@ -169,7 +169,7 @@ test('an empty install starts with its company, then its card and a building', a
   await page.waitForSelector('[data-testid="premises-summary"]:has-text("нежилых 1")');
   await page.fill('[data-testid="premises-search"]', 'Аптека');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="premises-table"] tbody tr').length === 1);
-  await page.screenshot({ path: `${SHOTS}premises-desktop.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}building-premises-desktop.png`, fullPage: true });
   // flat 130 has no account: it can go
   await page.fill('[data-testid="premises-search"]', '');
   await page.locator('[data-testid="premises-table"] tbody tr[data-row]', { hasText: /^\s*130/ }).first().locator('a').first().click();
@@ -179,6 +179,9 @@ test('an empty install starts with its company, then its card and a building', a
   await page.click('[data-testid="premise-delete"]');
   await page.waitForSelector('[data-testid="premise-deleted"]');
   assert.match(await page.textContent('[data-testid="premises-summary"]'), /Помещений: 130 \(квартир 129, нежилых 1\)/);
+  await page.screenshot({ path: `${SHOTS}building-premises-edited.png`, fullPage: true });
+  await page.goto('/settings/import');
+  await hydrated(page);
 
   // its meters from a CSV (a resource misspelt first), then their readings from an XLSX
   const metersCsv = (resource) => Buffer.from([
@@ -294,7 +297,7 @@ test('an empty install starts with its company, then its card and a building', a
   await hydrated(page);
   // (the top bar's building picker names it too: look in the table)
   await page.waitForSelector('table.data tr:has-text("ул. Зари, д. 7")');
-  assert.equal((await page.textContent('table.data tr:has-text("ул. Зари, д. 7") td:nth-child(4)')).trim(), '120');
+  assert.equal((await page.textContent('table.data tr:has-text("ул. Зари, д. 7") td:nth-child(4)')).trim(), '130', 'the file\'s 120 flats, nine more by hand and the pharmacy');
   await page.click('table.data a:has-text("ул. Зари, д. 7")');
   await page.waitForSelector('[data-testid="archive"]');
   await hydrated(page);

@@ -452,3 +452,25 @@ db_test!(
         assert_eq!(count(&db, &pulsar).await, 6);
     }
 );
+
+db_test!(a_devices_own_field_map_reads_the_uplinks_of_a_meter_model_without_one, |db| {
+    // a water meter whose model has no map: its uplinks are counted unmapped and kept nowhere
+    let site = company(&db).await;
+    let d = device(&db, site, "Водомер СГВ-15 с радиомодулем", 1).await;
+    let at = Utc.with_ymd_and_hms(2026, 11, 20, 7, 0, 0).unwrap();
+    let message = |n: u32, volume: f64| Message {
+        topic: chirpstack::topic("app", &d.dev_eui),
+        payload: chirpstack::event("app", &d.dev_eui, n, at + chrono::Duration::hours(n as i64), &serde_json::json!({ "volume": volume }), &[]),
+    };
+    let stats = Uplinks::new(db.clone(), FieldMaps::bundled()).store(&[message(1, 10.125)]).await.unwrap();
+    assert_eq!((stats.unmapped, stats.readings), (1, 0));
+
+    // «Коммуникаторы» names the map of the radio module it carries
+    let mut c = communicator::get_by_dev_eui(&db, &d.dev_eui).await.unwrap().unwrap();
+    c.field_map = "Пульсар LoRa".into();
+    communicator::update(&db, &c).await.unwrap();
+    let stats = Uplinks::new(db.clone(), FieldMaps::bundled()).store(&[message(2, 10.25)]).await.unwrap();
+    assert_eq!((stats.unmapped, stats.readings), (0, 1));
+    let r = reading::list(&db, d.company_id, d.channels[0], Period::Instant, 0, i64::MAX).await.unwrap();
+    assert_eq!(r.iter().map(|r| r.total.unwrap().to_string()).collect::<Vec<_>>(), vec!["10.25"]);
+});

@@ -147,6 +147,7 @@ test('an empty install starts with its company, then its card and a building', a
 
   // «Помещения дома»: the file's 120 flats, ten more by a range, a pharmacy by its name
   await page.goto(`/objects/${buildingId}`);
+  await hydrated(page);
   await page.click('[data-testid="building-premises"]');
   await page.waitForSelector('[data-testid="premises-table"]');
   await hydrated(page);
@@ -178,6 +179,8 @@ test('an empty install starts with its company, then its card and a building', a
   page.once('dialog', (d) => d.accept());
   await page.click('[data-testid="premise-delete"]');
   await page.waitForSelector('[data-testid="premise-deleted"]');
+  // the list is read again after the delete: wait for it, not only for the message
+  await page.waitForSelector('[data-testid="premises-summary"]:has-text("квартир 129")');
   assert.match(await page.textContent('[data-testid="premises-summary"]'), /Помещений: 130 \(квартир 129, нежилых 1\)/);
   await page.screenshot({ path: `${SHOTS}building-premises-edited.png`, fullPage: true });
   await page.goto('/settings/import');

@@ -55,6 +55,7 @@ test('a dispatcher adds a GPRS modem, fixes a bad port, finds it and removes it'
 
   await page.click('[data-testid="communicator-back"]');
   await page.waitForSelector('[data-testid="communicators-table"]');
+  await hydrated(page);
   await page.fill('[data-testid="communicators-search"]', 'ИТП, проверка');
   const rows = page.locator('[data-testid="communicators-table"] tbody tr:visible');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="communicators-table"] tbody tr').length === 1);
@@ -82,6 +83,7 @@ test('a gateway with meters lists them and cannot be removed; a reader only read
   await signIn(page, 'dispatcher');
   await page.goto('/service/communicators?line=tcp');
   await page.waitForSelector('[data-testid="communicators-table"]');
+  await hydrated(page);
   await page.locator('[data-testid="communicators-table"] tbody tr', { hasText: 'Шлюз RS-485/TCP' }).first().locator('a').first().click();
   await page.waitForSelector('[data-testid="communicator-meters"]');
   assert.ok(await page.locator('[data-testid="communicator-meters"] tbody tr').count() > 0);

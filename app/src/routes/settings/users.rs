@@ -160,7 +160,7 @@ fn UsersTable(rows: Vec<UserRow>, block: ServerAction<SetUserBlocked>, role: Ser
     let head = move |column: Column, label: Msg| {
         view! {
             <th>
-                <button type="button" class="sort" on:click=move |_| sort.update(|(c, up)| if *c == column { *up = !*up } else { (*c, *up) = (column, true) })>
+                <button type="button" class="th-sort" on:click=move |_| sort.update(|(c, up)| if *c == column { *up = !*up } else { (*c, *up) = (column, true) })>
                     {i18n.tr(label)}
                     {move || match sort.get() {
                         (c, true) if c == column => " ▲",

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::components::error_view::{ActionError, ErrorBox};
 use crate::components::export::csv_href;
-use crate::components::table::all_words_in;
+use crate::components::table::{all_words_in, shown_rows, Sort, SortTh};
 use crate::functions::users::{list_users, AddMember, CreateUser, SetUserBlocked, SetUserRole};
 use crate::i18n::{role_name, use_i18n, Lang, Msg};
 use crate::models::format;
@@ -106,7 +106,7 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 /// The columns a click sorts by.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {
     Name,
     Login,
@@ -129,26 +129,20 @@ fn text_of(u: &UserRow, lang: Lang) -> [String; 5] {
 fn UsersTable(rows: Vec<UserRow>, block: ServerAction<SetUserBlocked>, role: ServerAction<SetUserRole>) -> impl IntoView {
     let i18n = use_i18n();
     let search = RwSignal::new(String::new());
-    let sort = RwSignal::new((Column::Name, true));
+    let sort = RwSignal::new(Sort { key: Column::Name, ascending: true });
     let all = StoredValue::new(rows);
     let shown = Memo::new(move |_| {
         let lang = i18n.lang();
         let words = search.get();
-        let (column, up) = sort.get();
-        let mut v: Vec<UserRow> = all.with_value(|rows| {
-            rows.iter().filter(|u| all_words_in(&text_of(u, lang).join(" "), words.trim())).cloned().collect()
-        });
-        v.sort_by(|a, b| {
-            let o = match column {
+        all.with_value(|rows| {
+            shown_rows(rows, |u| all_words_in(&text_of(u, lang).join(" "), words.trim()), sort.get(), |a, b, column| match column {
                 Column::Name => a.full_name.cmp(&b.full_name),
                 Column::Login => a.login.cmp(&b.login),
                 Column::Role => a.role.as_str().cmp(b.role.as_str()),
                 Column::SignIn => a.last_sign_in.cmp(&b.last_sign_in),
                 Column::State => a.blocked.cmp(&b.blocked),
-            };
-            if up { o } else { o.reverse() }
-        });
-        v
+            })
+        })
     });
     let csv = move || {
         let lang = i18n.lang();
@@ -156,20 +150,6 @@ fn UsersTable(rows: Vec<UserRow>, block: ServerAction<SetUserBlocked>, role: Ser
         let mut table = vec![header];
         table.extend(shown.get().iter().map(|u| text_of(u, lang).to_vec()));
         csv_href(&table)
-    };
-    let head = move |column: Column, label: Msg| {
-        view! {
-            <th>
-                <button type="button" class="th-sort" on:click=move |_| sort.update(|(c, up)| if *c == column { *up = !*up } else { (*c, *up) = (column, true) })>
-                    {i18n.tr(label)}
-                    {move || match sort.get() {
-                        (c, true) if c == column => " ▲",
-                        (c, false) if c == column => " ▼",
-                        _ => "",
-                    }}
-                </button>
-            </th>
-        }
     };
     view! {
         <div class="toolbar">
@@ -182,11 +162,11 @@ fn UsersTable(rows: Vec<UserRow>, block: ServerAction<SetUserBlocked>, role: Ser
             <table class="data" data-testid="users">
                 <thead>
                     <tr>
-                        {head(Column::Name, Msg::FullName)}
-                        {head(Column::Login, Msg::Login)}
-                        {head(Column::Role, Msg::Role)}
-                        {head(Column::SignIn, Msg::LastSignIn)}
-                        {head(Column::State, Msg::State)}
+                        <SortTh label=Msg::FullName key=Column::Name sort/>
+                        <SortTh label=Msg::Login key=Column::Login sort/>
+                        <SortTh label=Msg::Role key=Column::Role sort/>
+                        <SortTh label=Msg::LastSignIn key=Column::SignIn sort/>
+                        <SortTh label=Msg::State key=Column::State sort/>
                         <th></th>
                     </tr>
                 </thead>

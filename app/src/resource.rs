@@ -85,3 +85,19 @@ where
     });
     count.into()
 }
+
+/// Sets `last` to `word` each time `action` keeps a change: a page with several actions shows
+/// the latest one's word only («удалено» after «сохранено», not both).
+pub fn say_when_kept<I, T, E, W>(action: Action<I, Result<T, E>>, last: RwSignal<Option<W>>, word: W)
+where
+    I: Send + Sync + 'static,
+    T: Send + Sync + 'static,
+    E: Send + Sync + 'static,
+    W: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            last.set(Some(word.clone()));
+        }
+    });
+}

@@ -14,7 +14,7 @@ use crate::components::error_view::{ActionError, ErrorBox};
 use crate::functions::premises::{building_premises, AddPremiseRange, DeletePremise, SavePremise};
 use crate::i18n::{use_i18n, Msg};
 use crate::models::premises::{kind_name, PremiseForm, PremisesPage as Page, RangeForm};
-use crate::resource::{kept, resource};
+use crate::resource::{kept, resource, say_when_kept};
 
 #[component]
 pub fn PremisesPage() -> impl IntoView {
@@ -27,6 +27,9 @@ pub fn PremisesPage() -> impl IntoView {
     let save = ServerAction::<SavePremise>::new();
     let remove = ServerAction::<DeletePremise>::new();
     let (range_kept, save_kept, remove_kept) = (kept(*range), kept(*save), kept(*remove));
+    let done = RwSignal::new(None::<Msg>);
+    say_when_kept(*save, done, Msg::PrSaved);
+    say_when_kept(*remove, done, Msg::PrDeleted);
     let page = resource(
         move || (object.get(), range_kept.get(), save_kept.get(), remove_kept.get()),
         |(o, ..)| building_premises(o),
@@ -41,7 +44,7 @@ pub fn PremisesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(p) => view! { <Premises page=p chosen range save remove/> }.into_any(),
+                        Ok(p) => view! { <Premises page=p chosen range save remove done/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -113,6 +116,8 @@ fn Premises(
     range: ServerAction<AddPremiseRange>,
     save: ServerAction<SavePremise>,
     remove: ServerAction<DeletePremise>,
+    /// The word of the latest kept change, saved or deleted.
+    done: RwSignal<Option<Msg>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
@@ -168,8 +173,10 @@ fn Premises(
         {page.editable.then(|| view! { <AddForms object floors=page.floors range save/> }.into_any())}
         <ActionError value=save.value()/>
         <ActionError value=remove.value()/>
-        {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="ok" role="status" data-testid="premise-saved">{i18n.tr(Msg::PrSaved)}</p> })}
-        {move || matches!(remove.value().get(), Some(Ok(()))).then(|| view! { <p class="ok" role="status" data-testid="premise-deleted">{i18n.tr(Msg::PrDeleted)}</p> })}
+        {move || done.get().map(|m| {
+            let testid = if m == Msg::PrDeleted { "premise-deleted" } else { "premise-saved" };
+            view! { <p class="ok" role="status" data-testid=testid>{i18n.tr(m)}</p> }
+        })}
         {editor}
         <div class="toolbar">
             <input type="search" class="search" placeholder=i18n.tr(Msg::Search) aria-label=i18n.tr(Msg::Search)

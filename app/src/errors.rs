@@ -33,6 +33,16 @@ pub enum Problem {
     Unknown,
     /// Accounts or meters hang on it (a premise to delete).
     HasDependents,
+    /// A day after today where only today or before makes sense (a season's first day).
+    InFuture,
+    /// Before the day of the thing's previous change (a building's last season change).
+    BeforePrevious,
+    /// On the day of the previous change: one change a day.
+    SameDay,
+    /// A change to what it already is (a building already in that season).
+    SameSeason,
+    /// Undone after the day it was made.
+    TooLate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -120,6 +130,11 @@ impl AppError {
                     Problem::InUse => Msg::ErrInUse,
                     Problem::Unknown => Msg::ErrUnknown,
                     Problem::HasDependents => Msg::ErrHasDependents,
+                    Problem::InFuture => Msg::ErrInFuture,
+                    Problem::BeforePrevious => Msg::ErrBeforePrevious,
+                    Problem::SameDay => Msg::ErrSameDay,
+                    Problem::SameSeason => Msg::ErrSameSeason,
+                    Problem::TooLate => Msg::ErrTooLate,
                 };
                 format!("{}: {}", field.text(lang), p.text(lang))
             }

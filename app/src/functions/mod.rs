@@ -30,6 +30,7 @@ pub mod readings;
 pub mod registration;
 pub mod reports;
 pub mod requests;
+pub mod season;
 pub mod setup;
 pub mod subscribers;
 pub mod verification;

@@ -82,7 +82,11 @@ pub async fn save_object(id: Option<i64>, form: BuildingForm) -> Result<i64, App
         ..Default::default()
     });
     o.take_card(&b);
-    o.heating_season = b.heating_season;
+    if before.is_none() {
+        // a new building's season, when ticked, starts today; later changes go through
+        // «Сезон», with its rules and history
+        o.heating_season = b.heating_season;
+    }
     o.weather_station = b.weather_station;
     o.poll_enabled = b.poll_enabled;
     o.poll_time = b.poll_time;
@@ -94,6 +98,10 @@ pub async fn save_object(id: Option<i64>, form: BuildingForm) -> Result<i64, App
         }
         None => {
             let made = object::create(&db, &o).await?;
+            if made.heating_season {
+                let today = crate::consumption::calendar::local_date(crate::queries::readings_table::zone(&made), crate::storage::now());
+                crate::storage::heating_season::record(&db, c.company_id, &[made.id], true, today, Some(c.user_id), crate::storage::now()).await?;
+            }
             (made.id, format!("{} #{}", made.address, made.id))
         }
     };

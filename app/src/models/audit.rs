@@ -122,6 +122,8 @@ pub const ACTIONS: &[&str] = &[
     "premise.create",
     "premise.edit",
     "premise.delete",
+    "season.set",
+    "season.undo",
 ];
 
 /// An action in words; an unknown one (from a newer version) shows as stored.
@@ -175,6 +177,8 @@ pub fn action_name(action: &str) -> Option<Msg> {
         "premise.create" => Msg::AuPremiseCreate,
         "premise.edit" => Msg::AuPremiseEdit,
         "premise.delete" => Msg::AuPremiseDelete,
+        "season.set" => Msg::AuSeasonSet,
+        "season.undo" => Msg::AuSeasonUndo,
         _ => return None,
     })
 }

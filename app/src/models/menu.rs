@@ -92,6 +92,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
                     true,
                 ),
                 item("/service/communicators", Msg::MenuCommunicators, ViewData, true),
+                item("/service/season", Msg::MenuSeason, ViewData, true),
                 item("/service/dispatch", Msg::MenuDispatch, HandleRequests, true),
                 item("/service/notices", Msg::MenuResidentNotices, ViewData, true),
             ],

@@ -41,6 +41,7 @@ pub mod request;
 pub mod requisites;
 pub mod resource;
 pub mod role;
+pub mod season;
 pub mod subscribers;
 pub mod text;
 pub mod verification;

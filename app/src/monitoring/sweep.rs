@@ -16,8 +16,8 @@ use crate::storage::{channel, current, deviation_rule, event, object, reading, s
 pub const SILENT_DAYS: i64 = 3;
 /// A meter that used nothing for this many whole days, after using some in the
 /// `USED_BEFORE_DAYS` before them, has stopped: a stuck counter, a closed valve, an empty
-/// flat, or a bypass. Heat meters are left to the heating season's rules: a flat's heat
-/// stops every spring.
+/// flat, or a bypass. Heat meters only while their building has been in its heating season
+/// (set on «Сезон») for the whole of those days: a flat's heat stops every spring.
 pub const ZERO_DAYS: i64 = 7;
 pub const USED_BEFORE_DAYS: i64 = 365;
 
@@ -155,12 +155,19 @@ async fn overdue(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Res
 /// building's yesterday, after some use in the year before.
 async fn stopped(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Result<(), StorageError> {
     let utc = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+    let heating_since: HashMap<i64, NaiveDate> = crate::storage::heating_season::current(db, company_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.heating)
+        .map(|c| (c.object_id, c.starts_on))
+        .collect();
     for o in crate::storage::object::list(db, company_id).await? {
         let tz = zone(&o.time_zone);
         let today = utc.with_timezone(&tz).date_naive();
         let from = today - chrono::Days::new(ZERO_DAYS as u64);
         let before = from - chrono::Days::new(USED_BEFORE_DAYS as u64);
-        for (meter_id, first) in crate::storage::consumption_day::stopped(db, company_id, o.id, before, from, today).await? {
+        let heat = heating_since.get(&o.id).is_some_and(|since| *since <= from);
+        for (meter_id, first) in crate::storage::consumption_day::stopped(db, company_id, o.id, before, from, today, heat).await? {
             out.push(Found {
                 object_id: o.id,
                 meter_id,

@@ -26,6 +26,7 @@ pub mod premises;
 pub mod readings_table;
 pub mod reports;
 pub mod requests;
+pub mod season;
 pub mod subscribers;
 pub mod verification;
 

@@ -177,7 +177,18 @@ fn BuildingEditor(card: BuildingCard) -> impl IntoView {
                     </select>
                 </label>
                 {text(Msg::WeatherStation, |f| &f.weather_station, |f, v| f.weather_station = v, "weather-station")}
-                {flag(Msg::HeatingSeason, |f| f.heating_season, |f, v| f.heating_season = v, "heating")}
+                {match id {
+                    // a new building's season starts today when ticked; after that it changes
+                    // on «Сезон» only, where its rules and history are
+                    None => flag(Msg::HeatingSeason, |f| f.heating_season, |f, v| f.heating_season = v, "heating").into_any(),
+                    Some(_) => view! {
+                        <p class="season-of-building" data-testid="heating">
+                            <span>{i18n.tr(Msg::SeOfBuilding)} ": "</span>
+                            <strong>{move || i18n.t(if form.with(|f| f.heating_season) { Msg::SeOn } else { Msg::SeOff })}</strong>
+                            " · " <a href="/service/season">{i18n.tr(Msg::MenuSeason)}</a>
+                        </p>
+                    }.into_any(),
+                }}
             </fieldset>
             <fieldset class="panel form-grid">
                 <legend>{i18n.tr(Msg::PollSchedule)}</legend>

@@ -174,6 +174,7 @@ lazy_area!(
         "/service/verification" => crate::routes::service::verification::VerificationPage,
         "/service/communicators" => crate::routes::service::communicators::CommunicatorsPage,
         "/service/communicators/:id" => crate::routes::service::communicator::CommunicatorPage,
+        "/service/season" => crate::routes::service::season::SeasonPage,
     }
 );
 lazy_area!(

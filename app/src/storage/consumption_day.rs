@@ -478,19 +478,19 @@ pub async fn of_object(
         .collect()
 }
 
-/// Meters in service (heat left out: it stops with the season) of building `object_id`
-/// that used nothing on each of the days
+/// Meters in service of building `object_id` that used nothing on each of the days
 /// `[from, to)` — every day known and exactly zero — though they used something in the
-/// days `[before, from)`: where use is expected and has stopped. Each with its first day
-/// of nothing (the day after its last use).
-pub async fn stopped(db: &Db, company_id: i64, object_id: i64, before: NaiveDate, from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, NaiveDate)>> {
+/// days `[before, from)`: where use is expected and has stopped. Heat meters only with
+/// `heat` (the building in its heating season all those days): heat stops with the season.
+/// Each with its first day of nothing (the day after its last use).
+pub async fn stopped(db: &Db, company_id: i64, object_id: i64, before: NaiveDate, from: NaiveDate, to: NaiveDate, heat: bool) -> Result<Vec<(i64, NaiveDate)>> {
     let days = (to - from).num_days();
     let rows = sqlx::query(
         "SELECT d.meter_id,
                 (SELECT MAX(b.day) FROM consumption_days b
                  WHERE b.meter_id = d.meter_id AND b.span = 1 AND b.day >= $5 AND b.day < $3 AND b.total > 0) AS last_used
          FROM consumption_days d
-         JOIN meters m ON m.id = d.meter_id AND m.state = 'in_operation' AND m.resource <> 'heat'
+         JOIN meters m ON m.id = d.meter_id AND m.state = 'in_operation' AND (m.resource <> 'heat' OR $7 = 1)
          WHERE d.company_id = $1 AND d.object_id = $2 AND d.span = 1 AND d.day >= $3 AND d.day < $4
          GROUP BY d.meter_id
          HAVING COUNT(*) = $6 AND MIN(COALESCE(d.total, -1)) = 0 AND MAX(COALESCE(d.total, -1)) = 0",
@@ -501,6 +501,7 @@ pub async fn stopped(db: &Db, company_id: i64, object_id: i64, before: NaiveDate
     .bind(day_key(to))
     .bind(day_key(before))
     .bind(days)
+    .bind(heat as i64)
     .fetch_all(db.pool())
     .await?;
     let mut out = Vec::new();

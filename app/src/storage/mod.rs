@@ -27,6 +27,7 @@ pub mod decimal;
 pub mod deviation_rule;
 pub mod event;
 pub mod first_start;
+pub mod heating_season;
 pub mod inventory;
 pub mod lora_packet;
 pub mod mail;

@@ -8,6 +8,7 @@ pub mod lora;
 mod cabinet;
 mod deviation;
 mod people;
+mod seasons;
 pub mod shapes;
 
 use app::models::capacity::DigitCapacity;
@@ -254,6 +255,8 @@ pub async fn generate(
         }
     }
     people::users(db, ogni.id, rassvet.id, &mut report).await?;
+    progress("heating seasons");
+    seasons::generate(db, opts, &[ogni.id, rassvet.id]).await?;
     progress("residents' requests and notices");
     cabinet::generate(db, ogni.id, storage::now()).await?;
     progress("LoRaWAN devices and their packets");

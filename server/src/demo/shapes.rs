@@ -16,6 +16,22 @@ pub fn heating(day: NaiveDate) -> bool {
     !(5..=9).contains(&day.month())
 }
 
+/// The season changes a dispatcher made from `first` to `last`: the one in force on `first`,
+/// then each 1 October (heating, `true`) and 1 May (between seasons) up to `last`.
+pub fn season_changes(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, bool)> {
+    let mut all = Vec::new();
+    for year in first.year() - 1..=last.year() {
+        for (month, heating) in [(5, false), (10, true)] {
+            let day = NaiveDate::from_ymd_opt(year, month, 1).expect("a first of a month");
+            if day <= last {
+                all.push((day, heating));
+            }
+        }
+    }
+    let in_force = all.iter().rposition(|(d, _)| *d <= first).unwrap_or(0);
+    all.split_off(in_force)
+}
+
 fn weekend(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -90,6 +106,19 @@ pub fn split_tariffs(total: i64, tariffs: usize) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_seasons_are_the_one_in_force_then_each_october_and_may() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%d.%m.%Y").unwrap();
+        assert_eq!(
+            season_changes(d("07.12.2025"), d("07.12.2026")),
+            vec![(d("01.10.2025"), true), (d("01.05.2026"), false), (d("01.10.2026"), true)]
+        );
+        assert_eq!(season_changes(d("01.05.2026"), d("20.05.2026")), vec![(d("01.05.2026"), false)]);
+        for (day, on) in season_changes(d("01.01.2024"), d("31.12.2026")) {
+            assert_eq!(heating(day), on, "{day}");
+        }
+    }
     use rand::SeedableRng;
 
     #[test]

@@ -6,6 +6,10 @@ use crate::common;
 use app::errors::AppError;
 use app::models::{Permission, Role};
 
+fn moscow_today() -> String {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive().format("%Y-%m-%d").to_string()
+}
+
 /// Every server function that needs a permission, with a valid body, and what it needs.
 fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
     let other = w.user_id(Role::Reader);
@@ -142,6 +146,10 @@ fn guarded(w: &common::World) -> Vec<(&'static str, String, Permission)> {
         ("verification_calendar", "year=2026&month=12".into(), Permission::ServiceMeters),
         ("meter_inventory", "query=resource%3Dheat".into(), Permission::ViewObjects),
         ("list_communicators", "query=line%3Dtcp".into(), Permission::ViewData),
+        ("seasons", String::new(), Permission::ViewData),
+        // set by the dispatcher (the only role that may) and undone at once, on its own day
+        ("set_season", format!("objects[0]={}&heating=true&starts_on={}", w.a.object_id, moscow_today()), Permission::EditData),
+        ("undo_season", format!("object={}", w.a.object_id), Permission::EditData),
         ("building_premises", format!("object={}", w.a.object_id), Permission::ViewObjects),
         // flat 1 is there: allowed callers add nothing, and succeed
         ("add_premise_range", format!("object={}&form[from]=1&form[to]=1", w.a.object_id), Permission::ManageObjects),

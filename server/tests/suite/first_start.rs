@@ -228,18 +228,23 @@ both_backends!(a_building_is_created_rescheduled_and_archived_with_every_change_
     assert_eq!(o.total_area, "4210.5");
     assert_eq!((o.floors, o.entrances, o.residents), (9, 4, 180));
     assert_eq!((o.poll_time.as_str(), o.latitude), ("06:30", Some(55.75)));
+    // ticked as heated: its heating season starts today, in the history «Сезон» keeps
+    let seasons = app::storage::heating_season::list(&w.db, w.a.company_id).await.unwrap();
+    assert_eq!(seasons.iter().filter(|c| c.object_id == id).map(|c| c.heating).collect::<Vec<_>>(), vec![true]);
 
-    // Mondays, Wednesdays and Fridays at 05:00 from now on
+    // Mondays, Wednesdays and Fridays at 05:00 from now on; the card does not change the
+    // season (only «Сезон» does, by its rules)
     let (status, text, _) = common::call(
         &w.app,
         "save_object",
-        &building_body(Some(id), &[("poll_time", "5:00"), ("poll_days", "135")]),
+        &building_body(Some(id), &[("poll_time", "5:00"), ("poll_days", "135"), ("heating_season", "false")]),
         Some(dispatcher),
     )
     .await;
     assert!(status.is_success(), "{status} {text}");
     let o = object::get(&w.db, w.a.company_id, id).await.unwrap();
     assert_eq!((o.poll_time.as_str(), o.poll_days.as_str()), ("05:00", "135"));
+    assert!(o.heating_season, "still heated");
     let journal = audit::list(&w.db, w.a.company_id, 20).await.unwrap();
     let edit = journal.iter().find(|e| e.action == "edit_object").expect("the edit journaled");
     assert!(edit.details.contains("poll_time: \"06:30\" → \"05:00\""), "{}", edit.details);

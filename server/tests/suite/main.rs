@@ -35,6 +35,7 @@ mod premises;
 mod monitoring;
 mod readings;
 mod reports;
+mod season;
 mod sign_in;
 mod subscribers;
 mod uplinks;

@@ -9,4 +9,5 @@ pub mod inventory;
 pub mod meter_form;
 pub mod notice;
 pub mod notices;
+pub mod season;
 pub mod verification;

@@ -16,7 +16,7 @@ pub async fn abnormal_situations(object: Option<i64>, #[server(default)] resolve
     use crate::models::Permission;
 
     let (db, c) = authorize(Permission::ViewData).await?;
-    crate::queries::monitoring::situations::list(&db, &c, object, resolved).await
+    crate::queries::monitoring::situations::list(&db, &c, object, resolved, crate::queries::monitoring::situations::SHOWN).await
 }
 
 /// Resolves a situation; the comment says what was done.

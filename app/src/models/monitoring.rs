@@ -333,7 +333,19 @@ pub struct Situations {
     pub object_id: Option<i64>,
     pub resolved: bool,
     pub objects: Vec<(i64, String)>,
+    /// The newest ones, at most as many as a page shows; the file holds them all.
     pub rows: Vec<EventRow>,
+    pub counts: SituationCounts,
+}
+
+/// How many situations there are, whatever the list shows: the open ones by severity, and
+/// all that the list's filter matches (more than its rows when the list is cut).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SituationCounts {
+    pub alarms: u64,
+    pub warnings: u64,
+    pub infos: u64,
+    pub matching: u64,
 }
 
 /// What the event journal is asked for.

@@ -310,6 +310,27 @@ pub async fn list(db: &Db, company_id: i64, f: &Filter<'_>) -> Result<Vec<Stored
         .collect()
 }
 
+/// How many situations («Нештатные ситуации»: computed events and the meters' alarms) of a
+/// company, or of its building `object_id`, there are by severity: (severity, open, all
+/// including the resolved). The list shows the newest only; these say how many there are.
+pub async fn count_situations(db: &Db, company_id: i64, object_id: Option<i64>) -> Result<Vec<(String, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT e.severity, CAST(SUM(CASE WHEN e.resolved_at IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS open,
+                CAST(COUNT(*) AS BIGINT) AS all_of_them
+         FROM events e
+         WHERE e.company_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR e.object_id = $2)
+           AND (e.source = 'computed' OR e.severity <> 'info')
+         GROUP BY e.severity",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("severity")?, r.try_get("open")?, r.try_get("all_of_them")?)))
+        .collect()
+}
+
 /// The id of a company's newest event (0: none yet): where a new alert subscription starts
 /// and how far the dispatcher has read.
 pub async fn newest_id(db: &Db, company_id: i64) -> Result<i64> {

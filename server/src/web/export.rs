@@ -200,7 +200,7 @@ async fn not_polled(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: 
 async fn abnormal(db: &Db, caller: &Caller, pairs: &[(String, String)], lang: Lang) -> Export {
     let object = value(pairs, "object").and_then(|v| v.parse().ok());
     let resolved = value(pairs, "resolved") == Some("1");
-    let list = app::queries::monitoring::situations::list(db, caller, object, resolved).await?;
+    let list = app::queries::monitoring::situations::list(db, caller, object, resolved, app::queries::monitoring::situations::ALL).await?;
     Ok((exports::monitoring::situations(&list, lang), format!("abnormal-{}", today())))
 }
 

@@ -6,7 +6,7 @@
 use crate::common;
 
 use app::errors::AppError;
-use app::models::monitoring::{EventKind, Journal, Situations};
+use app::models::monitoring::{EventKind, Journal, SituationCounts, Situations};
 use app::models::Role;
 use app::storage::reading::{self, flags, Period};
 use app::storage::testing::fixtures::{self, Building};
@@ -176,6 +176,7 @@ both_backends!(situations_are_the_callers_and_resolving_one_needs_a_comment_and_
     assert!(status.is_success(), "{status} {text}");
     let list: Situations = serde_json::from_str(&text).unwrap();
     assert_eq!(list.rows.len(), 1, "company A's only: {text}");
+    assert_eq!(list.counts, SituationCounts { alarms: 1, warnings: 0, infos: 0, matching: 1 });
     let row = &list.rows[0];
     assert_eq!((row.kind, row.place.as_str(), row.account.as_str()), (EventKind::Decreased, "кв. 1", common::ACCOUNT_A));
     assert_eq!(row.values.value.as_deref(), Some("105"));
@@ -205,6 +206,7 @@ both_backends!(situations_are_the_callers_and_resolving_one_needs_a_comment_and_
     assert!(serde_json::from_str::<Situations>(&text).unwrap().rows.is_empty(), "resolved ones are off the list");
     let (_, text, _) = common::call(&w.app, "abnormal_situations", "resolved=true", Some(dispatcher)).await;
     let list: Situations = serde_json::from_str(&text).unwrap();
+    assert_eq!(list.counts, SituationCounts { alarms: 0, warnings: 0, infos: 0, matching: 1 }, "none open, one on the list");
     assert_eq!(list.rows[0].comment, "Выезд: счётчик заменён, показание ошибочное");
     assert!(list.rows[0].resolved.is_some());
     // another company's building is "not found"
@@ -322,4 +324,33 @@ both_backends!(a_meter_that_never_used_anything_or_whose_last_days_are_unknown_i
         let zero: Vec<_> = events_of(&w.db, company).await.into_iter().filter(|e| e.kind == "zero_use").collect();
         assert!(zero.is_empty(), "{zero:?}");
     }
+});
+
+both_backends!(a_list_longer_than_a_page_shows_the_newest_and_counts_them_all, |w| {
+    // two buildings of company A, each with a reading that went down: two alarms
+    let start = midnight_days_ago(5);
+    let second = fixtures::building_of(&w.db, w.a.company_id, "2").await;
+    poll_days(&w.db, &w.a, start, &["100", "110", "105"]).await;
+    poll_days(&w.db, &second, start + 3600, &["100", "110", "104"]).await;
+    sweep(&w.db, w.a.company_id, app::storage::now()).await;
+    let caller = app::auth::caller::Caller {
+        user_id: w.user_id(Role::Dispatcher),
+        login: "dispatcher".into(),
+        full_name: String::new(),
+        company_id: w.a.company_id,
+        role: Role::Dispatcher,
+        token_hash: String::new(),
+        ip: String::new(),
+        must_change_password: false,
+    };
+    let cut = app::queries::monitoring::situations::list(&w.db, &caller, None, false, 1).await.unwrap();
+    assert_eq!(cut.rows.len(), 1, "a page of one");
+    assert_eq!(cut.counts, SituationCounts { alarms: 2, warnings: 0, infos: 0, matching: 2 });
+    assert_eq!(cut.rows[0].object_id, second.object_id, "the newest first");
+    let one = app::queries::monitoring::situations::list(&w.db, &caller, Some(w.a.object_id), false, 1).await.unwrap();
+    assert_eq!((one.rows.len(), one.counts.matching), (1, 1), "a building's own");
+    // the file holds them all
+    let (status, csv, _) = common::get(&w.app, "/export/abnormal.csv", Some(w.cookie(Role::Dispatcher))).await;
+    assert!(status.is_success());
+    assert_eq!(csv.matches("Показание уменьшилось").count(), 2, "{csv}");
 });

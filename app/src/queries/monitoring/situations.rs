@@ -5,25 +5,39 @@
 use crate::auth::caller::Caller;
 use crate::errors::{AppError, Problem};
 use crate::i18n::Msg;
-use crate::models::monitoring::Situations;
+use crate::models::monitoring::{SituationCounts, Situations};
 use crate::storage::{audit, event, now, Db};
 
-/// The most situations a list shows.
-const LIMIT: i64 = 10_000;
+/// The most situations the page shows, newest first: a company's worst morning is a few
+/// thousand, and a building chosen shows all of its own. The counts above the list are of all.
+pub const SHOWN: i64 = 1_000;
+/// The most situations a file holds.
+pub const ALL: i64 = 10_000;
 
 /// The longest comment a resolution keeps.
 pub const COMMENT_MAX: usize = 1_000;
 
-/// The open situations of one building or all; with `resolved`, the resolved ones too.
-pub async fn list(db: &Db, caller: &Caller, object_id: Option<i64>, resolved: bool) -> Result<Situations, AppError> {
+/// The open situations of one building or all, the newest `limit`; with `resolved`, the
+/// resolved ones too. The counts are of all of them.
+pub async fn list(db: &Db, caller: &Caller, object_id: Option<i64>, resolved: bool, limit: i64) -> Result<Situations, AppError> {
     super::check_object(db, caller.company_id, object_id).await?;
     let filter = event::Filter {
         object_id,
         situations: true,
         unresolved_only: !resolved,
-        limit: LIMIT,
+        limit,
         ..Default::default()
     };
+    let mut counts = SituationCounts::default();
+    for (severity, open, all) in event::count_situations(db, caller.company_id, object_id).await? {
+        let open = open.max(0) as u64;
+        match severity.as_str() {
+            "alarm" => counts.alarms += open,
+            "warning" => counts.warnings += open,
+            _ => counts.infos += open,
+        }
+        counts.matching += if resolved { all.max(0) as u64 } else { open };
+    }
     let rows = event::list(db, caller.company_id, &filter)
         .await?
         .into_iter()
@@ -34,6 +48,7 @@ pub async fn list(db: &Db, caller: &Caller, object_id: Option<i64>, resolved: bo
         resolved,
         objects: super::objects(db, caller.company_id).await?,
         rows,
+        counts,
     })
 }
 

@@ -12,7 +12,8 @@ use crate::components::layout::follow_selected_object;
 use crate::components::table::{shown_rows, Sort};
 use crate::functions::monitoring::{abnormal_situations, ResolveSituation};
 use crate::i18n::{use_i18n, Msg};
-use crate::models::monitoring::{text_rows, EventRow, Severity, Situations};
+use crate::models::format;
+use crate::models::monitoring::{text_rows, EventRow, Situations};
 use crate::resource::{kept, resource};
 
 use super::events::{compare, matches, Col, EventCells, EventHead};
@@ -69,8 +70,16 @@ fn SituationTable(list: Situations, resolve: ServerAction<ResolveSituation>) -> 
     let navigate = use_navigate();
     let (object, resolved) = (list.object_id, list.resolved);
     let total = list.rows.len();
-    let count = |s: Severity| list.rows.iter().filter(|r| r.severity == s && r.resolved.is_none()).count();
-    let (alarms, warnings, infos) = (count(Severity::Alarm), count(Severity::Warning), count(Severity::Info));
+    let counts = list.counts;
+    let (alarms, warnings, infos) = (format::integer(counts.alarms as i64), format::integer(counts.warnings as i64), format::integer(counts.infos as i64));
+    // a company's worst morning is more than a page: the newest show, the counts and the
+    // files are of all
+    let cut = (counts.matching as usize > total).then(|| {
+        let text = move || {
+            i18n.t(Msg::EvCut).replace("{shown}", &format::integer(total as i64)).replace("{all}", &format::integer(counts.matching as i64))
+        };
+        view! { <p class="note" data-testid="situations-cut">{text}</p> }
+    });
     let options = list
         .objects
         .iter()
@@ -117,7 +126,7 @@ fn SituationTable(list: Situations, resolve: ServerAction<ResolveSituation>) -> 
             </label>
             <input type="search" class="search" bind:value=search placeholder=i18n.tr(Msg::EvSearch) aria-label=i18n.tr(Msg::Search)/>
             <span class="count" data-testid="count">
-                {move || format!("{} {} / {}", i18n.t(Msg::Shown), shown.read().len(), total)}
+                {move || format!("{} {} / {}", i18n.t(Msg::Shown), format::integer(shown.read().len() as i64), format::integer(counts.matching as i64))}
             </span>
             <a class="button" download="abnormal.csv" href=move || csv_href(&text_rows(&shown.read(), i18n.lang()))>
                 {i18n.tr(Msg::ExportCsv)}
@@ -133,6 +142,7 @@ fn SituationTable(list: Situations, resolve: ServerAction<ResolveSituation>) -> 
             " · "
             <span class="sev info">{i18n.tr(Msg::SevInfo)} ": " <strong>{infos}</strong></span>
         </p>
+        {cut}
         <div class="table-wrap">
             <table class="data events-table" data-testid="situations">
                 <EventHead sort last=None/>

@@ -5,15 +5,16 @@
 //! many periods as the rule allows, then the norm; the next reading settles what was charged
 //! meanwhile. Every figure carries its [`Basis`].
 
+use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{integral, MeterHistory, SLOTS};
-use crate::models::period::{Basis, PeriodAmount};
+use crate::models::period::{period_month, Basis, PeriodAmount};
 use crate::models::Amount;
 
 /// How missing readings are stood in for (ПП 354 п. 59 «б», п. 60, in the wording of
 /// ПП № 950 of 29.06.2020).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rules {
     /// Periods in a row the average may stand in: 6 for a flat, 3 for a non-residential
     /// premise.
@@ -26,6 +27,10 @@ pub struct Rules {
     /// The norm volume of one period for the premise (per resident × residents, or per m² ×
     /// area for heat), for the total only; none where no norm is set.
     pub norm: Option<Decimal>,
+    /// A heat meter's building seasons: only months of the heating period count for the
+    /// average, and a month between seasons with no reading is charged nothing. None for
+    /// other resources, and for heat where the building's seasons were never set.
+    pub heating: Option<Heating>,
 }
 
 impl Rules {
@@ -36,7 +41,49 @@ impl Rules {
             average_months: 6,
             min_months: 3,
             norm,
+            heating: None,
         }
+    }
+
+    /// The rule for heat in a building whose seasons are known (п. 59 «а»: for heating the
+    /// average is taken over at least 3 months of the heating period, over the months the
+    /// meter worked when fewer, but not less than 1 of them).
+    pub fn for_heat(residential: bool, norm: Option<Decimal>, heating: Heating) -> Rules {
+        Rules {
+            average_months: 3,
+            min_months: 1,
+            heating: Some(heating),
+            ..Rules::for_premise(residential, norm)
+        }
+    }
+
+    fn heats(&self, period: i32) -> bool {
+        self.heating.as_ref().is_none_or(|h| h.heats(period))
+    }
+}
+
+/// A building's heating seasons as changes: from each day on, in the heating period or
+/// between periods.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Heating {
+    /// Oldest first.
+    changes: Vec<(NaiveDate, bool)>,
+}
+
+impl Heating {
+    /// From the changes in any order; None when there are none (the season is not known).
+    pub fn of(mut changes: Vec<(NaiveDate, bool)>) -> Option<Heating> {
+        changes.sort();
+        (!changes.is_empty()).then_some(Heating { changes })
+    }
+
+    /// Whether the heating was on any day of the period's month. A month before the first
+    /// change is not known and counts as heated, as it would without seasons.
+    pub fn heats(&self, period: i32) -> bool {
+        let first = period_month(period);
+        let next = first + Months::new(1);
+        let before = self.changes.iter().rev().find(|(day, _)| *day <= first);
+        before.is_none_or(|(_, on)| *on) || self.changes.iter().any(|(day, on)| *on && *day > first && *day < next)
     }
 }
 
@@ -120,7 +167,7 @@ fn slot_periods(
             };
             (last_read, missed, charged, average) = (Some(p), 0, Decimal::ZERO, None);
             figure
-        } else if let Some(last) = last_read {
+        } else if let Some(last) = last_read.filter(|_| rules.heats(p)) {
             missed += 1;
             if missed == 1 {
                 average = average_before(&read, last, rules);
@@ -152,8 +199,11 @@ fn slot_periods(
 
 /// The average monthly volume up to the period `last` (which has a reading): over the last
 /// `average_months` periods where the history reaches that far, else over all of it when
-/// that is at least `min_months`.
+/// that is at least `min_months`. For heat, months of the heating period only.
 fn average_before(read: &std::collections::BTreeMap<i32, Decimal>, last: i32, rules: &Rules) -> Option<Decimal> {
+    if rules.heating.is_some() {
+        return heating_average_before(read, last, rules);
+    }
     let from = read
         .range(..=last - rules.average_months as i32)
         .next_back()
@@ -164,11 +214,34 @@ fn average_before(read: &std::collections::BTreeMap<i32, Decimal>, last: i32, ru
         return None;
     }
     let volume: Decimal = read.range(from + 1..=last).map(|(_, v)| *v).sum();
-    Some(
-        (volume / Decimal::from(months))
-            .round_dp_with_strategy(3, RoundingStrategy::MidpointAwayFromZero)
-            .normalize(),
-    )
+    Some(per_month(volume, months))
+}
+
+/// The heat average: the volumes of the last readings back to `average_months` heated
+/// months, over the heated months they cover. A reading that covers only months between
+/// seasons is left out (what a heat meter counts in summer is not heating).
+fn heating_average_before(read: &std::collections::BTreeMap<i32, Decimal>, last: i32, rules: &Rules) -> Option<Decimal> {
+    let periods: Vec<i32> = read.range(..=last).map(|(p, _)| *p).collect();
+    let (mut volume, mut months) = (Decimal::ZERO, 0i32);
+    for pair in periods.windows(2).rev() {
+        let heated = (pair[0] + 1..=pair[1]).filter(|&p| rules.heats(p)).count() as i32;
+        if heated == 0 {
+            continue;
+        }
+        volume += read[&pair[1]];
+        months += heated;
+        if months >= rules.average_months as i32 {
+            break;
+        }
+    }
+    (months >= rules.min_months.max(1) as i32).then(|| per_month(volume, months))
+}
+
+/// A volume over months, to a thousandth.
+fn per_month(volume: Decimal, months: i32) -> Decimal {
+    (volume / Decimal::from(months))
+        .round_dp_with_strategy(3, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 #[cfg(test)]
@@ -339,6 +412,59 @@ mod tests {
         }];
         let [total, ..] = periods(&h, &period_of, month(2026, 11), 1, &flat());
         assert_eq!(total[0], PeriodAmount { amount: Amount::Full(d("5")), basis: Basis::Measured });
+    }
+
+    fn seasons() -> Heating {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        Heating::of(vec![(day(2026, 5, 1), false), (day(2025, 10, 1), true), (day(2026, 10, 15), true)]).unwrap()
+    }
+
+    #[test]
+    fn a_month_is_heated_when_the_heating_was_on_any_day_of_it() {
+        let h = seasons();
+        assert!(h.heats(month(2025, 9)), "before the first change the season is not known");
+        assert!(h.heats(month(2025, 10)) && h.heats(month(2026, 4)));
+        assert!(!h.heats(month(2026, 5)), "the season ended on the 1st");
+        assert!(!h.heats(month(2026, 9)));
+        assert!(h.heats(month(2026, 10)), "the season began on the 15th");
+        assert_eq!(Heating::of(vec![]), None);
+    }
+
+    /// A flat's heat meter read on the 20th from December 2025 to June 2026: 3 in January,
+    /// 2,5 in February, 2 in March, 1,5 in April, 0,1 a month between seasons.
+    fn heat_readings() -> [MeterHistory; 1] {
+        let used = ["3", "2.5", "2", "1.5", "0.1", "0.1"];
+        let mut total = d("100");
+        let mut readings = vec![(at(2025, 12, 20), total.to_string())];
+        for (i, u) in used.iter().enumerate() {
+            total += d(u);
+            readings.push((at(2026, i as u32 + 1, 20), total.to_string()));
+        }
+        let refs: Vec<(i64, &str)> = readings.iter().map(|(t, v)| (*t, v.as_str())).collect();
+        [meter(6, &refs)]
+    }
+
+    #[test]
+    fn a_heat_meter_missed_between_seasons_is_charged_nothing_and_in_the_season_the_heating_months_average() {
+        let rules = Rules::for_heat(true, Some(d("0.9")), seasons());
+        let mut h = heat_readings();
+        // read again on 20.11.2026 at 100 + 9,2 + 2,7
+        h[0].readings.push(Reading { ts: at(2026, 11, 20), values: [Some(d("111.9")), None, None, None, None] });
+        let t = totals(&h, month(2026, 7), 5, &rules);
+        assert_eq!(t[..3], [(None, Basis::Measured); 3], "July to September: no heating, nothing charged");
+        // October: February to April (the summer's readings are left out), 6 over 3
+        assert_eq!(t[3], (Some(d("2")), Basis::Average));
+        // November settles: 111,9 − 109,2 measured less the 2 charged
+        assert_eq!(t[4], (Some(d("0.7")), Basis::Recalculated));
+    }
+
+    #[test]
+    fn a_heat_meter_with_one_heated_month_of_readings_averages_it_and_without_seasons_the_general_rule_holds() {
+        let h = [meter(6, &[(at(2026, 9, 20), "10"), (at(2026, 10, 20), "12.5")])];
+        let rules = Rules::for_heat(true, Some(d("0.9")), seasons());
+        assert_eq!(totals(&h, month(2026, 11), 1, &rules), vec![(Some(d("2.5")), Basis::Average)]);
+        // without seasons: fewer than three months of history fall to the norm
+        assert_eq!(totals(&h, month(2026, 11), 1, &flat()), vec![(Some(d("7.5")), Basis::Norm)]);
     }
 
     #[test]

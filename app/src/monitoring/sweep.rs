@@ -155,7 +155,7 @@ async fn overdue(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Res
 /// building's yesterday, after some use in the year before.
 async fn stopped(db: &Db, company_id: i64, at: i64, out: &mut Vec<Found>) -> Result<(), StorageError> {
     let utc = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
-    let heating_since: HashMap<i64, NaiveDate> = crate::storage::heating_season::current(db, company_id)
+    let heating_since: HashMap<i64, NaiveDate> = crate::storage::heating_season::latest(db, company_id, None)
         .await?
         .into_iter()
         .filter(|c| c.heating)

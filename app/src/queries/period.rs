@@ -12,27 +12,31 @@ use rust_decimal::Decimal;
 
 use super::history::register_of;
 use super::readings_table::zone;
-use crate::consumption::period::{periods, Rules};
+use crate::consumption::period::{periods, Heating, Rules};
 use crate::consumption::{calendar, MeterHistory, Reading, SLOTS};
 use crate::errors::AppError;
 use crate::models::period::{period_index, BillingWindow, PeriodAmount};
 use crate::models::Resource;
-use crate::storage::{billing_window, channel, meter, norm, object, premise, reading, Db};
+use crate::storage::{billing_window, channel, heating_season, meter, norm, object, premise, reading, Db};
 
 /// Periods read before the first one asked: the average's six months and the six periods it
 /// may stand in, and one more for the reading they start from.
 const LOOK_BACK: u32 = 13;
+/// For heat: six missed heating months and three of the average, with a summer between.
+const LOOK_BACK_HEAT: u32 = 19;
 /// How many replacements back a chain is followed.
 const MAX_PREDECESSORS: usize = 8;
 
 /// Figures of the periods `first..first + count` (months' 1sts) per chain head, per slot.
 pub type Figures = HashMap<i64, [Vec<PeriodAmount>; SLOTS]>;
 
-/// What the building's period figures stand on: its window and norms.
+/// What the building's period figures stand on: its window, norms and heating seasons.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Terms {
     pub window: BillingWindow,
     pub norms: HashMap<Resource, Decimal>,
+    /// The building's season changes (day, heating), oldest first.
+    pub seasons: Vec<(NaiveDate, bool)>,
 }
 
 impl Terms {
@@ -40,6 +44,11 @@ impl Terms {
         Ok(Terms {
             window: billing_window::get(db, o.company_id).await?,
             norms: norm::for_object(db, norm::Kind::Consumption, o.company_id, o.city_id, o.id).await?,
+            seasons: heating_season::of_object(db, o.company_id, o.id)
+                .await?
+                .into_iter()
+                .map(|c| (c.starts_on, c.heating))
+                .collect(),
         })
     }
 
@@ -51,6 +60,7 @@ impl Terms {
         let mut norms: Vec<(&str, String)> = self.norms.iter().map(|(r, v)| (r.as_str(), v.to_string())).collect();
         norms.sort();
         norms.hash(&mut h);
+        self.seasons.hash(&mut h);
         h.finish()
     }
 
@@ -101,16 +111,23 @@ pub async fn figures(
     let ids: Vec<i64> = meters.iter().map(|m| m.id).collect();
     let channels: HashMap<i64, i64> = channel::main_of_meters(db, &ids).await?.into_iter().collect();
 
-    // each period's end (and the periods before, for the average and the missed count)
-    let from = first - Months::new(LOOK_BACK);
-    let bounds: Vec<i64> = (0..=LOOK_BACK as usize + count)
+    // each period's end (and the periods before, for the average and the missed count);
+    // heat in a building with seasons looks further back, over a summer
+    let heating = Heating::of(terms.seasons.clone());
+    let look_back = |m: &meter::Meter| match m.resource == Resource::Heat && heating.is_some() {
+        true => LOOK_BACK_HEAT,
+        false => LOOK_BACK,
+    };
+    let from = first - Months::new(LOOK_BACK_HEAT);
+    let bounds: Vec<i64> = (0..=LOOK_BACK_HEAT as usize + count)
         .map(|i| calendar::day_start(tz, window.end_of(from + Months::new(i as u32))))
         .collect();
     let mut asked: Vec<(i64, i64)> = Vec::new();
     for chain in &chains {
         for (i, m) in chain.iter().enumerate() {
             let Some(&ch) = channels.get(&m.id) else { continue };
-            asked.extend(bounds.iter().map(|&b| (ch, b)));
+            let skip = (LOOK_BACK_HEAT - look_back(chain[chain.len() - 1])) as usize;
+            asked.extend(bounds[skip..].iter().map(|&b| (ch, b)));
             // a meter that replaced another starts at its first reading
             if i > 0 {
                 if let Some(ts) = reading::first_ts(db, m.company_id, ch).await? {
@@ -145,7 +162,11 @@ pub async fn figures(
             .collect();
         let premise = head.premise_id.and_then(|id| premises.get(&id));
         let residential = premise.is_none_or(|p| p.kind == "flat");
-        let rules = Rules::for_premise(residential, terms.norm_for(head.resource, premise));
+        let norm = terms.norm_for(head.resource, premise);
+        let rules = match (&heating, head.resource) {
+            (Some(h), Resource::Heat) => Rules::for_heat(residential, norm, h.clone()),
+            _ => Rules::for_premise(residential, norm),
+        };
         out.insert(head.id, periods(&history, &period_of, period_index(first), count, &rules));
     }
     Ok(out)
@@ -279,6 +300,39 @@ mod tests {
         // 9,5 on the old meter, nothing across the change, 25 on the new one through its rollover
         assert_eq!(total[0], PeriodAmount { amount: Amount::Full(d("34.5")), basis: Basis::Measured });
         assert_eq!(total[1], PeriodAmount { amount: Amount::Full(d("5")), basis: Basis::Measured });
+    });
+
+    db_test!(a_heat_meter_counts_by_its_buildings_heating_seasons, |db| {
+        use crate::models::capacity::DigitCapacity;
+        use crate::models::Placement;
+        let (b, o, _, premises) = world(&db).await;
+        let mut heat = meter::Meter::new(b.company_id, b.object_id, Resource::Heat, "Пульсар", "SN-HEAT", DigitCapacity::new(5, 3).unwrap());
+        heat.premise_id = Some(b.premise_id);
+        heat.placement = Placement::Individual;
+        let heat = meter::create(&db, &heat).await.unwrap();
+        let ch = fixtures::main_channel(&db, &heat).await;
+        // read on the 20th from December to June: 3, 2,5, 2, 1,5 in the season, 0,1 after it
+        let values = ["100", "103", "105.5", "107.5", "109", "109.1", "109.2"];
+        let months = [(2025, 12), (2026, 1), (2026, 2), (2026, 3), (2026, 4), (2026, 5), (2026, 6)];
+        let readings: Vec<reading::Reading> = months
+            .iter()
+            .zip(values)
+            .map(|(&(y, m), v)| reading::Reading { channel_id: ch, ..typed(&b, day(y, m, 20), v, 0) })
+            .collect();
+        reading::insert_many(&db, &readings).await.unwrap();
+        for (heating, on) in [(true, day(2025, 10, 1)), (false, day(2026, 5, 1)), (true, day(2026, 10, 1))] {
+            heating_season::record(&db, b.company_id, &[b.object_id], heating, on, None, 0).await.unwrap();
+        }
+        let terms = Terms::of(&db, &o).await.unwrap();
+        assert_eq!(terms.seasons.len(), 3);
+        let meters = meter::list_for_object(&db, b.company_id, b.object_id).await.unwrap();
+        let f = figures(&db, &o, &terms, &meters, &premises, day(2026, 7, 1), 4).await.unwrap();
+        let total = &f[&heat.id][0];
+        assert_eq!(total[..3], [PeriodAmount::NONE; 3], "no heating from July to September: nothing charged");
+        // October: February to April's 6 over 3 months, the summer's readings left out
+        assert_eq!(total[3], PeriodAmount { amount: Amount::Full(d("2")), basis: Basis::Average });
+        // the electricity meter beside it keeps the general rule
+        assert_eq!(f[&b.meter_id][0][3], PeriodAmount::NONE);
     });
 
     #[test]

@@ -65,15 +65,16 @@ pub async fn set(db: &Db, caller: &Caller, object_ids: &[i64], heating: bool, st
     }
     let day = crate::models::iso_date::parse(starts_on.trim()).ok_or(AppError::invalid(Msg::SeStartsOn, Problem::BadFormat))?;
     AppError::check_dates([&Some(day)]).map_err(|_| AppError::invalid(Msg::SeStartsOn, Problem::OutOfRange))?;
-    let mut objects = Vec::with_capacity(ids.len());
-    for &id in &ids {
-        let o = object::get(db, caller.company_id, id).await?;
-        if o.archived_at.is_some() {
-            return Err(AppError::NotFound);
-        }
-        objects.push(o);
+    // the company's working buildings, read once; an id not among them is not found
+    let objects: Vec<object::Object> = object::list(db, caller.company_id)
+        .await?
+        .into_iter()
+        .filter(|o| ids.binary_search(&o.id).is_ok())
+        .collect();
+    if objects.len() != ids.len() {
+        return Err(AppError::NotFound);
     }
-    let last: HashMap<i64, (bool, chrono::NaiveDate)> = heating_season::latest_of(db, caller.company_id, &ids)
+    let last: HashMap<i64, (bool, chrono::NaiveDate)> = heating_season::latest(db, caller.company_id, Some(&ids))
         .await?
         .into_iter()
         .map(|c| (c.object_id, (c.heating, c.starts_on)))
@@ -98,7 +99,7 @@ pub async fn set(db: &Db, caller: &Caller, object_ids: &[i64], heating: bool, st
 pub async fn undo(db: &Db, caller: &Caller, object_id: i64, now: i64) -> Result<(), AppError> {
     let o = object::get(db, caller.company_id, object_id).await?;
     let tz = zone(&o);
-    let last = heating_season::latest_of(db, caller.company_id, &[object_id]).await?.into_iter().next().ok_or(AppError::NotFound)?;
+    let last = heating_season::latest(db, caller.company_id, Some(&[object_id])).await?.into_iter().next().ok_or(AppError::NotFound)?;
     if local_date(tz, last.set_at) != local_date(tz, now) {
         return Err(AppError::invalid(Msg::SeUndoField, Problem::TooLate));
     }

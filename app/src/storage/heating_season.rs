@@ -46,10 +46,16 @@ pub async fn list(db: &Db, company_id: i64) -> Result<Vec<Change>> {
     rows.iter().map(change_of).collect()
 }
 
-/// The newest change of each of a company's buildings that has one: its season now.
-pub async fn current(db: &Db, company_id: i64) -> Result<Vec<Change>> {
+/// The newest change of each of a company's buildings that has one (of `object_ids` only,
+/// when given): each building's season now.
+pub async fn latest(db: &Db, company_id: i64, object_ids: Option<&[i64]>) -> Result<Vec<Change>> {
+    let only = match object_ids {
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!("AND h.object_id IN ({})", id_list(ids)),
+        None => String::new(),
+    };
     let rows = sqlx::query(&format!(
-        "{SELECT} WHERE h.company_id = $1
+        "{SELECT} WHERE h.company_id = $1 {only}
            AND h.starts_on = (SELECT MAX(l.starts_on) FROM heating_seasons l WHERE l.object_id = h.object_id)
          ORDER BY h.object_id"
     ))
@@ -59,19 +65,13 @@ pub async fn current(db: &Db, company_id: i64) -> Result<Vec<Change>> {
     rows.iter().map(change_of).collect()
 }
 
-/// The newest change of the company's buildings `object_ids`.
-pub async fn latest_of(db: &Db, company_id: i64, object_ids: &[i64]) -> Result<Vec<Change>> {
-    if object_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = sqlx::query(&format!(
-        "{SELECT} WHERE h.company_id = $1 AND h.object_id IN ({})
-           AND h.starts_on = (SELECT MAX(l.starts_on) FROM heating_seasons l WHERE l.object_id = h.object_id)",
-        id_list(object_ids)
-    ))
-    .bind(company_id)
-    .fetch_all(db.pool())
-    .await?;
+/// Every change of one building, oldest first: what its heat figures count months by.
+pub async fn of_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<Change>> {
+    let rows = sqlx::query(&format!("{SELECT} WHERE h.company_id = $1 AND h.object_id = $2 ORDER BY h.starts_on"))
+        .bind(company_id)
+        .bind(object_id)
+        .fetch_all(db.pool())
+        .await?;
     rows.iter().map(change_of).collect()
 }
 
@@ -151,13 +151,17 @@ mod tests {
 
     db_test!(a_buildings_newest_change_is_its_season_and_undoing_it_brings_back_the_one_before, |db| {
         let b = fixtures::building(&db).await;
-        assert!(current(&db, b.company_id).await.unwrap().is_empty(), "no season set yet");
+        assert!(latest(&db, b.company_id, None).await.unwrap().is_empty(), "no season set yet");
         record(&db, b.company_id, &[b.object_id], true, day("2026-10-01"), None, 1_000).await.unwrap();
         record(&db, b.company_id, &[b.object_id], false, day("2027-05-03"), None, 2_000).await.unwrap();
         assert!(!object::get(&db, b.company_id, b.object_id).await.unwrap().heating_season);
-        let now = current(&db, b.company_id).await.unwrap();
+        let now = latest(&db, b.company_id, None).await.unwrap();
         assert_eq!(now.iter().map(|c| (c.heating, c.starts_on)).collect::<Vec<_>>(), vec![(false, day("2027-05-03"))]);
-        assert_eq!(latest_of(&db, b.company_id, &[b.object_id]).await.unwrap(), now);
+        assert_eq!(latest(&db, b.company_id, Some(&[b.object_id])).await.unwrap(), now);
+        assert!(latest(&db, b.company_id, Some(&[])).await.unwrap().is_empty());
+        let history = of_object(&db, b.company_id, b.object_id).await.unwrap();
+        assert_eq!(history.iter().map(|c| c.starts_on).collect::<Vec<_>>(), vec![day("2026-10-01"), day("2027-05-03")], "oldest first");
+        assert!(of_object(&db, b.company_id + 1, b.object_id).await.unwrap().is_empty(), "not another company's");
         let all = list(&db, b.company_id).await.unwrap();
         assert_eq!(all.iter().map(|c| c.starts_on).collect::<Vec<_>>(), vec![day("2027-05-03"), day("2026-10-01")]);
 

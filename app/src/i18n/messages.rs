@@ -105,6 +105,13 @@ messages! {
     DashPending => "Идёт пересчёт расхода, цифры обновятся; ожидают приборов:", "Consumption is being recomputed, figures will update; meters waiting:";
     DashCommon => "Общедомовые приборы (ОДПУ), не входят в расход выше", "Common meters (not in the figures above)";
     DashChartResource => "Ресурс на диаграмме", "Resource charted";
+    DashForPeriod => "За расчётный период", "Billing period";
+    DashBillingPeriod => "расчётный период", "billing period";
+    DashPeriodWindow => "Расчётный период: показания с", "Billing period: readings from";
+    DashPeriodTo => "по", "to";
+    DashPeriodRule => "Где показаний нет — по среднему, затем по нормативу (ПП № 354, п. 59–60); приборы с автоматическим опросом — по показаниям на конец окна. Без общедомовых (балансовых) приборов.", "Where readings are missing: the average, then the norm (RF Government Decree 354, cl. 59–60); polled meters by their readings at the window's end. Common (balance) meters are left out.";
+    DashPeriodGaps => "* не у всех приборов расход по показаниям", "* not every meter's figure is from its readings";
+    DashNoFigure => "нет данных", "no data";
     UnitKwh => "кВт·ч", "kWh";
     UnitGcal => "Гкал", "Gcal";
     UnitM3 => "м³", "m³";

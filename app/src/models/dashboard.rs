@@ -1,7 +1,9 @@
 //! The dispatcher's home: consumption of every resource over a month, a year or one date,
 //! per tariff and in total, with a row per day (or per month) for the chart and the table.
 //! Only whole days count (today is not over yet) and common meters (ОДПУ) are shown apart,
-//! as the Kvant-Energo home does and says.
+//! as the Kvant-Energo home does and says. The billing period (issue 27) is the other view:
+//! what hand-read flats are charged for a month, a row per building, each figure with what
+//! it stands on.
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -20,16 +22,20 @@ pub enum Span {
     Month,
     Year,
     Date,
+    /// The billing period of the month: readings of its window, the average or the norm
+    /// where they are missing.
+    Period,
 }
 
 impl Span {
-    pub const ALL: [Span; 3] = [Span::Month, Span::Year, Span::Date];
+    pub const ALL: [Span; 4] = [Span::Month, Span::Period, Span::Year, Span::Date];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Span::Month => "month",
             Span::Year => "year",
             Span::Date => "date",
+            Span::Period => "period",
         }
     }
 
@@ -41,7 +47,7 @@ impl Span {
     pub fn bounds(self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
         match self {
             Span::Date => (day, day),
-            Span::Month => {
+            Span::Month | Span::Period => {
                 let first = day.with_day(1).expect("the 1st exists");
                 (first, first + Months::new(1) - chrono::Duration::days(1))
             }
@@ -58,8 +64,8 @@ impl Span {
         let months = |n: u32| Months::new(n);
         match (self, step >= 0) {
             (Span::Date, _) => day + chrono::Duration::days(step as i64),
-            (Span::Month, true) => first + months(step as u32),
-            (Span::Month, false) => first - months(step.unsigned_abs()),
+            (Span::Month | Span::Period, true) => first + months(step as u32),
+            (Span::Month | Span::Period, false) => first - months(step.unsigned_abs()),
             (Span::Year, true) => first + months(12 * step as u32),
             (Span::Year, false) => first - months(12 * step.unsigned_abs()),
         }
@@ -86,6 +92,55 @@ pub struct ResourceTotal {
     pub meters_heard: i64,
     /// Some meter had a gap or a partial day in the period.
     pub gaps: bool,
+    /// The billing period's view: what the meters' figures stand on.
+    pub bases: Option<BasisCounts>,
+}
+
+/// How many meters' period figures stand on each basis, and how many have none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BasisCounts {
+    pub measured: i64,
+    pub recalculated: i64,
+    pub average: i64,
+    pub norm: i64,
+    pub none: i64,
+}
+
+impl BasisCounts {
+    /// Counts one meter's figure: its basis, or none when it has no figure.
+    pub fn count(&mut self, basis: Option<super::period::Basis>) {
+        use super::period::Basis;
+        *match basis {
+            Some(Basis::Measured) => &mut self.measured,
+            Some(Basis::Recalculated) => &mut self.recalculated,
+            Some(Basis::Average) => &mut self.average,
+            Some(Basis::Norm) => &mut self.norm,
+            None => &mut self.none,
+        } += 1;
+    }
+
+    pub fn add(&mut self, o: &BasisCounts) {
+        self.measured += o.measured;
+        self.recalculated += o.recalculated;
+        self.average += o.average;
+        self.norm += o.norm;
+        self.none += o.none;
+    }
+
+    /// Each basis with its count, those with none left out: «по показаниям 120 · по среднему 3».
+    pub fn parts(&self) -> Vec<(Option<super::period::Basis>, i64)> {
+        use super::period::Basis;
+        [
+            (Some(Basis::Measured), self.measured),
+            (Some(Basis::Recalculated), self.recalculated),
+            (Some(Basis::Average), self.average),
+            (Some(Basis::Norm), self.norm),
+            (None, self.none),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect()
+    }
 }
 
 impl ResourceTotal {
@@ -100,6 +155,8 @@ impl ResourceTotal {
 pub struct DashRow {
     /// The first day of the row.
     pub date: NaiveDate,
+    /// The billing period's view: the building the row is of.
+    pub name: Option<String>,
     /// Per resource in [`Dashboard::resources`] order.
     pub values: Vec<[Option<Decimal>; SLOTS]>,
 }
@@ -125,6 +182,8 @@ pub struct Dashboard {
     pub rows: Vec<DashRow>,
     /// Meters whose new readings are not counted yet (the rollup is still at work).
     pub pending: i64,
+    /// The billing period's view: the days of the month its readings are taken on.
+    pub window: Option<(NaiveDate, NaiveDate)>,
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use crate::models::subscribers::{
     AccountView, AccountMeter, ResourceColumns, SubscriberRow, SubscriberSort, SubscribersPage,
     SubscribersQuery,
 };
+use crate::models::dashboard::BasisCounts;
 use crate::models::period::{Basis, PeriodAmount};
 use crate::models::{Amount, MeterState, Placement, Resource};
 use crate::storage::consumption_day::{self, Span};
@@ -112,12 +113,15 @@ pub async fn table(db: &Db, caller: &Caller, q: &SubscribersQuery) -> Result<Tab
 
 /// A building's list for a month before any search or sort: every row with the words a
 /// search looks in, the column groups and the totals.
-struct Computed {
-    columns: Vec<ResourceColumns>,
+pub(crate) struct Computed {
+    pub(crate) columns: Vec<ResourceColumns>,
     rows: Vec<(SubscriberRow, String)>,
-    individual: Vec<Sums>,
-    common: Vec<Sums>,
+    pub(crate) individual: Vec<Sums>,
+    pub(crate) common: Vec<Sums>,
     individual_bases: Vec<Basis>,
+    /// The billing period's view: per column group, the individual meters by the basis of
+    /// their figure (the dashboard's period widgets).
+    pub(crate) individual_counts: Vec<BasisCounts>,
 }
 
 /// Lists kept by (database, company, building, month, view) with the building's generations they were made
@@ -138,7 +142,9 @@ type Key = (u64, i64, i64, NaiveDate, u64);
 /// At most this many lists are kept (then all are dropped and made again as asked).
 const KEEP_AT_MOST: usize = 256;
 
-async fn computed(
+/// A building's list (kept while nothing in the building changes); `terms` asks for the
+/// billing period's view.
+pub(crate) async fn computed(
     db: &Db,
     company_id: i64,
     o: &object::Object,
@@ -239,6 +245,7 @@ async fn compute(
     let mut serials: HashMap<i64, Vec<String>> = HashMap::new();
     let (mut individual, mut common) = (empty(), empty());
     let mut individual_bases = vec![Basis::Measured; if terms.is_some() { columns.len() } else { 0 }];
+    let mut individual_counts = vec![BasisCounts::default(); if terms.is_some() { columns.len() } else { 0 }];
     for m in &chains {
         let Some(g) = group(m.resource) else { continue };
         let (v, basis) = stored.get(&m.id).copied().unwrap_or(([Amount::NoData; SLOTS], Basis::Measured));
@@ -250,6 +257,9 @@ async fn compute(
                 add(&mut individual[g], &v, m.tariffs);
                 if let Some(b) = individual_bases.get_mut(g) {
                     *b = b.worst(basis);
+                }
+                if let Some(c) = individual_counts.get_mut(g) {
+                    c.count((v[0] != Amount::NoData).then_some(basis));
                 }
                 serials.entry(p).or_default().push(m.serial.clone());
             }
@@ -292,6 +302,7 @@ async fn compute(
         individual,
         common,
         individual_bases,
+        individual_counts,
     })
 }
 

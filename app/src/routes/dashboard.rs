@@ -1,7 +1,9 @@
 //! «Расход ресурсов» on the dispatcher's home (Kvant-Energo 3.2): a widget per resource with
 //! the period's total and its tariffs, then a chart or a table by day (by month for a year),
-//! previous / next period, month / year / date, and printing to PDF. Every figure comes from
-//! the same server answer, so widgets, chart and table always agree.
+//! previous / next period, month / billing period / year / date, and printing to PDF. Every
+//! figure comes from the same server answer, so widgets, chart and table always agree. The
+//! billing period (issue 27) charts and lists a row per building, and each widget says what
+//! its meters' figures stand on.
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -12,7 +14,7 @@ use crate::components::error_view::ErrorBox;
 use crate::components::layout::SelectedObject;
 use crate::functions::dashboard::get_dashboard;
 use crate::i18n::{month_year, resource_name, unit_name, use_i18n, Lang, Msg};
-use crate::models::dashboard::{Dashboard, ResourceTotal, Span};
+use crate::models::dashboard::{DashRow, Dashboard, ResourceTotal, Span};
 use crate::models::amount::{shown_slots, slot_label};
 use crate::models::format;
 use crate::models::Resource as Res;
@@ -38,6 +40,7 @@ fn period_name(lang: Lang, span: Span, d: NaiveDate) -> String {
     use chrono::Datelike;
     match span {
         Span::Month => month_year(lang, d),
+        Span::Period => format!("{}, {}", month_year(lang, d), Msg::DashBillingPeriod.text(lang)),
         Span::Year => match lang {
             Lang::Ru => format!("{} год", d.year()),
             Lang::En => d.year().to_string(),
@@ -46,16 +49,32 @@ fn period_name(lang: Lang, span: Span, d: NaiveDate) -> String {
     }
 }
 
-fn row_label(span: Span, d: NaiveDate, lang: Lang) -> String {
-    match span {
-        Span::Year => month_year(lang, d),
-        _ => format::date(d),
+/// A row's first cell: its day or month, or its building in the billing period's view.
+fn row_label(span: Span, row: &DashRow, lang: Lang) -> String {
+    match (span, &row.name) {
+        (_, Some(name)) => name.clone(),
+        (Span::Year, None) => month_year(lang, row.date),
+        _ => format::date(row.date),
     }
 }
 
 /// The link to the same page with one query value changed.
 fn href(span: Span, date: NaiveDate, view: &str, res: Option<Res>) -> String {
     let mut s = format!("/?span={}&date={}&view={view}", span.as_str(), date.format("%Y-%m-%d"));
+    if let Some(r) = res {
+        s.push_str("&res=");
+        s.push_str(r.as_str());
+    }
+    s
+}
+
+/// The link to another span: the billing period from a calendar view opens the last closed
+/// period (the server picks it), not the month shown, whose readings may still be coming.
+fn span_href(to: Span, from: Span, date: NaiveDate, view: &str, res: Option<Res>) -> String {
+    if to != Span::Period || from == Span::Period {
+        return href(to, date, view, res);
+    }
+    let mut s = format!("/?span=period&view={view}");
     if let Some(r) = res {
         s.push_str("&res=");
         s.push_str(r.as_str());
@@ -123,16 +142,26 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         .iter()
         .map(|t| view! { <Widget t=t.clone()/> })
         .collect_view();
-    let counted_note = match d.counted {
-        Some((from, to)) => format!(
+    let counted_note = match (d.window, d.counted) {
+        (Some((from, to)), counted) => format!(
+            "{} {} {} {}{}. {}",
+            i18n.t(Msg::DashPeriodWindow),
+            format::date(from),
+            i18n.t(Msg::DashPeriodTo),
+            format::date(to),
+            if counted.is_none() { format!(" — {}", i18n.t(Msg::PeriodNotOver)) } else { String::new() },
+            i18n.t(Msg::DashPeriodRule)
+        ),
+        (None, Some((from, to))) => format!(
             "{}: {} — {}. {}",
             i18n.t(Msg::DashCountedTill),
             format::date(from),
             format::date(to),
             i18n.t(Msg::DashOnlyWholeDays)
         ),
-        None => i18n.t(Msg::DashNothingYet).to_string(),
+        (None, None) => i18n.t(Msg::DashNothingYet).to_string(),
     };
+    let gaps_note = if d.span == Span::Period { Msg::DashPeriodGaps } else { Msg::DashGaps };
     let any_gaps = d.resources.iter().any(|t| t.gaps);
 
     let span_links = Span::ALL
@@ -140,12 +169,13 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         .map(|s| {
             let label = match s {
                 Span::Month => Msg::DashForMonth,
+                Span::Period => Msg::DashForPeriod,
                 Span::Year => Msg::DashForYear,
                 Span::Date => Msg::DashForDate,
             };
             let date = if s == Span::Date { d.last.min(d.counted.map_or(d.last, |c| c.1)) } else { d.date };
             view! {
-                <a href=href(s, date, view_name, chart_res) class:active=s == d.span data-span=s.as_str()>
+                <a href=span_href(s, d.span, date, view_name, chart_res) class:active=s == d.span data-span=s.as_str()>
                     {move || i18n.t(label)}
                 </a>
             }
@@ -230,7 +260,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         </p>
         <div class="widgets">{widgets}</div>
         <p class="note" data-testid="dash-note">{counted_note}</p>
-        {any_gaps.then(|| view! { <p class="note">{i18n.tr(Msg::DashGaps)}</p> })}
+        {any_gaps.then(|| view! { <p class="note">{i18n.tr(gaps_note)}</p> })}
         {(d.pending > 0).then(|| view! {
             <p class="note warn" data-testid="dash-pending">
                 {i18n.tr(Msg::DashPending)} " " {format::integer(d.pending)}
@@ -282,15 +312,35 @@ fn Widget(t: ResourceTotal) -> impl IntoView {
         })
         .collect_view();
     let star = if t.gaps { "*" } else { "" };
+    // the billing period says what its figures stand on; the calendar, who was heard lately
+    let meters = match t.bases {
+        Some(b) => {
+            let english = i18n.lang() == Lang::En;
+            let parts = b
+                .parts()
+                .into_iter()
+                .map(|(basis, n)| {
+                    let name = basis.map_or_else(|| Msg::DashNoFigure.text(i18n.lang()), |b| b.name(english));
+                    format!("{name} {}", format::integer(n))
+                })
+                .collect::<Vec<_>>()
+                .join(" · ");
+            view! { <span class="widget-meters" data-testid=format!("bases-{}", r.as_str())>{parts}</span> }.into_any()
+        }
+        None => view! {
+            <span class="widget-meters">
+                {i18n.tr(Msg::DashMetersHeard)} " " {format::integer(t.meters_heard)} " "
+                {i18n.tr(Msg::DashOf)} " " {format::integer(t.meters)}
+            </span>
+        }
+        .into_any(),
+    };
     view! {
         <div class="widget" data-resource=r.as_str()>
             <span class="widget-label">{move || i18n.t(resource_name(r))} ", " {move || i18n.t(unit_name(r))}</span>
             <span class="widget-value" data-testid=format!("total-{}", r.as_str())>{value_text(t.values[0])}{star}</span>
             <ul class="tariffs">{tariffs}</ul>
-            <span class="widget-meters">
-                {i18n.tr(Msg::DashMetersHeard)} " " {format::integer(t.meters_heard)} " "
-                {i18n.tr(Msg::DashOf)} " " {format::integer(t.meters)}
-            </span>
+            {meters}
         </div>
     }
 }
@@ -300,7 +350,7 @@ fn chart_of(d: &Dashboard, res: Option<Res>, kind: RwSignal<ChartKind>, lang: La
     let Some((i, t)) = d.resources.iter().enumerate().find(|(_, t)| Some(t.resource) == res) else {
         return view! { <p class="note">{i18n.tr(Msg::DashNothingYet)}</p> }.into_any();
     };
-    let labels: Vec<String> = d.rows.iter().map(|r| row_label(d.span, r.date, lang)).collect();
+    let labels: Vec<String> = d.rows.iter().map(|r| row_label(d.span, r, lang)).collect();
     let series: Vec<Series> = slots_of(t)
         .into_iter()
         .filter(|&s| s != 0 || t.tariffs().len() <= 1)
@@ -345,12 +395,14 @@ fn DashTable(d: Dashboard) -> impl IntoView {
         .flat_map(|(_, slots)| slots.clone())
         .map(|s| view! { <th class="num">{move || slot_label(s, i18n.t(Msg::Total))}</th> })
         .collect_view();
+    let first_heading = if d.span == Span::Period { Msg::Building } else { Msg::DashPeriod };
     let rows = d
         .rows
         .iter()
         .map(|row| {
             // today and later are not over yet: empty, not «–*» (which means missing data)
-            let not_yet = d.counted.is_none_or(|(_, last)| row.date > last);
+            // (a building's row of the billing period is its figures so far)
+            let not_yet = d.span != Span::Period && d.counted.is_none_or(|(_, last)| row.date > last);
             let cells = cols
                 .iter()
                 .flat_map(|(i, slots)| slots.iter().map(move |&s| (*i, s)))
@@ -359,7 +411,11 @@ fn DashTable(d: Dashboard) -> impl IntoView {
                     view! { <td class="num" data-res=d.resources[i].resource.as_str() data-slot=s.to_string()>{text}</td> }
                 })
                 .collect_view();
-            view! { <tr data-date=row.date.format("%Y-%m-%d").to_string()><td>{row_label(d.span, row.date, lang)}</td>{cells}</tr> }
+            view! {
+                <tr data-date=row.date.format("%Y-%m-%d").to_string() data-building=row.name.clone()>
+                    <td>{row_label(d.span, row, lang)}</td>{cells}
+                </tr>
+            }
         })
         .collect_view();
     let totals = cols
@@ -371,7 +427,7 @@ fn DashTable(d: Dashboard) -> impl IntoView {
         <div class="table-wrap">
             <table class="data dash-table" data-testid="dash-table">
                 <thead>
-                    <tr><th rowspan="2">{i18n.tr(Msg::DashPeriod)}</th>{head1}</tr>
+                    <tr><th rowspan="2">{i18n.tr(first_heading)}</th>{head1}</tr>
                     <tr>{head2}</tr>
                 </thead>
                 <tbody>{rows}</tbody>

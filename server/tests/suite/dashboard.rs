@@ -183,3 +183,65 @@ both_backends!(the_dashboard_narrowed_to_a_building_counts_that_building_only, |
     assert!(html.contains("775,00"), "the second building's month in the widget");
     assert!(!html.contains("1 162,50") && !html.contains("1162,50"), "not the company's");
 });
+
+/// A reading a controller typed on a local day (Moscow noon) into `channel`.
+fn typed_on(company_id: i64, channel: i64, m: u32, day: u32, total: &str) -> Reading {
+    let ts = app::consumption::calendar::day_start(chrono_tz::Europe::Moscow, NaiveDate::from_ymd_opt(2026, m, day).unwrap()) + 12 * 3600;
+    Reading {
+        period: reading::Period::Instant,
+        source: reading::Source::FieldStaff,
+        ..daily(company_id, channel, ts, d(total), [None, None])
+    }
+}
+
+both_backends!(the_billing_period_view_sums_hand_read_flats_per_building_and_says_what_the_figures_stand_on, |w| {
+    // the first building's flat read on the 20th of August–November; the second's flat in
+    // August–October only, so November's is its average
+    let second = fixtures::building_of(&w.db, w.a.company_id, "2").await;
+    let mut readings: Vec<Reading> = [(8, "1000"), (9, "1100"), (10, "1200"), (11, "1300.5")]
+        .map(|(m, v)| typed_on(w.a.company_id, w.a.channel_id, m, 20, v))
+        .to_vec();
+    readings.extend([(7, "10"), (8, "40"), (9, "70"), (10, "100")].map(|(m, v)| typed_on(w.a.company_id, second.channel_id, m, 20, v)));
+    reading::insert_many(&w.db, &readings).await.unwrap();
+
+    let p = dashboard(w, w.cookie(Role::Reader), Span::Period, "2026-11-17").await;
+    assert_eq!(p.span, Span::Period);
+    assert_eq!(p.date, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    assert_eq!(p.window, Some((day(15), day(25))), "the readings' window of the period");
+    let power = &p.resources[0];
+    assert_eq!(power.resource, Resource::Electricity);
+    assert_eq!(power.values[0], Some(d("130.5")), "100,5 read + 30 by the average");
+    let bases = power.bases.expect("the period says what its figures stand on");
+    assert_eq!((bases.measured, bases.average, bases.norm, bases.none), (1, 1, 0, 0));
+    assert_eq!((power.meters, power.meters_heard), (2, 1));
+    assert!(power.gaps, "a figure by the average is marked");
+    let names: Vec<Option<&str>> = p.rows.iter().map(|r| r.name.as_deref()).collect();
+    assert_eq!(p.rows.len(), 2, "a row per building: {names:?}");
+    let row = |name: &str| p.rows.iter().find(|r| r.name.as_deref() == Some(name)).unwrap().values[0][0];
+    assert_eq!(row("Дом 2"), Some(d("30")));
+
+    // the calendar month of the same readings has nothing whole: every step straddles months
+    let month = dashboard(w, w.cookie(Role::Reader), Span::Month, "2026-11-01").await;
+    assert_ne!(month.resources[0].values[0], Some(d("130.5")));
+    assert_eq!(month.resources[0].bases, None);
+
+    // one building, and another company's figures are its own
+    let (status, text) = dashboard_of(w, Span::Period, "2026-11-01", second.object_id).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let one: Dashboard = serde_json::from_str(&text).unwrap();
+    assert_eq!(one.resources[0].values[0], Some(d("30")));
+    assert_eq!(one.rows.len(), 1);
+    let (_, text) = dashboard_of(w, Span::Period, "2026-11-01", w.b.object_id).await;
+    assert_eq!(common::error_of(&text), Some(AppError::NotFound), "{text}");
+    let other = dashboard(w, &w.b_dispatcher, Span::Period, "2026-11-01").await;
+    assert!(other.resources.iter().all(|r| r.values[0].is_none()), "{:?}", other.resources);
+
+    // the page is rendered on the server with its words and numbers
+    let (status, html, _) = common::get(&w.app, "/?span=period&date=2026-11-01&view=table", Some(w.cookie(Role::Dispatcher))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("130,50"), "the period's total in the widget");
+    assert!(html.contains("ноябрь 2026, расчётный период"));
+    assert!(html.contains("по показаниям 1 · по среднему 1"), "what the figures stand on");
+    assert!(html.contains("15.11.2026"), "the window in the note");
+});

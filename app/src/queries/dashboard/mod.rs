@@ -15,11 +15,13 @@ use crate::queries::readings_table::zone;
 use crate::storage::consumption_day::{self, DaySum, Span as Stored};
 use crate::storage::{meter, object, Db};
 
+mod period;
+
 /// Meters a reader waits to have recomputed before reading (a late reading or a day's poll
 /// of a building); a bigger backlog is left to the background rollup and said on the page.
 pub const REFRESH_BUDGET: usize = 1_500;
 
-fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+pub(crate) fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x + y),
         (x, None) => x,
@@ -93,6 +95,7 @@ fn totals(
                 meters_heard,
                 // a period no meter of the resource reported has no row at all
                 gaps: gaps || found < expected,
+                bases: None,
             })
         })
         .collect()
@@ -109,13 +112,16 @@ pub async fn dashboard(
 ) -> Result<Dashboard, AppError> {
     AppError::check_dates([&date])?;
     let (object, tz) = scope(db, caller.company_id, object_id).await?;
+    if span == Span::Period {
+        return period::dashboard(db, caller, date, object, tz).await;
+    }
     let object_id = object.as_ref().map(|o| o.id);
     crate::rollup::refresh_stale(db, Some(caller.company_id), REFRESH_BUDGET).await?;
     let pending = crate::storage::stale::get_count(db, Some(caller.company_id)).await?;
     let today = calendar::local_date(tz, crate::storage::now());
     let date = date.unwrap_or(match span {
         // a month just begun has no whole day yet: show the month before
-        Span::Month if today.day() == 1 => today - chrono::Duration::days(1),
+        Span::Month | Span::Period if today.day() == 1 => today - chrono::Duration::days(1),
         Span::Date => today - chrono::Duration::days(1),
         _ => today,
     });
@@ -135,7 +141,7 @@ pub async fn dashboard(
         // a date is its day
         let (unit, unit_from, expected) = match span {
             Span::Date => (Stored::Day, from, 1),
-            Span::Month => (Stored::Month, calendar::first_of_month(from), 1),
+            Span::Month | Span::Period => (Stored::Month, calendar::first_of_month(from), 1),
             Span::Year => (Stored::Month, calendar::first_of_month(from), to.month() as usize),
         };
         let ind = sums(Placement::Individual, unit, unit_from, to).await?;
@@ -166,7 +172,7 @@ pub async fn dashboard(
         }
         rows = by_row
             .into_iter()
-            .map(|(date, values)| DashRow { date, values })
+            .map(|(date, values)| DashRow { date, name: None, values })
             .collect();
     }
     let next = span.shift(date, 1);
@@ -183,5 +189,6 @@ pub async fn dashboard(
         common,
         rows,
         pending,
+        window: None,
     })
 }

@@ -52,6 +52,13 @@ fn midnight_days_ago(days: i64) -> i64 {
     now - now.rem_euclid(DAY) - days * DAY
 }
 
+/// The building's (Moscow's) midnight `days` before today's, whatever the hour in UTC.
+fn moscow_midnight_days_ago(days: i64) -> i64 {
+    let tz = chrono_tz::Europe::Moscow;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    app::consumption::calendar::day_start(tz, today) - days * DAY
+}
+
 both_backends!(a_polled_reading_lower_than_before_opens_one_alarm_until_a_dispatcher_decides, |w| {
     let start = midnight_days_ago(10);
     let f = poll_days(&w.db, &w.a, start, &["100", "110", "120", "115"]).await;
@@ -282,7 +289,7 @@ both_backends!(the_meter_card_and_the_menu_show_an_alarm_and_a_decision_on_the_r
 
 both_backends!(a_meter_that_used_water_every_day_and_then_nothing_for_a_week_opens_one_zero_use_warning, |w| {
     // readings at the building's (Moscow's) midnights: 2 a day for 31 days, then nothing
-    let start = midnight_days_ago(40) - 3 * 3600;
+    let start = moscow_midnight_days_ago(40);
     let values: Vec<String> = (0..=40).map(|i| (100 + 2 * i.min(31)).to_string()).collect();
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     poll_days(&w.db, &w.a, start, &values).await;
@@ -307,7 +314,7 @@ both_backends!(a_meter_that_used_water_every_day_and_then_nothing_for_a_week_ope
 
 both_backends!(a_meter_that_never_used_anything_or_whose_last_days_are_unknown_is_not_a_zero_use, |w| {
     // nothing at all for forty days: no use was expected
-    let start = midnight_days_ago(40) - 3 * 3600;
+    let start = moscow_midnight_days_ago(40);
     let flat: Vec<&str> = vec!["100"; 41];
     poll_days(&w.db, &w.a, start, &flat).await;
     // company B's meter used some, then nothing, but its last three days are not known:

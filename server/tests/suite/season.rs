@@ -151,7 +151,8 @@ both_backends!(a_heat_meter_that_stops_is_a_zero_use_warning_in_the_heating_seas
     // the building's flat meter counts heat: some every day for a month, then nothing
     sqlx::query("UPDATE meters SET resource = 'heat' WHERE id = $1").bind(w.a.meter_id).execute(w.db.pool()).await.unwrap();
     let now = app::storage::now();
-    let start = now - now.rem_euclid(DAY) - 40 * DAY - 3 * 3600;
+    // from the building's (Moscow's) midnight 40 days back to this one, whatever the hour
+    let start = app::consumption::calendar::day_start(chrono_tz::Europe::Moscow, today()) - 40 * DAY;
     for i in 0..=40i64 {
         let v: rust_decimal::Decimal = (100 + 2 * i.min(31)).into();
         let r = fixtures::polled(w.a.company_id, w.a.channel_id, Period::Day, start + i * DAY, v);

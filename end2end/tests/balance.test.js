@@ -129,9 +129,12 @@ test('objects compared sets the buildings side by side, sorted by their imbalanc
   const share = page.locator('table[data-testid="compare-table"] thead th button').nth(4);
   await share.click();
   await share.click();
-  const top = await page.textContent('table[data-testid="compare-table"] tbody tr[data-row] td:first-child');
-  assert.match(top, /корпус 2/);
-  assert.equal(await page.getAttribute('table[data-testid="compare-table"] tbody tr[data-row]', 'class'), 'verdict-over');
+  // (a building whose flats' month is incomplete — a demo meter's gap over the month's end,
+  // which moves with the date — has no share to rank by)
+  const ranked = page.locator('table[data-testid="compare-table"] tbody tr[data-row]:not(.verdict-incomplete)');
+  await ranked.first().waitFor();
+  assert.match(await ranked.first().locator('td:first-child').textContent(), /корпус 2/);
+  assert.equal(await ranked.first().getAttribute('class'), 'verdict-over');
   await page.screenshot({ path: `${SHOTS}compare-desktop.png`, fullPage: true });
   await context.close();
 });

@@ -32,6 +32,8 @@ pub struct DemoOptions {
     pub min_meters: usize,
     /// Days of daily readings, ending today.
     pub days: i64,
+    /// The last day of readings. By default Moscow's today (the demo company's clock), not
+    /// UTC's: from 21:00 UTC Moscow's day has begun and its midnight reading is due.
     pub today: NaiveDate,
     pub seed: u64,
 }
@@ -41,7 +43,7 @@ impl Default for DemoOptions {
         DemoOptions {
             min_meters: 0,
             days: 366,
-            today: chrono::Utc::now().date_naive(),
+            today: chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive(),
             seed: 2026,
         }
     }
@@ -92,6 +94,9 @@ enum Story {
     /// The register stopped turning these last days while the flat kept using the resource:
     /// the building's common meter still counts it, so its balance goes over the norm.
     Stuck(i64),
+    /// Read by hand once a month on `day` (inside the billing window) by the controller, no
+    /// reading in the last `missed` days: the billing period's average, then its norm.
+    HandRead { day: u32, missed: i64 },
 }
 
 pub async fn generate(
@@ -155,6 +160,12 @@ pub async fn generate(
         for (resource, allowed) in [(Resource::Electricity, 8), (Resource::ColdWater, 5), (Resource::Heat, 15)] {
             norm::set(db, norm::Kind::Imbalance, c, norm::Scope::Company, resource, Some(Decimal::from(allowed))).await?;
         }
+    }
+    // Moscow's water norms per resident a month (flats with full amenities): what a flat
+    // whose readings are missing longer than the average may stand in is charged
+    for (resource, per_resident) in [(Resource::ColdWater, "6.935"), (Resource::HotWater, "4.745")] {
+        let v = per_resident.parse::<Decimal>().expect("a decimal");
+        norm::set(db, norm::Kind::Consumption, ogni.id, norm::Scope::Company, resource, Some(v)).await?;
     }
 
     let mut ogni_buildings = vec![
@@ -399,6 +410,18 @@ async fn building(
                         // the company's second building (only Огни has one): twelve flats of
                         // its second entrance whose cold-water meters stuck two months ago
                         Story::Stuck(60)
+                    } else if index == 2 && resource == Resource::HotWater {
+                        // the old building on Винницкая: hot water is read by hand, between the
+                        // 15th and the 24th; flats 4, 14, 24… missed the last month, flat 8
+                        // the last eight (its figures fall to the norm)
+                        Story::HandRead {
+                            day: 15 + flat_no % 10,
+                            missed: match flat_no {
+                                8 => 245,
+                                n if n % 10 == 4 => 45,
+                                _ => 0,
+                            },
+                        }
                     } else {
                         Story::Normal
                     };
@@ -615,7 +638,27 @@ fn readings_of(
         let ago = (n - 1 - i) as i64;
         let silent = matches!(p.story, Story::Silent(d) if ago < d);
         let skipped = gap.as_ref().is_some_and(|g| g.contains(&i));
-        if !silent && !skipped {
+        if let Story::HandRead { day: read_on, missed } = p.story {
+            // typed by the controller in the afternoon, from the register as it stood
+            let ts = app::consumption::calendar::day_start(tz, *day) + (13 + read_on as i64 % 5) * 3600;
+            if day.day() == read_on && ago >= missed && ts <= now {
+                out.push(Reading {
+                    channel_id: p.channel_id,
+                    company_id,
+                    period: Period::Instant,
+                    ts,
+                    kind: Kind::Integral,
+                    total: Some(shapes::dec(total)),
+                    tariffs: [None; 4],
+                    source: Source::FieldStaff,
+                    flags: 0,
+                    entered_by: None,
+                    entry_id: None,
+                    received_at: ts,
+                });
+                last = Some(ts);
+            }
+        } else if !silent && !skipped {
             let ts = app::consumption::calendar::day_start(tz, *day);
             let mut values: Vec<i64> = registers.clone();
             let mut shown_total = total;

@@ -43,6 +43,9 @@ pub enum Problem {
     SameSeason,
     /// Undone after the day it was made.
     TooLate,
+    /// A request that cannot join a group: closed, of another building, attached elsewhere,
+    /// a group itself, or the group request itself.
+    NotAttachable,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -135,6 +138,7 @@ impl AppError {
                     Problem::SameDay => Msg::ErrSameDay,
                     Problem::SameSeason => Msg::ErrSameSeason,
                     Problem::TooLate => Msg::ErrTooLate,
+                    Problem::NotAttachable => Msg::ErrNotAttachable,
                 };
                 format!("{}: {}", field.text(lang), p.text(lang))
             }

@@ -135,6 +135,10 @@ test('objects compared sets the buildings side by side, sorted by their imbalanc
   await ranked.first().waitFor();
   assert.match(await ranked.first().locator('td:first-child').textContent(), /корпус 2/);
   assert.equal(await ranked.first().getAttribute('class'), 'verdict-over');
+  // a building with no share sorts last, not first, when the largest come first
+  const shares = await page.$$eval('table[data-testid="compare-table"] tbody tr[data-row] td:nth-child(5)', (tds) => tds.map((td) => td.textContent.trim()));
+  const firstBlank = shares.findIndex((s) => s === '' || s === '–*');
+  assert.ok(firstBlank < 0 || shares.slice(firstBlank).every((s) => s === '' || s === '–*'), `blank shares last: ${shares}`);
   await page.screenshot({ path: `${SHOTS}compare-desktop.png`, fullPage: true });
   await context.close();
 });

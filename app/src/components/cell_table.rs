@@ -60,8 +60,7 @@ pub fn CellTable(
         });
         if let Some((c, ascending)) = sort.get() {
             v.sort_by(|a, b| {
-                let o = crate::routes::reports::compare(a.cells.get(c).unwrap_or(&Cell::Empty), b.cells.get(c).unwrap_or(&Cell::Empty));
-                if ascending { o } else { o.reverse() }
+                crate::routes::reports::sorted(a.cells.get(c).unwrap_or(&Cell::Empty), b.cells.get(c).unwrap_or(&Cell::Empty), ascending)
             });
         }
         v

@@ -53,6 +53,8 @@ pub fn Thread(card: RequestCard) -> impl IntoView {
                 ThreadEvent::Stage(s) => Some(format!("{}: {}", i18n.t(Msg::ReqStageChanged), i18n.t(stage_name(s)))),
                 ThreadEvent::Assigned(name) if name.is_empty() => Some(i18n.t(Msg::ReqUnassigned).to_string()),
                 ThreadEvent::Assigned(name) => Some(format!("{}: {name}", i18n.t(Msg::ReqAssignedTo))),
+                ThreadEvent::Joined(n) => Some(format!("{} № {n}", i18n.t(Msg::ReqJoined))),
+                ThreadEvent::Left(n) => Some(format!("{} № {n}", i18n.t(Msg::ReqLeft))),
             };
             let class = match (&t.event, t.staff) {
                 (ThreadEvent::Message, true) => "thread-item staff",

@@ -2,10 +2,14 @@
 //! engineers answer, assign and move them through registration → qualification → execution
 //! → completion. A resident reaches only their own requests: another one's id is "not found".
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::errors::AppError;
-use crate::models::request::{DeskFilter, DeskView, RequestCard, RequestRow, Specialist, Stage};
+use crate::models::request::{
+    Category, DeskChoices, DeskDraft, DeskFilter, DeskView, LimitsView, RequestCard, RequestRow, Specialist, Stage,
+};
 
 /// My requests, newest first.
 #[server(endpoint = "my_requests")]
@@ -30,13 +34,15 @@ pub async fn my_request(id: i64) -> Result<RequestCard, AppError> {
     Ok(card)
 }
 
-/// Calls a technician to one of my premises. Returns the new request's id.
+/// Calls a technician to one of my premises. Returns the new request's id. Without a
+/// category it is a repair.
 #[server(endpoint = "file_request")]
 pub async fn file_request(
     premise: i64,
     specialist: Specialist,
     message: String,
     attachment: Option<i64>,
+    #[server(default)] category: Option<Category>,
 ) -> Result<i64, AppError> {
     use crate::auth::caller::authorize;
     use crate::models::Permission;
@@ -59,6 +65,7 @@ pub async fn file_request(
             premise_id: Some(p.id),
             author_id: Some(c.user_id),
             specialist: specialist.as_str().into(),
+            category: category.unwrap_or(Category::Repair).as_str().into(),
             message,
             stage: Stage::Registration.as_str().into(),
             created_at: now,
@@ -151,6 +158,11 @@ pub async fn staff_reply(id: i64, body: String, attachment: Option<i64>) -> Resu
     let now = crate::storage::now();
     add(&db, &c, id, true, "message", &body, attachment, now).await?;
     service_request::mark_seen(&db, c.company_id, id, true).await?;
+    // a group request's answer is every attached resident's answer
+    for m in service_request::members(&db, c.company_id, id).await? {
+        add(&db, &c, m.id, true, "message", &body, attachment, now).await?;
+        service_request::mark_seen(&db, c.company_id, m.id, true).await?;
+    }
     Ok(())
 }
 
@@ -170,7 +182,226 @@ pub async fn set_request_stage(id: i64, stage: Stage) -> Result<(), AppError> {
             crate::errors::Problem::BadFormat,
         ));
     }
-    move_stage(&db, &c, id, from, stage, true).await
+    move_stage(&db, &c, id, from, stage, true).await?;
+    // a group request carries its attached ones along; cancelled (filed in error), it lets
+    // them go back to standing alone
+    for m in service_request::members(&db, c.company_id, id).await? {
+        let at = Stage::parse(&m.stage).unwrap_or(Stage::Registration);
+        if stage == Stage::Cancelled {
+            detach(&db, &c, &m, &r).await?;
+        } else if at.may_become(stage) {
+            move_stage(&db, &c, m.id, at, stage, true).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets what kind of work a request is (and so its stages' time limits).
+#[server(endpoint = "set_request_category")]
+pub async fn set_request_category(id: i64, category: Category) -> Result<(), AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+    use crate::storage::service_request;
+
+    let (db, c) = authorize(Permission::HandleRequests).await?;
+    service_request::get(&db, c.company_id, id).await?;
+    service_request::set_category(&db, c.company_id, id, category.as_str(), crate::storage::now()).await?;
+    Ok(())
+}
+
+/// What the staff's new-request form offers: the company's buildings and, for the chosen
+/// one, its flats and their registered residents.
+#[server(endpoint = "desk_request_choices")]
+pub async fn desk_request_choices(object: Option<i64>) -> Result<DeskChoices, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+    use crate::storage::{object as objects, premise, resident};
+
+    let (db, c) = authorize(Permission::HandleRequests).await?;
+    let mut out = DeskChoices {
+        objects: objects::list(&db, c.company_id).await?.into_iter().map(|o| (o.id, o.name)).collect(),
+        ..Default::default()
+    };
+    if let Some(object) = object {
+        objects::get(&db, c.company_id, object).await?;
+        let mut premises = premise::list(&db, c.company_id, object).await?;
+        premises.sort_by_key(|p| (p.number.parse::<i64>().unwrap_or(i64::MAX), p.number.clone()));
+        out.residents = resident::of_object(&db, c.company_id, object).await?;
+        out.premises = premises.into_iter().map(|p| (p.id, p.number)).collect();
+    }
+    Ok(out)
+}
+
+/// A request staff take themselves: a call, a walk-round finding, a visit; for a building or
+/// one of its flats, on behalf of that flat's registered resident (who then follows it in
+/// the cabinet) or of whoever called. Returns its id.
+#[server(endpoint = "file_desk_request")]
+pub async fn file_desk_request(draft: DeskDraft) -> Result<i64, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::errors::Problem;
+    use crate::i18n::Msg;
+    use crate::models::request::{Channel, MAX_APPLICANT_CHARS, MAX_PHONE_CHARS};
+    use crate::models::Permission;
+    use crate::storage::service_request::{self, ServiceRequest};
+    use crate::storage::{object as objects, premise, resident};
+
+    let (db, c) = authorize(Permission::HandleRequests).await?;
+    let message = checked_text(&draft.message)?;
+    let applicant = draft.applicant.trim().to_string();
+    if applicant.chars().count() > MAX_APPLICANT_CHARS {
+        return Err(AppError::invalid(Msg::ReqAuthor, Problem::TooLong));
+    }
+    let phone = draft.phone.trim().to_string();
+    let phone_ok = phone.chars().count() <= MAX_PHONE_CHARS
+        && phone.chars().all(|ch| ch.is_ascii_digit() || " +-()".contains(ch));
+    if !phone_ok {
+        return Err(AppError::invalid(Msg::ReqPhone, Problem::BadFormat));
+    }
+    if draft.channel == Channel::Cabinet {
+        return Err(AppError::invalid(Msg::ReqChannel, Problem::BadFormat));
+    }
+    let o = objects::get(&db, c.company_id, draft.object).await?;
+    if let Some(p) = draft.premise {
+        if premise::get(&db, c.company_id, p).await?.object_id != o.id {
+            return Err(AppError::NotFound);
+        }
+    }
+    let author = match (draft.resident, draft.premise) {
+        (Some(u), Some(p)) if resident::holds(&db, c.company_id, u, p).await? => Some(u),
+        (Some(_), _) => return Err(AppError::NotFound),
+        (None, _) => None,
+    };
+    let now = crate::storage::now();
+    let r = service_request::create(
+        &db,
+        &ServiceRequest {
+            company_id: c.company_id,
+            object_id: Some(o.id),
+            premise_id: draft.premise,
+            author_id: author,
+            specialist: draft.specialist.as_str().into(),
+            category: draft.category.as_str().into(),
+            channel: draft.channel.as_str().into(),
+            applicant,
+            phone,
+            filed_by: Some(c.user_id),
+            message,
+            stage: Stage::Registration.as_str().into(),
+            created_at: now,
+            ..Default::default()
+        },
+    )
+    .await?;
+    tracing::info!(request = r.id, number = r.number, user = c.user_id, channel = draft.channel.as_str(), "request taken by staff");
+    Ok(r.id)
+}
+
+/// Attaches residents' requests to a group request (a building-wide outage): its replies and
+/// stages then reach them all. All or none: one that may not join refuses the lot.
+#[server(endpoint = "attach_requests")]
+pub async fn attach_requests(group: i64, #[server(default)] requests: Vec<i64>) -> Result<(), AppError> {
+    use crate::auth::caller::authorize;
+    use crate::errors::Problem;
+    use crate::i18n::Msg;
+    use crate::models::Permission;
+    use crate::storage::service_request;
+
+    let (db, c) = authorize(Permission::HandleRequests).await?;
+    let g = service_request::get(&db, c.company_id, group).await?;
+    if requests.is_empty() {
+        return Err(AppError::invalid(Msg::ReqAttached, Problem::Required));
+    }
+    let refused = || AppError::invalid(Msg::ReqAttached, Problem::NotAttachable);
+    let group_open = Stage::parse(&g.stage).is_some_and(|s| s.is_open());
+    if g.group_id.is_some() || !group_open {
+        return Err(refused());
+    }
+    let may_join = service_request::attachable(&db, c.company_id, g.object_id.unwrap_or(0)).await?;
+    let mut ids = requests;
+    ids.sort_unstable();
+    ids.dedup();
+    let mut joining = Vec::with_capacity(ids.len());
+    for id in &ids {
+        // another company's request is "not found", whatever else is wrong with it
+        let r = service_request::get(&db, c.company_id, *id).await?;
+        if r.id == g.id || !may_join.iter().any(|m| m.id == r.id) {
+            return Err(refused());
+        }
+        joining.push(r);
+    }
+    let now = crate::storage::now();
+    service_request::set_group(&db, c.company_id, &ids, Some(g.id), now).await?;
+    for r in &joining {
+        add(&db, &c, r.id, true, &format!("joined:{}", g.number), "", None, now).await?;
+        service_request::mark_seen(&db, c.company_id, r.id, true).await?;
+    }
+    tracing::info!(group = g.id, attached = ids.len(), user = c.user_id, "requests attached");
+    Ok(())
+}
+
+/// Takes a request out of its group: it stands alone again.
+#[server(endpoint = "detach_request")]
+pub async fn detach_request(id: i64) -> Result<(), AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+    use crate::storage::service_request;
+
+    let (db, c) = authorize(Permission::HandleRequests).await?;
+    let r = service_request::get(&db, c.company_id, id).await?;
+    let Some(group) = r.group_id else {
+        return Ok(());
+    };
+    let g = service_request::get(&db, c.company_id, group).await?;
+    detach(&db, &c, &r, &g).await
+}
+
+/// «Сроки»: how long a request of each category may stay at each stage.
+#[server(endpoint = "request_limits")]
+pub async fn request_limits() -> Result<LimitsView, AppError> {
+    use crate::auth::caller::authorize;
+    use crate::models::Permission;
+
+    let (db, c) = authorize(Permission::ViewCompany).await?;
+    Ok(LimitsView {
+        limits: crate::storage::request_limit::of_company(&db, c.company_id).await?,
+        editable: c.role.allows(Permission::ManageCompany),
+    })
+}
+
+/// Sets the company's limits: `limits[<category>_<stage>]` a whole number of `units[…]`
+/// (`min`, `hour`, `day`), from a minute to 90 days; one left out keeps its default. All are
+/// checked before any is kept.
+#[server(endpoint = "save_request_limits")]
+pub async fn save_request_limits(
+    #[server(default)] limits: HashMap<String, String>,
+    #[server(default)] units: HashMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::auth::caller::authorize;
+    use crate::errors::Problem;
+    use crate::i18n::Msg;
+    use crate::models::request::{parse_limit_field, LimitUnit, StageLimits, MAX_LIMIT_MINUTES};
+    use crate::models::Permission;
+    use crate::storage::{audit, request_limit};
+
+    let (db, c) = authorize(Permission::ManageCompany).await?;
+    let mut own = Vec::new();
+    for (name, typed) in &limits {
+        let (category, stage) =
+            parse_limit_field(name).ok_or(AppError::invalid(Msg::LimitsTitle, Problem::BadFormat))?;
+        let unit = units.get(name).and_then(|u| LimitUnit::parse(u)).unwrap_or(LimitUnit::Minutes);
+        let count: i64 = typed
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid(Msg::LimitsTitle, Problem::BadFormat))?;
+        let minutes = count.checked_mul(unit.minutes()).unwrap_or(i64::MAX);
+        if !(1..=MAX_LIMIT_MINUTES).contains(&minutes) {
+            return Err(AppError::invalid(Msg::LimitsTitle, Problem::OutOfBounds));
+        }
+        own.push((category, stage, minutes));
+    }
+    request_limit::save(&db, c.company_id, &StageLimits::default().with(own)).await?;
+    audit::create(&db, Some(c.company_id), Some(c.user_id), "save_request_limits", "", &c.ip).await?;
+    Ok(())
 }
 
 /// Gives a request to a dispatcher or engineer of the company (or to nobody).
@@ -260,6 +491,22 @@ async fn add(
         },
     )
     .await?;
+    Ok(())
+}
+
+/// Takes `r` out of the group `g`, saying so in its thread.
+#[cfg(feature = "ssr")]
+async fn detach(
+    db: &crate::storage::Db,
+    c: &crate::auth::caller::Caller,
+    r: &crate::storage::service_request::ServiceRequest,
+    g: &crate::storage::service_request::ServiceRequest,
+) -> Result<(), AppError> {
+    use crate::storage::service_request;
+    let now = crate::storage::now();
+    service_request::set_group(db, c.company_id, &[r.id], None, now).await?;
+    add(db, c, r.id, true, &format!("left:{}", g.number), "", None, now).await?;
+    service_request::mark_seen(db, c.company_id, r.id, true).await?;
     Ok(())
 }
 

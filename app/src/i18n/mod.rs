@@ -289,6 +289,26 @@ pub fn specialist_name(s: crate::models::request::Specialist) -> Msg {
     }
 }
 
+pub fn category_name(c: crate::models::request::Category) -> Msg {
+    use crate::models::request::Category::*;
+    match c {
+        Emergency => Msg::CatEmergency,
+        Repair => Msg::CatRepair,
+        Complaint => Msg::CatComplaint,
+        Consultation => Msg::CatConsultation,
+    }
+}
+
+pub fn channel_name(c: crate::models::request::Channel) -> Msg {
+    use crate::models::request::Channel::*;
+    match c {
+        Cabinet => Msg::ChCabinet,
+        Phone => Msg::ChPhone,
+        WalkRound => Msg::ChWalkRound,
+        Visit => Msg::ChVisit,
+    }
+}
+
 pub fn notice_kind_name(k: crate::models::notice::NoticeKind) -> Msg {
     match k {
         crate::models::notice::NoticeKind::Urgent => Msg::NoticeUrgent,

@@ -290,6 +290,20 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_without_its_figure_sorts_last_in_either_direction() {
+        use crate::routes::reports::sorted;
+        use std::cmp::Ordering::*;
+        let missing = Cell::Text("–*".into());
+        let five = Cell::Number(d("5"));
+        for ascending in [true, false] {
+            assert_eq!(sorted(&missing, &five, ascending), Greater, "ascending {ascending}");
+            assert_eq!(sorted(&Cell::Empty, &five, ascending), Greater, "ascending {ascending}");
+            assert_eq!(sorted(&five, &missing, ascending), Less, "ascending {ascending}");
+        }
+        assert_eq!(sorted(&five, &Cell::Number(d("7")), false), Greater, "7 before 5 descending");
+    }
+
+    #[test]
     fn a_column_s_figures_are_written_with_as_many_fraction_digits_as_its_longest() {
         let mut p = premises(Resource::ColdWater, None);
         p.rows = vec![flat("1", "40", 1, Some(Amount::Full(d("9.52")))), flat("2", "40,25", 1, Some(Amount::Partial(d("10.038"))))];

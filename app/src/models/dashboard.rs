@@ -119,6 +119,16 @@ impl BasisCounts {
         } += 1;
     }
 
+    /// Every meter counted, whatever its figure stands on.
+    pub fn total(&self) -> i64 {
+        self.read() + self.average + self.norm + self.none
+    }
+
+    /// The meters whose figure stands on readings (as read, or recalculated from them).
+    pub fn read(&self) -> i64 {
+        self.measured + self.recalculated
+    }
+
     pub fn add(&mut self, o: &BasisCounts) {
         self.measured += o.measured;
         self.recalculated += o.recalculated;

@@ -102,6 +102,7 @@ const MENU: &[(Msg, &[MenuItem])] = {
             &[
                 item("/settings/company", Msg::MenuCompany, ViewCompany, true),
                 item("/settings/period", Msg::MenuPeriod, ViewCompany, true),
+                item("/settings/limits", Msg::MenuLimits, ViewCompany, true),
                 item("/settings/import", Msg::MenuImport, ManageObjects, true),
                 item("/settings/activation", Msg::MenuActivation, EditData, true),
                 item("/settings/users", Msg::MenuUsers, ManageUsers, true),

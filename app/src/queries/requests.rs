@@ -9,12 +9,12 @@ use crate::auth::caller::Caller;
 use crate::consumption::calendar;
 use crate::errors::AppError;
 use crate::models::request::{
-    AttachmentRef, DeskFilter, DeskView, RequestCard, RequestRow, Specialist, Stage, ThreadEvent,
-    ThreadItem,
+    AttachmentRef, Category, Channel, DeskFilter, DeskView, Grouping, RequestCard, RequestRow, Specialist,
+    Stage, StageLimits, ThreadEvent, ThreadItem,
 };
 use crate::models::Role;
 use crate::storage::service_request::{self, ListFilter, ServiceRequest};
-use crate::storage::{attachment, membership, object, premise, user, Db};
+use crate::storage::{attachment, membership, object, premise, request_limit, user, Db};
 
 /// Most rows a list shows: the desk is for today's work, older requests are found by number
 /// or period.
@@ -26,9 +26,20 @@ struct Lookups {
     users: HashMap<i64, String>,
     objects: HashMap<i64, object::Object>,
     premises: HashMap<i64, String>,
+    /// Group requests' numbers, for their members' rows.
+    numbers: HashMap<i64, i64>,
+    /// The company's time limits per category and stage.
+    limits: StageLimits,
 }
 
 impl Lookups {
+    async fn new(db: &Db, company_id: i64) -> Result<Lookups, AppError> {
+        Ok(Lookups {
+            limits: request_limit::of_company(db, company_id).await?,
+            ..Default::default()
+        })
+    }
+
     async fn user(&mut self, db: &Db, id: Option<i64>) -> Result<String, AppError> {
         let Some(id) = id else {
             return Ok(String::new());
@@ -61,12 +72,35 @@ impl Lookups {
         Ok(self.premises[&id].clone())
     }
 
-    async fn row(&mut self, db: &Db, r: &ServiceRequest, unread: bool) -> Result<RequestRow, AppError> {
+    async fn number(&mut self, db: &Db, company_id: i64, id: i64) -> Result<i64, AppError> {
+        if !self.numbers.contains_key(&id) {
+            self.numbers.insert(id, service_request::get(db, company_id, id).await?.number);
+        }
+        Ok(self.numbers[&id])
+    }
+
+    /// A request's row as of `now`; `members` is how many are attached to it.
+    async fn row(&mut self, db: &Db, r: &ServiceRequest, unread: bool, members: usize, now: i64) -> Result<RequestRow, AppError> {
         let o = self.object(db, r.company_id, r.object_id).await?;
         let tz = o.as_ref().map(zone).unwrap_or(chrono_tz::Europe::Moscow);
         let assignee = match r.assignee_id {
             Some(_) => Some(self.user(db, r.assignee_id).await?),
             None => None,
+        };
+        let stage = Stage::parse(&r.stage).unwrap_or(Stage::Registration);
+        let category = Category::parse(&r.category).unwrap_or(Category::Repair);
+        let due = self.limits.due(category, stage, r.stage_at);
+        let grouping = match r.group_id {
+            Some(g) => Grouping::Member {
+                id: g,
+                number: self.number(db, r.company_id, g).await?,
+            },
+            None if members > 0 => Grouping::Group(members),
+            None => Grouping::Alone,
+        };
+        let author = match r.author_id {
+            Some(_) => self.user(db, r.author_id).await?,
+            None => r.applicant.clone(),
         };
         Ok(RequestRow {
             id: r.id,
@@ -76,12 +110,17 @@ impl Lookups {
             object_id: r.object_id,
             object: o.map(|o| o.name).unwrap_or_default(),
             flat: self.premise(db, r.company_id, r.premise_id).await?,
-            author: self.user(db, r.author_id).await?,
+            author,
             specialist: Specialist::parse(&r.specialist).unwrap_or(Specialist::Other),
-            stage: Stage::parse(&r.stage).unwrap_or(Stage::Registration),
+            category,
+            channel: Channel::parse(&r.channel).unwrap_or(Channel::Cabinet),
+            stage,
             assignee,
             excerpt: excerpt(&r.message),
             unread,
+            due: due.map(|d| local_time(tz, d)),
+            overdue: due.is_some_and(|d| now > d),
+            grouping,
         })
     }
 }
@@ -101,12 +140,27 @@ fn excerpt(message: &str) -> String {
 async fn rows(db: &Db, company_id: i64, list: &[ServiceRequest], staff_view: bool) -> Result<Vec<RequestRow>, AppError> {
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
     let unread = service_request::unread_among(db, company_id, &ids, staff_view).await?;
-    let mut look = Lookups::default();
+    let members: HashMap<i64, i64> = service_request::member_counts(db, company_id, &ids).await?.into_iter().collect();
+    let now = crate::storage::now();
+    let mut look = Lookups::new(db, company_id).await?;
     let mut out = Vec::with_capacity(list.len());
     for r in list {
-        out.push(look.row(db, r, unread.contains(&r.id)).await?);
+        let attached = members.get(&r.id).copied().unwrap_or(0) as usize;
+        out.push(look.row(db, r, unread.contains(&r.id), attached, now).await?);
     }
     Ok(out)
+}
+
+/// What a thread item's stored kind says.
+fn thread_event(kind: &str, body: &str) -> ThreadEvent {
+    let number = |s: &str| s.parse::<i64>().unwrap_or(0);
+    match kind.split_once(':') {
+        _ if kind == "assigned" => ThreadEvent::Assigned(body.to_string()),
+        Some(("stage", s)) => Stage::parse(s).map(ThreadEvent::Stage).unwrap_or(ThreadEvent::Message),
+        Some(("joined", n)) => ThreadEvent::Joined(number(n)),
+        Some(("left", n)) => ThreadEvent::Left(number(n)),
+        _ => ThreadEvent::Message,
+    }
 }
 
 /// A resident's own requests, newest first.
@@ -130,6 +184,7 @@ pub async fn desk(db: &Db, caller: &Caller, f: &DeskFilter) -> Result<DeskView, 
         specialist: f.specialist.map(|s| s.as_str().to_string()),
         object_id: f.object,
         number: f.number,
+        category: f.category.map(|c| c.as_str().to_string()),
         author_id: None,
         // a day's margin either side; the exact local dates are checked on the rows
         since: f.from.map(|d| calendar::day_start(tz, d) - 86_400),
@@ -139,9 +194,21 @@ pub async fn desk(db: &Db, caller: &Caller, f: &DeskFilter) -> Result<DeskView, 
     let mut all = rows(db, caller.company_id, &list, true).await?;
     all.retain(|r| f.admits(r));
     all.sort_by_key(|r| (r.stage != Stage::Registration, std::cmp::Reverse(r.id)));
+    let now = crate::storage::now();
+    let limits = request_limit::of_company(db, caller.company_id).await?;
+    let overdue_count = service_request::open_timings(db, caller.company_id)
+        .await?
+        .into_iter()
+        .filter(|(category, stage, at)| {
+            let category = Category::parse(category).unwrap_or(Category::Repair);
+            let stage = Stage::parse(stage).unwrap_or(Stage::Registration);
+            limits.due(category, stage, *at).is_some_and(|d| now > d)
+        })
+        .count() as i64;
     Ok(DeskView {
         rows: all,
         new_count: service_request::count_new(db, caller.company_id).await?,
+        overdue_count,
         objects: object::list(db, caller.company_id)
             .await?
             .into_iter()
@@ -157,23 +224,22 @@ pub async fn card(db: &Db, caller: &Caller, id: i64, staff_view: bool) -> Result
     if !staff_view && r.author_id != Some(caller.user_id) {
         return Err(AppError::NotFound);
     }
-    let mut look = Lookups::default();
+    let mut look = Lookups::new(db, caller.company_id).await?;
     let unread = !service_request::unread_among(db, caller.company_id, &[r.id], staff_view)
         .await?
         .is_empty();
-    let row = look.row(db, &r, unread).await?;
+    let members = if staff_view {
+        service_request::members(db, caller.company_id, r.id).await?
+    } else {
+        Vec::new()
+    };
+    let row = look.row(db, &r, unread, members.len(), crate::storage::now()).await?;
     let o = look.object(db, r.company_id, r.object_id).await?;
     let tz = o.as_ref().map(zone).unwrap_or(chrono_tz::Europe::Moscow);
     let mut thread = Vec::new();
     let mut opening_attachment = None;
     for m in service_request::list_messages(db, caller.company_id, r.id).await? {
-        let event = match m.kind.as_str() {
-            "assigned" => ThreadEvent::Assigned(m.body.clone()),
-            k => match k.strip_prefix("stage:").and_then(Stage::parse) {
-                Some(s) => ThreadEvent::Stage(s),
-                None => ThreadEvent::Message,
-            },
-        };
+        let event = thread_event(&m.kind, &m.body);
         let attachment = match m.attachment_id {
             Some(a) => attachment::get(db, caller.company_id, a).await.ok().map(|a| AttachmentRef {
                 id: a.id,
@@ -208,6 +274,7 @@ pub async fn card(db: &Db, caller: &Caller, id: i64, staff_view: bool) -> Result
     }
     let (phone, assignees) = if staff_view {
         let phone = match r.author_id {
+            _ if !r.phone.is_empty() => r.phone.clone(),
             Some(a) => user::get(db, a).await.map(|u| u.phone).unwrap_or_default(),
             None => String::new(),
         };
@@ -223,7 +290,25 @@ pub async fn card(db: &Db, caller: &Caller, id: i64, staff_view: bool) -> Result
     } else {
         (String::new(), Vec::new())
     };
+    let (members, candidates) = if staff_view {
+        let members = rows(db, caller.company_id, &members, true).await?;
+        let candidates = match (r.group_id, r.object_id, row.stage.is_open()) {
+            (None, Some(object), true) => {
+                let mut list = service_request::attachable(db, caller.company_id, object).await?;
+                list.retain(|c| c.id != r.id);
+                rows(db, caller.company_id, &list, true).await?
+            }
+            _ => Vec::new(),
+        };
+        (members, candidates)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let filed_by = look.user(db, r.filed_by).await?;
     Ok(RequestCard {
+        filed_by,
+        members,
+        candidates,
         row,
         message: r.message,
         opening_attachment,
@@ -237,6 +322,17 @@ pub async fn card(db: &Db, caller: &Caller, id: i64, staff_view: bool) -> Result
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn thread_items_read_back_their_kind() {
+        use crate::models::request::{Stage, ThreadEvent};
+        assert_eq!(super::thread_event("stage:execution", ""), ThreadEvent::Stage(Stage::Execution));
+        assert_eq!(super::thread_event("assigned", "Иванов"), ThreadEvent::Assigned("Иванов".into()));
+        assert_eq!(super::thread_event("joined:12", ""), ThreadEvent::Joined(12));
+        assert_eq!(super::thread_event("left:12", ""), ThreadEvent::Left(12));
+        assert_eq!(super::thread_event("message", "Течёт"), ThreadEvent::Message);
+        assert_eq!(super::thread_event("stage:bogus", ""), ThreadEvent::Message);
+    }
+
     #[test]
     fn a_long_request_is_cut_to_its_first_words_in_lists() {
         assert_eq!(super::excerpt("Течёт\n кран"), "Течёт кран");

@@ -41,6 +41,18 @@ pub(crate) fn compare(a: &Cell, b: &Cell) -> std::cmp::Ordering {
     }
 }
 
+/// A column in the order asked for, the cells with no figure (empty, or «–*» where a figure
+/// belongs) last either way: a building without a share is not the «worst» in a descending
+/// sort.
+pub(crate) fn sorted(a: &Cell, b: &Cell, ascending: bool) -> std::cmp::Ordering {
+    let missing = |c: &Cell| matches!(c, Cell::Empty) || (c.is_figure() && c.figure().is_none());
+    match (missing(a), missing(b)) {
+        (false, false) if ascending => compare(a, b),
+        (false, false) => compare(a, b).reverse(),
+        (x, y) => x.cmp(&y),
+    }
+}
+
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -142,10 +154,7 @@ fn Table(r: Report) -> impl IntoView {
                 .collect()
         });
         if let Some((c, ascending)) = sort.get() {
-            v.sort_by(|a, b| {
-                let o = compare(a.get(c).unwrap_or(&Cell::Empty), b.get(c).unwrap_or(&Cell::Empty));
-                if ascending { o } else { o.reverse() }
-            });
+            v.sort_by(|a, b| sorted(a.get(c).unwrap_or(&Cell::Empty), b.get(c).unwrap_or(&Cell::Empty), ascending));
         }
         v
     });

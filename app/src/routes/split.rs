@@ -155,6 +155,7 @@ lazy_area!(
         "/settings/company" => crate::routes::settings::company::CompanyPage,
         "/settings/import" => crate::routes::settings::import::ImportPage,
         "/settings/period" => crate::routes::settings::period::PeriodPage,
+        "/settings/limits" => crate::routes::settings::limits::LimitsPage,
         "/settings/users" => crate::routes::settings::users::UsersPage,
         "/settings/activation" => crate::routes::settings::activation::ActivationPage,
         "/settings/audit" => crate::routes::settings::audit::AuditPage,
@@ -166,6 +167,7 @@ lazy_area!(
     /// The service desk: residents' requests, notices and the verification calendar.
     ServiceRoute {
         "/service/dispatch" => crate::routes::service::dispatch::DispatchPage,
+        "/service/dispatch/new" => crate::routes::service::dispatch_new::DispatchNewPage,
         "/service/dispatch/:id" => crate::routes::service::dispatch_request::DispatchRequestPage,
         "/service/notices" => crate::routes::service::notices::NoticesPage,
         "/service/notices/:id" => crate::routes::service::notice::NoticePage,

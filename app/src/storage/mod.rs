@@ -47,6 +47,7 @@ pub mod poll_target;
 pub mod preference;
 pub mod premise;
 pub mod reading;
+pub mod request_limit;
 pub mod resident;
 pub mod service_request;
 pub mod session;

@@ -60,6 +60,19 @@ pub async fn names_of(db: &Db, company_id: i64, premise_id: i64) -> Result<Vec<S
     .await?)
 }
 
+/// The registered residents of a building's premises: (premise id, user id, name), by flat.
+pub async fn of_object(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<(i64, i64, String)>> {
+    Ok(sqlx::query_as::<_, (i64, i64, String)>(
+        "SELECT r.premise_id, u.id, u.full_name FROM premise_residents r
+         JOIN premises p ON p.id = r.premise_id JOIN users u ON u.id = r.user_id
+         WHERE r.company_id = $1 AND p.object_id = $2 ORDER BY r.premise_id, u.full_name",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// How many residents each premise of a building has (premises with none are left out).
 pub async fn count_by_premise(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as::<_, (i64, i64)>(

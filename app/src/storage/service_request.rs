@@ -22,6 +22,19 @@ pub struct ServiceRequest {
     pub staff_seen_id: i64,
     /// The same for the author.
     pub author_seen_id: i64,
+    /// `emergency`, `repair`, `complaint` or `consultation`: sets each stage's time limit.
+    pub category: String,
+    /// `cabinet` (the resident filed it) or how staff took it: `phone`, `walk_round`, `visit`.
+    pub channel: String,
+    /// Who asked, as staff wrote it down (a caller need not be registered).
+    pub applicant: String,
+    pub phone: String,
+    /// The staff member who filed it; none when the resident did.
+    pub filed_by: Option<i64>,
+    /// The group request this one is attached to.
+    pub group_id: Option<i64>,
+    /// When the current stage began: its time limit runs from here.
+    pub stage_at: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
@@ -45,9 +58,9 @@ pub async fn create(db: &Db, r: &ServiceRequest) -> Result<ServiceRequest> {
     for _ in 0..5 {
         let inserted = sqlx::query_as::<_, ServiceRequest>(
             "INSERT INTO service_requests (company_id, number, object_id, premise_id, author_id, specialist,
-                message, stage, created_at, updated_at)
+                message, stage, created_at, updated_at, stage_at, category, channel, applicant, phone, filed_by)
              VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM service_requests WHERE company_id = $1),
-                $2, $3, $4, $5, $6, $7, $8, $8)
+                $2, $3, $4, $5, $6, $7, $8, $8, $8, $9, $10, $11, $12, $13)
              RETURNING *",
         )
         .bind(r.company_id)
@@ -58,6 +71,11 @@ pub async fn create(db: &Db, r: &ServiceRequest) -> Result<ServiceRequest> {
         .bind(&r.message)
         .bind(&r.stage)
         .bind(r.created_at)
+        .bind(if r.category.is_empty() { "repair" } else { r.category.as_str() })
+        .bind(if r.channel.is_empty() { "cabinet" } else { r.channel.as_str() })
+        .bind(&r.applicant)
+        .bind(&r.phone)
+        .bind(r.filed_by)
         .fetch_one(db.pool())
         .await;
         match inserted {
@@ -89,6 +107,7 @@ pub struct ListFilter {
     pub author_id: Option<i64>,
     pub since: Option<i64>,
     pub until: Option<i64>,
+    pub category: Option<String>,
 }
 
 /// A company's requests, newest first, at most `limit`.
@@ -103,6 +122,7 @@ pub async fn list(db: &Db, company_id: i64, f: &ListFilter, limit: i64) -> Resul
            AND ($6 = 0 OR number = $6)
            AND ($7 = 0 OR author_id = $7)
            AND created_at >= $8 AND created_at < $9
+           AND ($11 = '' OR category = $11)
          ORDER BY created_at DESC, id DESC LIMIT $10",
     )
     .bind(company_id)
@@ -115,6 +135,7 @@ pub async fn list(db: &Db, company_id: i64, f: &ListFilter, limit: i64) -> Resul
     .bind(f.since.unwrap_or(i64::MIN))
     .bind(f.until.unwrap_or(i64::MAX))
     .bind(limit)
+    .bind(f.category.clone().unwrap_or_default())
     .fetch_all(db.pool())
     .await?)
 }
@@ -170,7 +191,7 @@ pub async fn unread_among(db: &Db, company_id: i64, ids: &[i64], staff_view: boo
 
 pub async fn set_stage(db: &Db, company_id: i64, id: i64, stage: &str, closed: bool, now: i64) -> Result<()> {
     sqlx::query(
-        "UPDATE service_requests SET stage = $3, updated_at = $4,
+        "UPDATE service_requests SET stage = $3, updated_at = $4, stage_at = $4,
             closed_at = CASE WHEN $5 = 1 THEN $4 ELSE NULL END
          WHERE company_id = $1 AND id = $2",
     )
@@ -193,6 +214,89 @@ pub async fn set_assignee(db: &Db, company_id: i64, id: i64, assignee: Option<i6
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+pub async fn set_category(db: &Db, company_id: i64, id: i64, category: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE service_requests SET category = $3, updated_at = $4 WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .bind(category)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Attaches requests to a group request (or detaches them with `None`). The caller has
+/// checked that each may go there; ids are the company's.
+pub async fn set_group(db: &Db, company_id: i64, ids: &[i64], group: Option<i64>, now: i64) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // ids are integers formatted here, never text from a request
+    sqlx::query(&format!(
+        "UPDATE service_requests SET group_id = $2, updated_at = $3 WHERE company_id = $1 AND id IN ({})",
+        super::id_list(ids)
+    ))
+    .bind(company_id)
+    .bind(group)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The requests attached to a group request, oldest first.
+pub async fn members(db: &Db, company_id: i64, group_id: i64) -> Result<Vec<ServiceRequest>> {
+    Ok(sqlx::query_as::<_, ServiceRequest>(
+        "SELECT * FROM service_requests WHERE company_id = $1 AND group_id = $2 ORDER BY id",
+    )
+    .bind(company_id)
+    .bind(group_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// How many requests are attached to each of `ids` that has any.
+pub async fn member_counts(db: &Db, company_id: i64, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as::<_, (i64, i64)>(&format!(
+        "SELECT group_id, COUNT(*) FROM service_requests
+         WHERE company_id = $1 AND group_id IN ({}) GROUP BY group_id",
+        super::id_list(ids)
+    ))
+    .bind(company_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A building's open requests that stand alone (neither attached nor with any attached):
+/// what may be attached to a group request of that building.
+pub async fn attachable(db: &Db, company_id: i64, object_id: i64) -> Result<Vec<ServiceRequest>> {
+    Ok(sqlx::query_as::<_, ServiceRequest>(
+        "SELECT * FROM service_requests r
+         WHERE r.company_id = $1 AND r.object_id = $2 AND r.group_id IS NULL
+           AND r.stage NOT IN ('completion', 'cancelled')
+           AND NOT EXISTS (SELECT 1 FROM service_requests m WHERE m.group_id = r.id)
+         ORDER BY r.id DESC LIMIT 200",
+    )
+    .bind(company_id)
+    .bind(object_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The open requests' category, stage and its start: the desk counts the overdue from them.
+pub async fn open_timings(db: &Db, company_id: i64) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as::<_, (String, String, i64)>(
+        "SELECT category, stage, stage_at FROM service_requests
+         WHERE company_id = $1 AND stage NOT IN ('completion', 'cancelled')",
+    )
+    .bind(company_id)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// The viewer has seen the whole thread as it stands.
@@ -333,5 +437,40 @@ mod tests {
         };
         assert_eq!(list(&db, a.company_id, &open, 100).await.unwrap().len(), 1);
         assert!(get(&db, b.company_id, r1.id).await.is_err(), "another company's request");
+    });
+
+    db_test!(requests_attached_to_a_group_leave_what_may_be_attached, |db| {
+        let a = fixtures::building(&db).await;
+        let resident = person(&db, "res").await;
+        let group = create(&db, &ServiceRequest {
+            category: "emergency".into(),
+            channel: "walk_round".into(),
+            applicant: "Обход".into(),
+            ..request(a.company_id, a.object_id, resident, 100)
+        })
+        .await
+        .unwrap();
+        assert_eq!((group.category.as_str(), group.channel.as_str(), group.stage_at), ("emergency", "walk_round", 100));
+        let one = create(&db, &request(a.company_id, a.object_id, resident, 110)).await.unwrap();
+        let two = create(&db, &request(a.company_id, a.object_id, resident, 120)).await.unwrap();
+        let closed = create(&db, &request(a.company_id, a.object_id, resident, 130)).await.unwrap();
+        set_stage(&db, a.company_id, closed.id, "cancelled", true, 140).await.unwrap();
+        assert_eq!(get(&db, a.company_id, closed.id).await.unwrap().stage_at, 140, "a stage's clock starts when it is reached");
+        assert_eq!(attachable(&db, a.company_id, a.object_id).await.unwrap().len(), 3);
+
+        set_group(&db, a.company_id, &[one.id, two.id], Some(group.id), 150).await.unwrap();
+        assert_eq!(members(&db, a.company_id, group.id).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), vec![one.id, two.id]);
+        assert_eq!(member_counts(&db, a.company_id, &[group.id, one.id]).await.unwrap(), vec![(group.id, 2)]);
+        assert!(attachable(&db, a.company_id, a.object_id).await.unwrap().is_empty(), "a group, its members and a closed one");
+        let emergencies = ListFilter {
+            category: Some("emergency".into()),
+            ..Default::default()
+        };
+        assert_eq!(list(&db, a.company_id, &emergencies, 10).await.unwrap().len(), 1);
+        assert_eq!(open_timings(&db, a.company_id).await.unwrap().len(), 3);
+
+        set_group(&db, a.company_id, &[two.id], None, 160).await.unwrap();
+        assert_eq!(members(&db, a.company_id, group.id).await.unwrap().len(), 1);
+        assert_eq!(get(&db, a.company_id, two.id).await.unwrap().group_id, None);
     });
 }

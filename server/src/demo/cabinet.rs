@@ -20,6 +20,8 @@ struct Story {
     flat: &'static str,
     author: usize,
     specialist: &'static str,
+    /// What kind of work it is (sets its stages' time limits).
+    category: &'static str,
     message: &'static str,
     days_ago: i64,
     /// Stages it went through after registration, with the staff message at each.
@@ -32,6 +34,7 @@ const STORIES: &[Story] = &[
         flat: "12",
         author: 0,
         specialist: "plumber",
+        category: "repair",
         message: "На кухне подтекает смеситель, под раковиной лужа. Дома после 18:00.",
         days_ago: 9,
         path: &[
@@ -45,6 +48,7 @@ const STORIES: &[Story] = &[
         flat: "12",
         author: 0,
         specialist: "electrician",
+        category: "repair",
         message: "В подъезде на 4 этаже не горит свет на лестничной площадке.",
         days_ago: 2,
         path: &[("qualification", ""), ("execution", "Электрик заменит светильник сегодня.")],
@@ -54,6 +58,7 @@ const STORIES: &[Story] = &[
         flat: "3",
         author: 1,
         specialist: "intercom",
+        category: "repair",
         message: "Домофон не открывает дверь с ключа, только по коду.",
         days_ago: 1,
         path: &[],
@@ -63,6 +68,7 @@ const STORIES: &[Story] = &[
         flat: "27",
         author: 2,
         specialist: "lift",
+        category: "emergency",
         message: "Лифт во втором подъезде останавливается между этажами, двери открываются не сразу.",
         days_ago: 0,
         path: &[],
@@ -109,6 +115,7 @@ pub async fn generate(db: &Db, ogni: i64, today_ts: i64) -> Result<(), StorageEr
                 premise_id: Some(p.id),
                 author_id: Some(authors[s.author]),
                 specialist: s.specialist.into(),
+                category: s.category.into(),
                 message: s.message.into(),
                 stage: "registration".into(),
                 created_at: at,

@@ -34,6 +34,7 @@ mod modbus;
 mod premises;
 mod monitoring;
 mod readings;
+mod requests;
 mod reports;
 mod season;
 mod sign_in;

@@ -42,9 +42,9 @@ fn add_into(into: &mut Vec<ResourceTotal>, resource: Resource, sums: &[Option<Am
     }
     if let (Some(all), Some(b)) = (t.bases.as_mut(), bases) {
         all.add(b);
-        t.meters += b.measured + b.recalculated + b.average + b.norm + b.none;
-        t.meters_heard += b.measured + b.recalculated;
-        t.gaps |= b.average + b.norm + b.none > 0;
+        t.meters += b.total();
+        t.meters_heard += b.read();
+        t.gaps |= b.total() > b.read();
     }
 }
 

@@ -13,8 +13,8 @@ use crate::functions::cabinet::my_cabinet;
 use crate::functions::requests::{
     cancel_my_request, file_request, my_request, my_requests, reply_my_request,
 };
-use crate::i18n::{specialist_name, stage_name, use_i18n, Msg};
-use crate::models::request::{AttachmentRef, RequestRow, Specialist, Stage};
+use crate::i18n::{category_name, specialist_name, stage_name, use_i18n, Msg};
+use crate::models::request::{AttachmentRef, Category, RequestRow, Specialist, Stage};
 use crate::resource::{kept, resource};
 
 #[component]
@@ -54,7 +54,7 @@ fn RequestItem(row: RequestRow) -> impl IntoView {
                 <span class="number">"№ " {row.number}</span>
                 <span class=format!("stage stage-{}", stage.as_str())>{move || i18n.t(stage_name(stage))}</span>
                 <span>{move || i18n.t(specialist_name(specialist))}</span>
-                <span class="muted small">{row.created.clone()} " · " {row.object.clone()} ", " {i18n.tr(Msg::Flat)} " " {row.flat.clone()}</span>
+                <span class="muted small">{row.created.clone()} " · " {row.place(i18n.t(Msg::Flat))}</span>
                 <span class="excerpt">{row.excerpt.clone()}</span>
                 {row.unread.then(|| view! { <span class="badge">{i18n.tr(Msg::ReqNewAnswer)}</span> })}
             </a>
@@ -75,10 +75,11 @@ where
     let cabinet = resource(|| (), |_| my_cabinet());
     let premise: RwSignal<Option<i64>> = RwSignal::new(chosen);
     let specialist = RwSignal::new(Specialist::Plumber);
+    let category = RwSignal::new(Category::Repair);
     let text = RwSignal::new(String::new());
     let file: RwSignal<Option<AttachmentRef>> = RwSignal::new(None);
-    let send = Action::new(move |(p, s, t, a): &(i64, Specialist, String, Option<i64>)| {
-        file_request(*p, *s, t.clone(), *a)
+    let send = Action::new(move |(p, s, t, a, c): &(i64, Specialist, String, Option<i64>, Category)| {
+        file_request(*p, *s, t.clone(), *a, Some(*c))
     });
     Effect::new(move |_| {
         if let Some(Ok(id)) = send.value().get() {
@@ -92,13 +93,17 @@ where
         .into_iter()
         .map(|s| view! { <option value=s.as_str() selected=move || specialist.get() == s>{move || i18n.t(specialist_name(s))}</option> })
         .collect_view();
+    let categories = Category::ALL
+        .into_iter()
+        .map(|c| view! { <option value=c.as_str() selected=move || category.get() == c>{move || i18n.t(category_name(c))}</option> })
+        .collect_view();
     view! {
         <details class="panel new-request" open=chosen.is_some()>
             <summary>{i18n.tr(Msg::ReqNew)}</summary>
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 let Some(p) = premise.get_untracked() else { return };
-                send.dispatch((p, specialist.get_untracked(), text.get_untracked(), file.get_untracked().map(|a| a.id)));
+                send.dispatch((p, specialist.get_untracked(), text.get_untracked(), file.get_untracked().map(|a| a.id), category.get_untracked()));
             }>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -126,6 +131,12 @@ where
                     <select name="specialist" on:change=move |ev| {
                         if let Some(s) = Specialist::parse(&event_target_value(&ev)) { specialist.set(s) }
                     }>{specialists}</select>
+                </label>
+                <label class="field">
+                    <span>{i18n.tr(Msg::ReqCategory)}</span>
+                    <select name="category" on:change=move |ev| {
+                        if let Some(c) = Category::parse(&event_target_value(&ev)) { category.set(c) }
+                    }>{categories}</select>
                 </label>
                 <label class="field">
                     <span>{i18n.tr(Msg::ReqMessage)}</span>
@@ -179,7 +190,7 @@ pub fn MyRequestPage() -> impl IntoView {
                             let may_cancel = matches!(stage, Stage::Registration | Stage::Qualification);
                             view! {
                                 <h1>{i18n.tr(Msg::ReqRequest)} " № " {c.row.number}</h1>
-                                <p class="muted">{c.address.clone()} ", " {i18n.tr(Msg::Flat)} " " {c.row.flat.clone()}</p>
+                                <p class="muted">{c.address.clone()} {(!c.row.flat.is_empty()).then(|| format!(", {} {}", i18n.t(Msg::Flat), c.row.flat))}</p>
                                 <StageTrack stage/>
                                 <Thread card=c.clone()/>
                                 {stage.is_open().then(|| view! { <ReplyForm send=reply/> })}

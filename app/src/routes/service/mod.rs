@@ -4,6 +4,7 @@
 pub mod communicator;
 pub mod communicators;
 pub mod dispatch;
+pub mod dispatch_new;
 pub mod dispatch_request;
 pub mod inventory;
 pub mod meter_form;

@@ -3,6 +3,7 @@ pub mod api;
 pub mod audit;
 pub mod company;
 pub mod import;
+pub mod limits;
 pub mod password;
 pub mod period;
 pub mod users;

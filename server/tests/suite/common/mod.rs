@@ -46,7 +46,7 @@ pub fn leptos_config() -> Config {
     .expect("Leptos.toml")
 }
 
-async fn session_for(db: &Db, login: &str, company_id: i64, role: Role) -> (String, i64) {
+pub async fn session_for(db: &Db, login: &str, company_id: i64, role: Role) -> (String, i64) {
     let u = user::create(
         db,
         &user::User {

@@ -42,19 +42,21 @@ test('the dispatcher takes a building-wide request, attaches the resident\'s and
   assert.match(await page.textContent('[data-testid="overdue-count"]'), /^\d+$/);
   await Promise.all([page.waitForURL(/\/service\/dispatch\/new$/), page.click('[data-testid="take-request"]')]);
   await hydrated(page);
-  await page.selectOption('select[name="object"]', { label: BUILDING });
+  // (the top bar has a building choice of its own: the form's fields are looked up in the form)
+  const form = '[data-testid="desk-draft"]';
+  await page.selectOption(`${form} select[name="object"]`, { label: BUILDING });
   // the building's flats arrive for it; the request stays for the whole building
-  await page.waitForFunction(() => document.querySelectorAll('select[name="premise"] option').length > 1);
-  await page.fill('input[name="applicant"]', 'Обход: инженер Никитин');
-  await page.fill('input[name="phone"]', 'позвонить вечером');
-  await page.selectOption('select[name="channel"]', 'walk_round');
-  await page.selectOption('select[name="category"]', 'emergency');
-  await page.fill('textarea[name="message"]', 'Авария на вводе ХВС: весь дом без холодной воды');
+  await page.waitForFunction((f) => document.querySelectorAll(`${f} select[name="premise"] option`).length > 1, form);
+  await page.fill(`${form} input[name="applicant"]`, 'Обход: инженер Никитин');
+  await page.fill(`${form} input[name="phone"]`, 'позвонить вечером');
+  await page.selectOption(`${form} select[name="channel"]`, 'walk_round');
+  await page.selectOption(`${form} select[name="category"]`, 'emergency');
+  await page.fill(`${form} textarea[name="message"]`, 'Авария на вводе ХВС: весь дом без холодной воды');
   await page.click('[data-testid="desk-request-send"]');
   await page.waitForSelector('.error-box, [role="alert"]');
   assert.match(await page.textContent('section.dispatch-new'), /Телефон: /, 'a phone of words is refused in Russian');
-  assert.equal(await page.inputValue('textarea[name="message"]'), 'Авария на вводе ХВС: весь дом без холодной воды', 'nothing typed is lost');
-  await page.fill('input[name="phone"]', '+7 (900) 123-45-67');
+  assert.equal(await page.inputValue(`${form} textarea[name="message"]`), 'Авария на вводе ХВС: весь дом без холодной воды', 'nothing typed is lost');
+  await page.fill(`${form} input[name="phone"]`, '+7 (900) 123-45-67');
   await Promise.all([page.waitForURL(/\/service\/dispatch\/\d+$/), page.click('[data-testid="desk-request-send"]')]);
   await hydrated(page);
   groupId = Number(page.url().split('/').pop());
@@ -82,7 +84,7 @@ test('the dispatcher takes a building-wide request, attaches the resident\'s and
   await signIn(phone.page, 'dispatcher');
   await phone.page.goto('/service/dispatch/new');
   await hydrated(phone.page);
-  await phone.page.waitForSelector('select[name="object"]');
+  await phone.page.waitForSelector('[data-testid="desk-draft"] select[name="object"]');
   await phone.page.screenshot({ path: SHOTS + 'desk-new-request-phone.png', fullPage: true });
   await phone.context.close();
 });

@@ -14,6 +14,7 @@ pub mod layout;
 pub mod new_password;
 pub mod picked;
 pub mod reading_input;
+pub mod request_fields;
 pub mod scan;
 pub mod script;
 pub mod session_gate;

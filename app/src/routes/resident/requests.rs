@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::components::attach::AttachInput;
+use crate::components::request_fields::RequestFields;
 use crate::components::error_view::{ActionError, ErrorBox};
 use crate::components::side_menu::BadgesChanged;
 use crate::components::thread::{ReplyForm, StageTrack, Thread};
@@ -13,7 +14,7 @@ use crate::functions::cabinet::my_cabinet;
 use crate::functions::requests::{
     cancel_my_request, file_request, my_request, my_requests, reply_my_request,
 };
-use crate::i18n::{category_name, specialist_name, stage_name, use_i18n, Msg};
+use crate::i18n::{specialist_name, stage_name, use_i18n, Msg};
 use crate::models::request::{AttachmentRef, Category, RequestRow, Specialist, Stage};
 use crate::resource::{kept, resource};
 
@@ -89,14 +90,6 @@ where
             navigate(&format!("/my/requests/{id}"), Default::default());
         }
     });
-    let specialists = Specialist::ALL
-        .into_iter()
-        .map(|s| view! { <option value=s.as_str() selected=move || specialist.get() == s>{move || i18n.t(specialist_name(s))}</option> })
-        .collect_view();
-    let categories = Category::ALL
-        .into_iter()
-        .map(|c| view! { <option value=c.as_str() selected=move || category.get() == c>{move || i18n.t(category_name(c))}</option> })
-        .collect_view();
     view! {
         <details class="panel new-request" open=chosen.is_some()>
             <summary>{i18n.tr(Msg::ReqNew)}</summary>
@@ -126,24 +119,7 @@ where
                         }
                     })}
                 </Suspense>
-                <label class="field">
-                    <span>{i18n.tr(Msg::ReqSpecialist)}</span>
-                    <select name="specialist" on:change=move |ev| {
-                        if let Some(s) = Specialist::parse(&event_target_value(&ev)) { specialist.set(s) }
-                    }>{specialists}</select>
-                </label>
-                <label class="field">
-                    <span>{i18n.tr(Msg::ReqCategory)}</span>
-                    <select name="category" on:change=move |ev| {
-                        if let Some(c) = Category::parse(&event_target_value(&ev)) { category.set(c) }
-                    }>{categories}</select>
-                </label>
-                <label class="field">
-                    <span>{i18n.tr(Msg::ReqMessage)}</span>
-                    <textarea name="message" rows="4" required prop:value=move || text.get()
-                        placeholder=i18n.tr(Msg::ReqMessageHint)
-                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                </label>
+                <RequestFields specialist category message=text/>
                 <div class="toolbar">
                     <AttachInput file/>
                     <button type="submit" class="button primary" data-testid="request-send" disabled=move || send.pending().get()>

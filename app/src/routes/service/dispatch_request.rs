@@ -150,7 +150,8 @@ fn Card(card: RequestCard, moves: Moves) -> impl IntoView {
                 }>{categories}</select>
             </label>
         </div>
-        <Group card=card.clone() moves/>
+        // a closed request with nothing attached has no group to show
+        {(current.is_open() || card.row.grouping != Grouping::Alone).then(|| view! { <Group card=card.clone() moves/> })}
         <Thread card=card.clone()/>
         {current.is_open().then(|| view! { <ReplyForm send=moves.reply/> })}
     }

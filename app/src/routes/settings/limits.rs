@@ -65,7 +65,7 @@ fn LimitsForm(v: LimitsView, save: ServerAction<SaveRequestLimits>) -> impl Into
                         .map(|u| view! { <option value=u.as_str() selected=u == unit>{move || i18n.t(unit_word(u))}</option> })
                         .collect_view();
                     view! {
-                        <td class="limit-cell">
+                        <td class="limit-cell" data-label=move || i18n.t(stage_name(s)).to_string()>
                             <input type="number" min="1" max="129600" step="1" name=format!("limits[{field}]") value=count.to_string()
                                 prop:value=count.to_string() disabled=locked required data-limit=field.clone()
                                 aria-label=move || format!("{} — {}", i18n.t(category_name(c)), i18n.t(stage_name(s)))/>
